@@ -1,0 +1,376 @@
+import {
+  BATTERY_LEVEL_CHARACTERISTIC,
+  BATTERY_SERVICE,
+  DEFAULT_SENSOR_CONFIG,
+  DEVICE_INFORMATION_SERVICE,
+  DEVICE_NAME_PREFIX,
+  FIRMWARE_REVISION_CHARACTERISTIC,
+  IMU_CONTROL_CHARACTERISTIC,
+  IMU_DATA_CHARACTERISTIC,
+  MANUFACTURER_NAME_CHARACTERISTIC,
+  MODEL_NUMBER_CHARACTERISTIC,
+  SWIVEL_IMU_SERVICE,
+  decodeSensorConfig,
+  encodeBatteryLevel,
+  encodeImuPacket,
+  encodeSensorConfig,
+  samplesPerNotification,
+  type ImuReading,
+  type SensorConfig,
+} from '../hub/protocol/gatt.ts';
+import {
+  DISCONNECT_REASON,
+  fromBase64,
+  toBase64,
+  type CentralRequest,
+  type PeripheralMessage,
+  type RadioService,
+} from '../hub/protocol/radio.ts';
+import { imuReading } from './imu.ts';
+import { seatedRotationMotion, type ShinMotion } from './motion.ts';
+import { seededRandom } from './random.ts';
+
+/** One end of a radio link as the device sees it: messages to the central, and cutting the link. */
+export interface DeviceLink {
+  send(message: PeripheralMessage): void;
+  /** Cut the link with no goodbye, like a sensor going out of range. */
+  drop(): void;
+}
+
+export interface DeviceFaults {
+  /** Probability that a notification is lost on the air. */
+  packetLoss: number;
+  /** Extra delay on every notification, ms. */
+  latencyMs: number;
+}
+
+export interface DeviceOptions {
+  /** BLE address, e.g. `5e:1f:00:00:00:01`; the name is `Swivel-` plus its last four hex digits. */
+  address: string;
+  seed?: number;
+  config?: SensorConfig;
+  batteryPercent?: number;
+  /** Battery drain while streaming, percent per hour. */
+  batteryDrainPerHour?: number;
+  /** ATT MTU the device accepts; the link uses the smaller of this and the central's. */
+  mtu?: number;
+  /** BLE connection interval: notifications leave in bursts this far apart. */
+  connectionIntervalMs?: number;
+  rssi?: number;
+  faults?: Partial<DeviceFaults>;
+  motion?: (t: number) => ShinMotion;
+  now?: () => number;
+}
+
+export interface DeviceStats {
+  notificationsSent: number;
+  notificationsLost: number;
+  malformedSent: number;
+  samples: number;
+}
+
+const IMU_PROPERTIES = ['notify'];
+const CONTROL_PROPERTIES = ['read', 'write'];
+
+/**
+ * A virtual Swivel sensor: GATT table, sample clock, batching by MTU, battery, and faults on command.
+ * It knows nothing of transport: a radio server (a process on a socket) or an in-process radio hands
+ * it links and requests.
+ */
+export class SwivelDevice {
+  readonly address: string;
+  readonly name: string;
+  readonly stats: DeviceStats = { notificationsSent: 0, notificationsLost: 0, malformedSent: 0, samples: 0 };
+  faults: DeviceFaults;
+
+  private config: SensorConfig;
+  private readonly bootAt: number;
+  private readonly now: () => number;
+  private readonly random;
+  private readonly motion: (t: number) => ShinMotion;
+  private readonly batteryStart: number;
+  private readonly batteryDrainPerHour: number;
+  private readonly deviceMtu: number;
+  private readonly connectionIntervalMs: number;
+  private readonly rssi: number;
+
+  private central: DeviceLink | null = null;
+  private linkMtu = 23;
+  private imuNotify = false;
+  private batteryNotify = false;
+  private lastBattery: number;
+  private seq = 0;
+  private nextSampleIndex = 0;
+  private streamTimer: ReturnType<typeof setInterval> | null = null;
+  private outOfRangeUntil = 0;
+  private dropNextCount = 0;
+  private corruptNextCount = 0;
+  private sendTimes = new Map<number, number>();
+
+  constructor(options: DeviceOptions) {
+    this.address = options.address.toLowerCase();
+    this.name = `${DEVICE_NAME_PREFIX}${this.address.replace(/:/g, '').slice(-4).toUpperCase()}`;
+    this.config = options.config ?? DEFAULT_SENSOR_CONFIG;
+    this.now = options.now ?? (() => performance.now());
+    this.bootAt = this.now();
+    const seed = options.seed ?? 1;
+    this.random = seededRandom(seed);
+    this.motion = options.motion ?? seatedRotationMotion({ seed });
+    this.batteryStart = options.batteryPercent ?? 87;
+    this.batteryDrainPerHour = options.batteryDrainPerHour ?? 6;
+    this.lastBattery = this.batteryStart;
+    this.deviceMtu = options.mtu ?? 247;
+    this.connectionIntervalMs = options.connectionIntervalMs ?? 20;
+    this.rssi = options.rssi ?? -58;
+    this.faults = { packetLoss: 0, latencyMs: 0, ...options.faults };
+  }
+
+  get connected(): boolean {
+    return this.central !== null;
+  }
+
+  get sensorConfig(): SensorConfig {
+    return this.config;
+  }
+
+  /** Sensor clock in µs since power-on (wraps on the wire). */
+  private sensorMicros(): number {
+    return Math.floor((this.now() - this.bootAt) * 1000);
+  }
+
+  private inRange(): boolean {
+    return this.now() >= this.outOfRangeUntil;
+  }
+
+  /** Loses the next `count` notifications on the air (their sequence numbers are used up). */
+  dropNext(count: number): void {
+    this.dropNextCount += count;
+  }
+
+  /** Sends the next `count` notifications with a broken length, as a faulty radio might. */
+  corruptNext(count: number): void {
+    this.corruptNextCount += count;
+  }
+
+  /** Cuts the current link and stays out of range for `outOfRangeMs`. */
+  loseLink(outOfRangeMs: number): void {
+    this.outOfRangeUntil = this.now() + outOfRangeMs;
+    const link = this.central;
+    this.disconnect();
+    link?.drop();
+  }
+
+  /** Wall-clock time (performance.now) at which the notification with this sequence number left. */
+  sentAt(seq: number): number | undefined {
+    return this.sendTimes.get(seq);
+  }
+
+  /** A link went away (socket closed): the central is gone. */
+  linkClosed(link: DeviceLink): void {
+    if (this.central === link) this.disconnect();
+  }
+
+  /** Answers one request from a central on `link`. */
+  handle(link: DeviceLink, request: CentralRequest): void {
+    if (!this.inRange()) return; // out of range: nothing reaches us, nothing comes back
+    const reply = (message: PeripheralMessage) => link.send(message);
+    const busy = this.central !== null && this.central !== link;
+    switch (request.op) {
+      case 'advertise':
+        // A connected peripheral stops advertising, like most real sensors.
+        if (!this.central) {
+          reply({
+            op: 'advertisement',
+            id: request.id,
+            address: this.address,
+            localName: this.name,
+            serviceUuids: [SWIVEL_IMU_SERVICE],
+            rssi: this.currentRssi(),
+            connectable: true,
+          });
+        }
+        return;
+      case 'connect':
+        if (busy) {
+          reply({ op: 'error', id: request.id, message: `${this.name} is already connected to another central` });
+          return;
+        }
+        this.central = link;
+        this.linkMtu = Math.max(23, Math.min(this.deviceMtu, request.mtu));
+        reply({ op: 'connected', id: request.id, mtu: this.linkMtu });
+        return;
+      default:
+        break;
+    }
+    if (this.central !== link) {
+      reply({ op: 'error', id: request.id, message: `${this.name}: not connected` });
+      return;
+    }
+    switch (request.op) {
+      case 'disconnect':
+        this.disconnect();
+        reply({ op: 'disconnected', id: request.id, reason: DISCONNECT_REASON.localHostTerminated });
+        return;
+      case 'rssi':
+        reply({ op: 'rssi', id: request.id, rssi: this.currentRssi() });
+        return;
+      case 'services':
+        reply({ op: 'services', id: request.id, services: this.gattTable() });
+        return;
+      case 'read': {
+        const data = this.readCharacteristic(request.service, request.characteristic);
+        if (data) reply({ op: 'read', id: request.id, service: request.service, characteristic: request.characteristic, data: toBase64(data) });
+        else reply({ op: 'error', id: request.id, message: `characteristic ${request.characteristic} cannot be read` });
+        return;
+      }
+      case 'write':
+        if (request.service === SWIVEL_IMU_SERVICE && request.characteristic === IMU_CONTROL_CHARACTERISTIC) {
+          const decoded = decodeSensorConfig(fromBase64(request.data));
+          if (!decoded.ok) {
+            reply({ op: 'error', id: request.id, message: decoded.message });
+            return;
+          }
+          this.config = decoded.config;
+          this.nextSampleIndex = this.sampleIndexNow();
+        }
+        reply({ op: 'write', id: request.id, service: request.service, characteristic: request.characteristic });
+        return;
+      case 'notify':
+        if (request.characteristic === IMU_DATA_CHARACTERISTIC) this.setImuNotify(request.enable);
+        else if (request.characteristic === BATTERY_LEVEL_CHARACTERISTIC) this.batteryNotify = request.enable;
+        reply({ op: 'notify', id: request.id, service: request.service, characteristic: request.characteristic, enable: request.enable });
+        return;
+    }
+  }
+
+  private currentRssi(): number {
+    return Math.round(this.rssi + 3 * this.random.normal());
+  }
+
+  private gattTable(): RadioService[] {
+    return [
+      {
+        uuid: SWIVEL_IMU_SERVICE,
+        characteristics: [
+          { uuid: IMU_DATA_CHARACTERISTIC, properties: IMU_PROPERTIES },
+          { uuid: IMU_CONTROL_CHARACTERISTIC, properties: CONTROL_PROPERTIES },
+        ],
+      },
+      { uuid: BATTERY_SERVICE, characteristics: [{ uuid: BATTERY_LEVEL_CHARACTERISTIC, properties: ['read', 'notify'] }] },
+      {
+        uuid: DEVICE_INFORMATION_SERVICE,
+        characteristics: [
+          { uuid: MANUFACTURER_NAME_CHARACTERISTIC, properties: ['read'] },
+          { uuid: MODEL_NUMBER_CHARACTERISTIC, properties: ['read'] },
+          { uuid: FIRMWARE_REVISION_CHARACTERISTIC, properties: ['read'] },
+        ],
+      },
+    ];
+  }
+
+  private readCharacteristic(service: string, characteristic: string): Uint8Array | null {
+    const text = (s: string) => new TextEncoder().encode(s);
+    if (service === SWIVEL_IMU_SERVICE && characteristic === IMU_CONTROL_CHARACTERISTIC) return encodeSensorConfig(this.config);
+    if (service === BATTERY_SERVICE && characteristic === BATTERY_LEVEL_CHARACTERISTIC) return encodeBatteryLevel(this.battery());
+    if (service === DEVICE_INFORMATION_SERVICE) {
+      if (characteristic === MANUFACTURER_NAME_CHARACTERISTIC) return text('Swivel (simulated)');
+      if (characteristic === MODEL_NUMBER_CHARACTERISTIC) return text('SW-1 shin sensor simulator');
+      if (characteristic === FIRMWARE_REVISION_CHARACTERISTIC) return text('0.1.0-sim');
+    }
+    return null;
+  }
+
+  private battery(): number {
+    const hours = (this.now() - this.bootAt) / 3_600_000;
+    return Math.max(0, Math.round(this.batteryStart - hours * this.batteryDrainPerHour));
+  }
+
+  private sampleIndexNow(): number {
+    return Math.ceil(((this.now() - this.bootAt) / 1000) * this.config.rateHz);
+  }
+
+  private setImuNotify(enable: boolean): void {
+    this.imuNotify = enable;
+    if (enable && !this.streamTimer) {
+      this.nextSampleIndex = this.sampleIndexNow();
+      this.streamTimer = setInterval(() => this.connectionEvent(), this.connectionIntervalMs);
+    } else if (!enable) {
+      this.stopStreaming();
+    }
+  }
+
+  private stopStreaming(): void {
+    if (this.streamTimer) clearInterval(this.streamTimer);
+    this.streamTimer = null;
+    this.imuNotify = false;
+  }
+
+  private disconnect(): void {
+    this.central = null;
+    this.batteryNotify = false;
+    this.stopStreaming();
+  }
+
+  /** One BLE connection event: send every sample that became due since the last one, batched by MTU. */
+  private connectionEvent(): void {
+    const link = this.central;
+    if (!link || !this.imuNotify) return;
+    const { rateHz } = this.config;
+    const due = Math.floor(((this.now() - this.bootAt) / 1000) * rateHz);
+    const perPacket = samplesPerNotification(this.linkMtu);
+    while (this.nextSampleIndex < due) {
+      const count = Math.min(perPacket, due - this.nextSampleIndex);
+      const firstIndex = this.nextSampleIndex;
+      const readings: ImuReading[] = [];
+      for (let i = 0; i < count; i++) {
+        const t = (firstIndex + i) / rateHz;
+        readings.push(imuReading(this.motion(t), { random: this.random }));
+      }
+      this.nextSampleIndex += count;
+      this.stats.samples += count;
+      const timestampUs = Math.round((firstIndex / rateHz) * 1e6);
+      this.sendImu(link, encodeImuPacket({ seq: this.seq, timestampUs, config: this.config, readings }));
+      this.seq = (this.seq + 1) & 0xffff;
+    }
+    const battery = this.battery();
+    if (battery !== this.lastBattery) {
+      this.lastBattery = battery;
+      if (this.batteryNotify) {
+        link.send({ op: 'notification', service: BATTERY_SERVICE, characteristic: BATTERY_LEVEL_CHARACTERISTIC, data: toBase64(encodeBatteryLevel(battery)) });
+      }
+    }
+  }
+
+  private sendImu(link: DeviceLink, packet: Uint8Array): void {
+    const seq = this.seq;
+    if (this.dropNextCount > 0 || this.random.next() < this.faults.packetLoss) {
+      if (this.dropNextCount > 0) this.dropNextCount--;
+      this.stats.notificationsLost++;
+      return;
+    }
+    let bytes = packet;
+    if (this.corruptNextCount > 0) {
+      this.corruptNextCount--;
+      this.stats.malformedSent++;
+      bytes = packet.subarray(0, packet.byteLength - 5);
+    }
+    const message: PeripheralMessage = { op: 'notification', service: SWIVEL_IMU_SERVICE, characteristic: IMU_DATA_CHARACTERISTIC, data: toBase64(bytes) };
+    const deliver = () => {
+      if (this.central !== link) return;
+      this.stats.notificationsSent++;
+      // Kept for latency measurements; bounded so a long run does not grow memory.
+      this.sendTimes.set(seq, performance.now());
+      if (this.sendTimes.size > 4096) this.sendTimes.delete(this.sendTimes.keys().next().value!);
+      link.send(message);
+    };
+    if (this.faults.latencyMs > 0) setTimeout(deliver, this.faults.latencyMs);
+    else deliver();
+  }
+
+  /** Powers the device off: links dropped, timers stopped. */
+  close(): void {
+    const link = this.central;
+    this.disconnect();
+    link?.drop();
+  }
+}

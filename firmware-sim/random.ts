@@ -1,0 +1,28 @@
+/** Small seeded random source: the simulator is deterministic for a given seed. */
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+  uniform(lo: number, hi: number): number;
+  /** Standard normal (Box–Muller). */
+  normal(): number;
+}
+
+export function seededRandom(seed: number): Random {
+  // mulberry32: tiny, fast, good enough for noise and variation.
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    uniform: (lo, hi) => lo + (hi - lo) * next(),
+    normal: () => {
+      const u = 1 - next();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+    },
+  };
+}

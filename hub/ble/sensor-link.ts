@@ -1,0 +1,329 @@
+import type { EventEmitter } from 'node:events';
+import type { Characteristic, Peripheral } from '@abandonware/noble';
+import withBindings, { type NobleCentral } from '@abandonware/noble/with-bindings.js';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import {
+  BATTERY_LEVEL_CHARACTERISTIC,
+  BATTERY_SERVICE,
+  DEVICE_INFORMATION_SERVICE,
+  FIRMWARE_REVISION_CHARACTERISTIC,
+  IMU_CONTROL_CHARACTERISTIC,
+  IMU_DATA_CHARACTERISTIC,
+  MANUFACTURER_NAME_CHARACTERISTIC,
+  MODEL_NUMBER_CHARACTERISTIC,
+  SWIVEL_IMU_SERVICE,
+  decodeBatteryLevel,
+  decodeSensorConfig,
+} from '../protocol/gatt.ts';
+import type { LinkState, SensorInfo } from '../protocol/messages.ts';
+import type { LinkEvent, SensorEvent } from '../pipeline/events.ts';
+
+export type { SensorEvent, LinkEvent };
+
+export interface SensorLinkTimings {
+  connectMs: number;
+  gattMs: number;
+  rssiEveryMs: number;
+  backoffStartMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_TIMINGS: SensorLinkTimings = { connectMs: 10_000, gattMs: 5_000, rssiEveryMs: 2_000, backoffStartMs: 250, backoffMaxMs: 5_000 };
+
+export interface SensorLinkDeps {
+  /** A noble bindings object: the real adapter's or the simulated radio's. */
+  bindings: EventEmitter;
+  /** Name of this sensor slot in the hub's messages. */
+  sensorId?: string;
+  timings?: Partial<SensorLinkTimings>;
+  log?: (line: string) => void;
+}
+
+class LinkLostError extends Error {}
+class StoppedError extends Error {}
+
+const asError = (value: unknown) => (value instanceof Error ? value : new Error(String(value)));
+
+/**
+ * One Swivel sensor over noble: scan for the Swivel service, stop scanning, connect, discover,
+ * subscribe; when the link drops, find the sensor again with capped backoff, re-discover and re-attach
+ * listeners (noble hands out new characteristic objects after a reconnect). noble's *Async calls can
+ * hang forever once the link is gone, so each one is raced against the disconnect and a timeout.
+ */
+export class SensorLink {
+  readonly sensorId: string;
+  private readonly noble: NobleCentral;
+  private readonly timings: SensorLinkTimings;
+  private readonly log: (line: string) => void;
+  private readonly eventsSubject = new Subject<SensorEvent>();
+  private readonly linkSubject: BehaviorSubject<LinkEvent>;
+  private stopController: AbortController | null = null;
+  private running: Promise<void> | null = null;
+  private info: SensorInfo | null = null;
+  private knownPeripheralId: string | null = null;
+  private linkEpoch = 0;
+
+  /** Every event, in order. */
+  readonly events$: Observable<SensorEvent>;
+  /** The current link state, replayed to each new subscriber. */
+  readonly link$: Observable<LinkEvent>;
+
+  constructor(deps: SensorLinkDeps) {
+    this.sensorId = deps.sensorId ?? 'sensor-1';
+    this.noble = withBindings(deps.bindings);
+    this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
+    this.log = deps.log ?? (() => {});
+    this.linkSubject = new BehaviorSubject<LinkEvent>(this.linkEvent('idle', 'not started'));
+    this.events$ = this.eventsSubject.asObservable();
+    this.link$ = this.linkSubject.asObservable();
+    // noble logs warnings to the console when nobody listens; they belong in our log.
+    this.noble.on('warning', (message: string) => this.log(`noble: ${message}`));
+  }
+
+  get currentLink(): LinkEvent {
+    return this.linkSubject.value;
+  }
+
+  start(signal?: AbortSignal): void {
+    if (this.running) return;
+    const controller = new AbortController();
+    this.stopController = controller;
+    signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    this.running = this.run(controller.signal).catch((error) => {
+      this.log(`sensor link stopped by an unexpected error: ${asError(error).stack}`);
+      this.setLink('stopped', `stopped: ${asError(error).message}`);
+    });
+  }
+
+  /** Disconnects the sensor and ends the streams. */
+  async stop(): Promise<void> {
+    this.stopController?.abort();
+    await this.running;
+    this.running = null;
+    this.eventsSubject.complete();
+    this.linkSubject.complete();
+  }
+
+  private linkEvent(state: LinkState, detail: string): LinkEvent {
+    return { kind: 'link', sensorId: this.sensorId, state, detail, info: this.info, at: Date.now() };
+  }
+
+  private setLink(state: LinkState, detail: string): void {
+    const current = this.linkSubject.value;
+    if (current.state === state && current.detail === detail) return;
+    const event = this.linkEvent(state, detail);
+    this.log(`${this.sensorId}: ${state}, ${detail}`);
+    this.linkSubject.next(event);
+    this.eventsSubject.next(event);
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    await this.poweredOn(signal);
+    let failures = 0;
+    let everConnected = false;
+    while (!signal.aborted) {
+      try {
+        await this.session(signal, everConnected, () => {
+          everConnected = true;
+          failures = 0;
+        });
+      } catch (error) {
+        if (signal.aborted || error instanceof StoppedError) break;
+        const message = asError(error).message;
+        if (error instanceof LinkLostError) this.setLink('lost', message);
+        else this.setLink(everConnected ? 'reconnecting' : 'scanning', `${message}; trying again`);
+      }
+      const delay = Math.min(this.timings.backoffMaxMs, this.timings.backoffStartMs * 2 ** failures);
+      failures++;
+      await sleep(delay, signal);
+    }
+    this.setLink('stopped', 'the hub stopped the sensor link');
+  }
+
+  private poweredOn(signal: AbortSignal): Promise<void> {
+    if (this.noble.state === 'poweredOn') return Promise.resolve();
+    this.setLink('idle', 'waiting for the radio to power on');
+    return new Promise((resolve, reject) => {
+      const onState = (state: string) => {
+        if (state !== 'poweredOn') return;
+        this.noble.off('stateChange', onState);
+        resolve();
+      };
+      this.noble.on('stateChange', onState);
+      signal.addEventListener('abort', () => reject(new StoppedError('stopped')), { once: true });
+    });
+  }
+
+  /** One connection, from scanning to the link dropping. Throws LinkLostError when a live link drops. */
+  private async session(signal: AbortSignal, reconnecting: boolean, onConnected: () => void): Promise<void> {
+    const name = this.info?.name ?? 'a Swivel sensor';
+    this.setLink(reconnecting ? 'reconnecting' : 'scanning', `looking for ${name}`);
+    const peripheral = await this.scan(signal);
+    const sensorName = peripheral.advertisement?.localName ?? peripheral.id;
+    this.setLink(reconnecting ? 'reconnecting' : 'connecting', `connecting to ${sensorName}`);
+
+    const abort = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(new StoppedError('stopped'));
+      signal.addEventListener('abort', () => reject(new StoppedError('stopped')), { once: true });
+    });
+    abort.catch(() => {});
+    try {
+      await race(peripheral.connectAsync(), [abort], this.timings.connectMs, `connecting to ${sensorName}`);
+    } catch (error) {
+      peripheral.cancelConnect();
+      throw error;
+    }
+
+    let onDisconnect!: (reason: number) => void;
+    const lost = new Promise<never>((_, reject) => {
+      onDisconnect = (reason) => reject(new LinkLostError(`lost the link to ${sensorName} (${describeReason(reason)})`));
+    });
+    lost.catch(() => {});
+    peripheral.once('disconnect', onDisconnect);
+    const detach: (() => void)[] = [() => peripheral.off('disconnect', onDisconnect)];
+    const gatt = <T>(promise: Promise<T>, what: string) => race(promise, [lost, abort], this.timings.gattMs, what);
+
+    try {
+      const { characteristics } = await gatt(
+        peripheral.discoverSomeServicesAndCharacteristicsAsync([SWIVEL_IMU_SERVICE, BATTERY_SERVICE, DEVICE_INFORMATION_SERVICE], []),
+        `discovering the services of ${sensorName}`,
+      );
+      const find = (uuid: string) => characteristics.find((c) => c.uuid === uuid);
+      const imu = find(IMU_DATA_CHARACTERISTIC);
+      if (!imu) throw new Error(`${sensorName} has no IMU data characteristic`);
+
+      const readText = async (uuid: string) => {
+        const c = find(uuid);
+        return c ? (await gatt(c.readAsync(), `reading ${uuid}`)).toString('utf8') : null;
+      };
+      this.info = {
+        id: peripheral.id,
+        name: sensorName,
+        manufacturer: await readText(MANUFACTURER_NAME_CHARACTERISTIC),
+        model: await readText(MODEL_NUMBER_CHARACTERISTIC),
+        firmware: await readText(FIRMWARE_REVISION_CHARACTERISTIC),
+      };
+      this.knownPeripheralId = peripheral.id;
+
+      const control = find(IMU_CONTROL_CHARACTERISTIC);
+      if (control) {
+        const config = decodeSensorConfig(new Uint8Array(await gatt(control.readAsync(), 'reading the sensor configuration')));
+        if (config.ok) this.eventsSubject.next({ kind: 'config', sensorId: this.sensorId, rateHz: config.config.rateHz });
+      }
+
+      const battery = find(BATTERY_LEVEL_CHARACTERISTIC);
+      if (battery) {
+        const emitBattery = (data: Buffer) => {
+          const percent = decodeBatteryLevel(new Uint8Array(data));
+          if (percent !== undefined) this.eventsSubject.next({ kind: 'battery', sensorId: this.sensorId, percent });
+        };
+        emitBattery(await gatt(battery.readAsync(), 'reading the battery level'));
+        detach.push(listen(battery, emitBattery));
+        await gatt(battery.subscribeAsync(), 'subscribing to the battery level');
+      }
+
+      const epoch = ++this.linkEpoch;
+      detach.push(
+        listen(imu, (data) =>
+          this.eventsSubject.next({
+            kind: 'notification',
+            sensorId: this.sensorId,
+            linkEpoch: epoch,
+            bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+            receivedAt: performance.now(),
+          }),
+        ),
+      );
+      await gatt(imu.subscribeAsync(), 'subscribing to IMU data');
+
+      onConnected();
+      this.setLink('connected', `connected to ${sensorName}`);
+
+      // Signal strength, until the link drops or the hub stops.
+      for (;;) {
+        await race(sleep(this.timings.rssiEveryMs, signal), [lost, abort], Infinity, 'waiting');
+        try {
+          const rssi = await gatt(peripheral.updateRssiAsync(), 'reading the signal strength');
+          this.eventsSubject.next({ kind: 'rssi', sensorId: this.sensorId, rssi });
+        } catch (error) {
+          if (error instanceof LinkLostError || error instanceof StoppedError) throw error;
+        }
+      }
+    } catch (error) {
+      if (error instanceof StoppedError) await this.disconnect(peripheral, lost);
+      else if (!(error instanceof LinkLostError) && peripheral.state === 'connected') await this.disconnect(peripheral, lost);
+      throw error;
+    } finally {
+      for (const undo of detach) undo();
+    }
+  }
+
+  private async disconnect(peripheral: Peripheral, lost: Promise<never>): Promise<void> {
+    try {
+      await race(peripheral.disconnectAsync(), [lost], this.timings.gattMs, 'disconnecting');
+    } catch {
+      // already gone, or it did not answer: either way we are done with it
+    }
+  }
+
+  /** Scans for the Swivel service until a sensor shows up, preferring the one we had before. */
+  private async scan(signal: AbortSignal): Promise<Peripheral> {
+    return new Promise<Peripheral>((resolve, reject) => {
+      const finish = (error: Error | null, peripheral?: Peripheral) => {
+        this.noble.off('discover', onDiscover);
+        signal.removeEventListener('abort', onAbort);
+        this.noble.stopScanning();
+        if (error) reject(error);
+        else resolve(peripheral!);
+      };
+      const onDiscover = (peripheral: Peripheral) => {
+        if (!peripheral.connectable) return;
+        if (this.knownPeripheralId && peripheral.id !== this.knownPeripheralId) return;
+        finish(null, peripheral);
+      };
+      const onAbort = () => finish(new StoppedError('stopped'));
+      this.noble.on('discover', onDiscover);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.noble.startScanning([SWIVEL_IMU_SERVICE], false, (error?: Error) => {
+        if (error) finish(error);
+      });
+    });
+  }
+}
+
+function listen(characteristic: Characteristic, handler: (data: Buffer) => void): () => void {
+  characteristic.on('data', handler);
+  return () => characteristic.off('data', handler);
+}
+
+function describeReason(reason: number): string {
+  if (reason === 0x08) return 'out of range or switched off';
+  if (reason === 0x13) return 'the sensor ended the connection';
+  if (reason === 0x16) return 'the hub ended the connection';
+  return `reason 0x${Number(reason).toString(16)}`;
+}
+
+/** `promise`, unless one of `others` rejects first or `ms` passes. */
+function race<T>(promise: Promise<T>, others: Promise<never>[], ms: number, what: string): Promise<T> {
+  // noble's discover rejects with a string; make every failure an Error.
+  const guarded = promise.catch((error: unknown) => Promise.reject(asError(error)));
+  if (!Number.isFinite(ms)) return Promise.race([guarded, ...others]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([guarded, timeout, ...others]).finally(() => clearTimeout(timer));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

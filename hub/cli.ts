@@ -1,0 +1,141 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { NoAdapterError, type SensorMode } from './ble/choose-bindings.ts';
+import { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION, startHub } from './main.ts';
+import { defaultRadioDir } from './protocol/radio.ts';
+
+const MAIN_HELP = `swivel ${VERSION}: wearable timer and rep counter for hip mobility work
+
+Usage: swivel <command> [options]      (from a clone: npm run --silent swivel -- <command> …)
+
+Commands:
+  serve      run the hub: sensor link, live pipeline and the dashboard
+
+Run "swivel <command> --help" for a command's options.
+`;
+
+const SERVE_HELP = `Usage: swivel serve [options]
+
+Runs the hub: connects to a Swivel sensor, turns its samples into the shin angle, and serves the
+dashboard and its live WebSocket.
+
+  --port N                 port to listen on (default 8080; 0 picks a free one)
+  --host H                 address to listen on (default 0.0.0.0: reachable from a tablet on the LAN)
+  --sensor auto|sim|ble    auto (default): a Bluetooth adapter if one works, else the simulator;
+                           sim: always the simulator; ble: the adapter or fail with the reason
+  --radio DIR              radio directory of simulated sensors (default ${defaultRadioDir()})
+  --no-spawn-sim           do not start a simulator; wait for one started with "npm run sim"
+  --sim-rate HZ            sample rate of the simulator the hub starts (default 100)
+  --build-if-needed        build the dashboard first if it is missing or older than its sources
+  -h, --help               this text
+`;
+
+class UsageError extends Error {}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function serve(args: string[]): Promise<void> {
+  const values = parse(args, {
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '0.0.0.0' },
+    sensor: { type: 'string', default: 'auto' },
+    radio: { type: 'string' },
+    'no-spawn-sim': { type: 'boolean', default: false },
+    'sim-rate': { type: 'string' },
+    'build-if-needed': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
+  const sensor = values.sensor as SensorMode;
+  if (!['auto', 'sim', 'ble'].includes(sensor)) throw new UsageError(`--sensor must be auto, sim or ble, got "${values.sensor}"`);
+  if (values['build-if-needed']) await buildDashboardIfNeeded();
+
+  // Registered before noble loads: the HCI bindings exit the process on SIGINT if nobody else listens.
+  let stop: (() => Promise<void>) | null = null;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\nswivel: ${signal}: disconnecting the sensor and closing viewers…\n`);
+    await stop?.();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const running = await startHub({
+    port,
+    host: values.host!,
+    sensor,
+    radioDir: values.radio,
+    spawnSimulator: !values['no-spawn-sim'],
+    simulatorArgs: values['sim-rate'] ? ['--rate', values['sim-rate']] : [],
+  });
+  stop = running.close;
+  if (stopping) await stop();
+  process.stdout.write(`\nSwivel dashboard: ${running.url}\n`);
+  for (const url of running.urls.slice(1)) process.stdout.write(`  on a tablet on the same network: ${url}\n`);
+  process.stdout.write(`Press Ctrl+C to stop.\n`);
+}
+
+/** Builds the dashboard when dist/web is missing or older than any file it is built from. */
+async function buildDashboardIfNeeded(): Promise<void> {
+  const newest = (path: string): number => {
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.mtimeMs;
+    return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+  };
+  let builtAt = 0;
+  try {
+    builtAt = statSync(join(DEFAULT_WEB_ROOT, 'index.html')).mtimeMs;
+  } catch {
+    // not built
+  }
+  const sources = [join(PROJECT_ROOT, 'web'), join(PROJECT_ROOT, 'hub', 'protocol'), join(PROJECT_ROOT, 'vite.config.ts')];
+  if (builtAt > 0 && Math.max(...sources.map(newest)) <= builtAt) return;
+  process.stdout.write('swivel: building the dashboard (once)…\n');
+  const { build } = await import('vite');
+  await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), root: join(PROJECT_ROOT, 'web'), logLevel: 'warn' });
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve };
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(MAIN_HELP);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  await run(rest);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) process.stderr.write(`swivel: ${error.message}\nTry "swivel --help".\n`);
+    else if (error instanceof NoAdapterError) process.stderr.write(`swivel: ${error.message}\nUse --sensor sim to run with the simulated sensor.\n`);
+    else process.stderr.write(`swivel: ${(error as Error).message}\n`);
+    process.exit(2);
+  },
+);

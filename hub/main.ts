@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { chooseBindings, simulatorRadio, type SensorMode } from './ble/choose-bindings.ts';
+import { socketRadio } from './ble/socket-radio.ts';
+import { defaultRadioDir } from './protocol/radio.ts';
+import { buildApp } from './server/app.ts';
+import type { LiveOptions } from './server/live.ts';
+import { SensorHub } from './sensor-hub.ts';
+import type { SensorLinkTimings } from './ble/sensor-link.ts';
+
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_WEB_ROOT = join(PROJECT_ROOT, 'dist', 'web');
+export const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface HubOptions {
+  port: number;
+  host: string;
+  sensor: SensorMode;
+  /** Radio directory of the simulated sensors (default: SWIVEL_RADIO_DIR or /tmp/swivel-radio). */
+  radioDir?: string;
+  /** Start a simulator process when the simulated sensor is used and none is on the air (default true). */
+  spawnSimulator?: boolean;
+  /** Extra flags for a spawned simulator, e.g. ['--rate', '200']. */
+  simulatorArgs?: string[];
+  webRoot?: string;
+  log?: (line: string) => void;
+  timings?: Partial<SensorLinkTimings>;
+  liveOptions?: Partial<LiveOptions>;
+}
+
+export interface RunningHub {
+  /** http://host:port of the dashboard as seen from this machine. */
+  url: string;
+  port: number;
+  /** Every URL a person could open, the LAN ones for a tablet included. */
+  urls: string[];
+  sensorSource: 'sim' | 'ble';
+  sensorSourceReason: string;
+  hub: SensorHub;
+  close(): Promise<void>;
+}
+
+/** Starts the whole hub: sensor bindings (and a simulator if needed), pipeline, HTTP and WebSocket. */
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const radioDir = options.radioDir ?? defaultRadioDir();
+  const choice = await chooseBindings(options.sensor, simulatorRadio(radioDir));
+  log(`swivel: ${choice.reason}`);
+
+  let simulator: ChildProcess | null = null;
+  if (choice.source === 'sim' && (options.spawnSimulator ?? true)) {
+    if (await simulatorOnAir(radioDir)) log(`swivel: a simulator is already running (radio ${radioDir}); using it`);
+    else simulator = await spawnSimulator(radioDir, options.simulatorArgs ?? [], log);
+  }
+
+  const hub = new SensorHub({ bindings: choice.bindings, source: choice.source, sourceReason: choice.reason, timings: options.timings, log });
+  const app = await buildApp({ live: hub, version: VERSION, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, liveOptions: options.liveOptions, log });
+  hub.start();
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await hub.stop();
+    simulator?.kill('SIGTERM');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${options.port} is already in use (is another hub running?); choose another with --port`);
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const urls = dashboardUrls(options.host, port);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: urls[0]!,
+    port,
+    urls,
+    sensorSource: choice.source,
+    sensorSourceReason: choice.reason,
+    hub,
+    close: () =>
+      (closing ??= (async () => {
+        await hub.stop();
+        await app.close();
+        if (simulator && simulator.exitCode === null) {
+          const exited = new Promise((resolve) => simulator!.once('exit', resolve));
+          simulator.kill('SIGTERM');
+          await exited;
+        }
+      })()),
+  };
+}
+
+function dashboardUrls(host: string, port: number): string[] {
+  const local = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/`;
+  if (host !== '0.0.0.0' && host !== '::') return [local];
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .filter((net) => net && net.family === 'IPv4' && !net.internal)
+    .map((net) => `http://${net!.address}:${port}/`);
+  return [local, ...lan];
+}
+
+/** Is some simulator already answering on this radio directory? */
+async function simulatorOnAir(radioDir: string): Promise<boolean> {
+  const endpoints = await socketRadio(radioDir).endpoints();
+  for (const endpoint of endpoints) {
+    try {
+      (await endpoint.open()).close();
+      return true;
+    } catch {
+      // stale beacon of a simulator that is gone
+    }
+  }
+  return false;
+}
+
+async function spawnSimulator(radioDir: string, args: string[], log: (line: string) => void): Promise<ChildProcess> {
+  const script = join(PROJECT_ROOT, 'bin', 'swivel-sim.mjs');
+  const child = spawn(process.execPath, [script, '--radio', radioDir, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = await new Promise<{ name: string; port: number }>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const event = JSON.parse(line) as { event: string; name: string; port: number };
+        if (event.event === 'ready') resolve(event);
+      } catch {
+        // not a status line
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the simulator exited before it was ready (code ${code})`)));
+    child.once('error', reject);
+  });
+  log(`swivel: started simulated sensor ${ready.name} (pid ${child.pid}, radio ${radioDir})`);
+  child.once('exit', (code, signal) => {
+    if (!child.killed) log(`swivel: the simulator stopped (${signal ?? `code ${code}`}); the hub keeps looking for a sensor`);
+  });
+  return child;
+}
+
+export const webBuilt = (webRoot = DEFAULT_WEB_ROOT) => existsSync(join(webRoot, 'index.html'));

@@ -1,0 +1,150 @@
+/**
+ * The rxjs wiring of the signal path: notification bytes → decode → sample batches → inclination →
+ * angle frames. The maths lives in plain functions (gatt.ts, samples.ts, inclination.ts); these
+ * operators only carry state per subscription, so live, replay and file analysis can each run the
+ * same operators without sharing anything.
+ */
+import { Observable, asyncScheduler, defer, filter, map, scan, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { decodeImuPacket, type ImuDecodeError } from '../protocol/gatt.ts';
+import type { SensorStats } from '../protocol/messages.ts';
+import type { SensorEvent } from './events.ts';
+import { DEFAULT_INCLINATION_OPTIONS, initialInclination, stepInclination, type InclinationOptions, type InclinationState } from './inclination.ts';
+import { initialSequenceState, trackSequence, type SampleBatch, type SequenceState } from './samples.ts';
+import { emptyStats, reduceStats } from './stats.ts';
+
+export type PipelineEvent =
+  | { kind: 'samples'; sensorId: string; batch: SampleBatch; lost: number }
+  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError }
+  | Exclude<SensorEvent, { kind: 'notification' }>;
+
+/**
+ * Decodes notifications into sample batches. A malformed notification becomes a `malformed` event
+ * (counted, shown, dropped) and never an error: the stream carries on with the next packet.
+ */
+export function decodeNotifications(): OperatorFunction<SensorEvent, PipelineEvent> {
+  return (source) =>
+    defer(() => {
+      const sequences = new Map<string, SequenceState>();
+      return source.pipe(
+        map((event): PipelineEvent => {
+          if (event.kind !== 'notification') return event;
+          const decoded = decodeImuPacket(event.bytes);
+          if (!decoded.ok) return { kind: 'malformed', sensorId: event.sensorId, message: decoded.error.message, error: decoded.error };
+          const { packet } = decoded;
+          const tracked = trackSequence(sequences.get(event.sensorId) ?? initialSequenceState, event.linkEpoch, packet.seq, packet.timestampUs);
+          sequences.set(event.sensorId, tracked.state);
+          return {
+            kind: 'samples',
+            sensorId: event.sensorId,
+            lost: tracked.lost,
+            batch: { sensorId: event.sensorId, seq: packet.seq, t0: tracked.t0, dt: 1 / packet.config.rateHz, readings: packet.readings, receivedAt: event.receivedAt },
+          };
+        }),
+      );
+    });
+}
+
+export const sampleBatches = (): OperatorFunction<PipelineEvent, SampleBatch> => (source) =>
+  source.pipe(
+    filter((event): event is Extract<PipelineEvent, { kind: 'samples' }> => event.kind === 'samples'),
+    map((event) => event.batch),
+  );
+
+/** The exercise angle of every sample of a batch, newest last. */
+export interface AngleFrame {
+  sensorId: string;
+  seq: number;
+  /** Sensor time of the newest sample, seconds. */
+  t: number;
+  angle: number;
+  trace: number[];
+  /** Hub clock when the newest notification arrived (performance.now, ms). */
+  receivedAt: number;
+}
+
+export function toAngleFrames(options: InclinationOptions = DEFAULT_INCLINATION_OPTIONS): OperatorFunction<SampleBatch, AngleFrame> {
+  return (source) =>
+    defer(() => {
+      const filters = new Map<string, InclinationState>();
+      return source.pipe(
+        map((batch) => {
+          let state = filters.get(batch.sensorId) ?? initialInclination;
+          const trace = new Array<number>(batch.readings.length);
+          for (let i = 0; i < batch.readings.length; i++) {
+            state = stepInclination(state, batch.readings[i]!, batch.t0 + i * batch.dt, options);
+            trace[i] = state.angleDeg;
+          }
+          filters.set(batch.sensorId, state);
+          return {
+            sensorId: batch.sensorId,
+            seq: batch.seq,
+            t: batch.t0 + (batch.readings.length - 1) * batch.dt,
+            angle: state.angleDeg,
+            trace,
+            receivedAt: batch.receivedAt,
+          };
+        }),
+      );
+    });
+}
+
+/**
+ * Limits frames to one per `minIntervalMs` for screens without dropping any angle: a frame that
+ * arrives inside the interval is merged (traces joined, newest values kept) and sent when the interval
+ * ends. A frame after a quiet spell goes out at once, so display latency is not added when the sensor
+ * already sends at a display-friendly rate.
+ */
+export function coalesceFrames(minIntervalMs: number, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<AngleFrame, AngleFrame> {
+  return (source) =>
+    new Observable<AngleFrame>((subscriber) => {
+      let pending: AngleFrame | null = null;
+      let lastSent = -Infinity;
+      let timer: Subscription | null = null;
+      const send = (frame: AngleFrame) => {
+        lastSent = scheduler.now();
+        subscriber.next(frame);
+      };
+      const flush = () => {
+        timer = null;
+        if (pending) send(pending);
+        pending = null;
+      };
+      const subscription = source.subscribe({
+        next(frame) {
+          const merged = pending ? { ...frame, trace: pending.trace.concat(frame.trace) } : frame;
+          const wait = minIntervalMs - (scheduler.now() - lastSent);
+          if (!timer && wait <= 0) {
+            pending = null;
+            send(merged);
+            return;
+          }
+          pending = merged;
+          timer ??= scheduler.schedule(flush, wait);
+        },
+        error: (error) => subscriber.error(error),
+        complete() {
+          timer?.unsubscribe();
+          if (pending) subscriber.next(pending);
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        timer?.unsubscribe();
+      };
+    });
+}
+
+/** Running statistics per sensor. */
+export const sensorStats = (): OperatorFunction<PipelineEvent, { sensorId: string; stats: SensorStats }> => (source) =>
+  defer(() => source.pipe(
+    scan(
+      (acc, event) => {
+        const stats = reduceStats(acc.all.get(event.sensorId) ?? emptyStats, event);
+        acc.all.set(event.sensorId, stats);
+        return { all: acc.all, latest: { sensorId: event.sensorId, stats } };
+      },
+      { all: new Map<string, SensorStats>(), latest: { sensorId: '', stats: emptyStats } },
+    ),
+    map((acc) => acc.latest),
+  ));

@@ -1,0 +1,217 @@
+/**
+ * The Swivel sensor's GATT profile and its byte formats (see docs/gatt.md).
+ *
+ * Shared by the hub and firmware-sim, and nothing else is: the simulator is what the hub's estimator
+ * is tested against, so the two meet only at the bytes on the air.
+ *
+ * UUIDs are written the way noble wants them: lowercase hex, no dashes (a dashed or upper-case UUID
+ * silently matches nothing in noble's filters).
+ */
+
+/** 128-bit base `5357xxxx-6976-656c-9e55-4f5357495645`: "SW", "ivel", then "OSWIVE". */
+const swivelUuid = (short: number) => `5357${short.toString(16).padStart(4, '0')}6976656c9e554f5357495645`;
+
+export const SWIVEL_IMU_SERVICE = swivelUuid(0x0001);
+export const IMU_DATA_CHARACTERISTIC = swivelUuid(0x0002);
+export const IMU_CONTROL_CHARACTERISTIC = swivelUuid(0x0003);
+
+export const BATTERY_SERVICE = '180f';
+export const BATTERY_LEVEL_CHARACTERISTIC = '2a19';
+export const DEVICE_INFORMATION_SERVICE = '180a';
+export const MANUFACTURER_NAME_CHARACTERISTIC = '2a29';
+export const MODEL_NUMBER_CHARACTERISTIC = '2a24';
+export const FIRMWARE_REVISION_CHARACTERISTIC = '2a26';
+
+export const DEVICE_NAME_PREFIX = 'Swivel-';
+
+/** Wire format version carried in every IMU notification and control value. */
+export const PROTOCOL_VERSION = 1;
+
+/** Sample rates a sensor may run at, indexed by the 3-bit rate code on the wire. */
+export const SAMPLE_RATES_HZ = [25, 50, 60, 100, 104, 200, 400, 800] as const;
+/** Accelerometer full-scale ranges (±g), indexed by the 2-bit code on the wire. */
+export const ACC_RANGES_G = [2, 4, 8, 16] as const;
+/** Gyroscope full-scale ranges (±deg/s), indexed by the 3-bit code on the wire (5–7 are reserved). */
+export const GYRO_RANGES_DPS = [125, 250, 500, 1000, 2000] as const;
+
+export type SampleRateHz = (typeof SAMPLE_RATES_HZ)[number];
+export type AccRangeG = (typeof ACC_RANGES_G)[number];
+export type GyroRangeDps = (typeof GYRO_RANGES_DPS)[number];
+
+export const IMU_HEADER_BYTES = 8;
+export const IMU_SAMPLE_BYTES = 12;
+/** ATT header bytes that an MTU carries besides the notification payload. */
+const ATT_NOTIFY_OVERHEAD = 3;
+/** The sample-count field has 5 bits. */
+export const MAX_SAMPLES_PER_PACKET = 31;
+
+/** How many samples fit one notification at a negotiated ATT MTU (1 at the minimum MTU of 23). */
+export function samplesPerNotification(mtu: number): number {
+  const payload = Math.max(23, Math.floor(mtu)) - ATT_NOTIFY_OVERHEAD;
+  return Math.min(MAX_SAMPLES_PER_PACKET, Math.floor((payload - IMU_HEADER_BYTES) / IMU_SAMPLE_BYTES));
+}
+
+export interface SensorConfig {
+  rateHz: SampleRateHz;
+  accRangeG: AccRangeG;
+  gyroRangeDps: GyroRangeDps;
+}
+
+export const DEFAULT_SENSOR_CONFIG: SensorConfig = { rateHz: 100, accRangeG: 4, gyroRangeDps: 1000 };
+
+/** One IMU reading in physical units: accelerometer in g, gyroscope in deg/s, sensor axes. */
+export interface ImuReading {
+  ax: number;
+  ay: number;
+  az: number;
+  gx: number;
+  gy: number;
+  gz: number;
+}
+
+/** A decoded IMU notification. */
+export interface ImuPacket {
+  seq: number;
+  /** Sensor clock at the first sample, microseconds, wrapping at 2^32 (about 71.6 minutes). */
+  timestampUs: number;
+  config: SensorConfig;
+  /** Evenly spaced at 1 / rateHz, the first one at timestampUs. */
+  readings: ImuReading[];
+}
+
+export type ImuDecodeErrorKind = 'too-short' | 'unknown-version' | 'bad-sample-count' | 'wrong-length' | 'unknown-range';
+
+/** A malformed notification, as a value: counted by the hub, never thrown. */
+export interface ImuDecodeError {
+  kind: ImuDecodeErrorKind;
+  message: string;
+  byteLength: number;
+}
+
+export type ImuDecodeResult = { ok: true; packet: ImuPacket } | { ok: false; error: ImuDecodeError };
+
+const fail = (kind: ImuDecodeErrorKind, message: string, byteLength: number): ImuDecodeResult => ({
+  ok: false,
+  error: { kind, message, byteLength },
+});
+
+/**
+ * Decodes one IMU notification. Pure, total: any bytes give either a packet or an error value.
+ *
+ * Layout (little-endian):
+ *   0      bits 7-5 version, bits 4-3 accelerometer range code, bits 2-0 gyroscope range code
+ *   1      bits 7-5 sample-rate code, bits 4-0 sample count n (1..31)
+ *   2-3    sequence number, uint16, wraps
+ *   4-7    sensor timestamp of the first sample, µs, uint32, wraps
+ *   8-     n × (ax, ay, az, gx, gy, gz) as int16, full scale = ±range
+ */
+export function decodeImuPacket(bytes: Uint8Array): ImuDecodeResult {
+  const n = bytes.byteLength;
+  if (n < IMU_HEADER_BYTES + IMU_SAMPLE_BYTES) {
+    return fail('too-short', `IMU packet of ${n} bytes is shorter than one sample (${IMU_HEADER_BYTES + IMU_SAMPLE_BYTES})`, n);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, n);
+  const b0 = view.getUint8(0);
+  const b1 = view.getUint8(1);
+  const version = b0 >> 5;
+  if (version !== PROTOCOL_VERSION) {
+    return fail('unknown-version', `IMU packet has protocol version ${version}; this hub reads version ${PROTOCOL_VERSION}`, n);
+  }
+  const gyroRangeDps = GYRO_RANGES_DPS[b0 & 0b111];
+  if (gyroRangeDps === undefined) {
+    return fail('unknown-range', `IMU packet has unknown gyroscope range code ${b0 & 0b111}`, n);
+  }
+  const accRangeG = ACC_RANGES_G[(b0 >> 3) & 0b11]!;
+  const rateHz = SAMPLE_RATES_HZ[b1 >> 5]!;
+  const count = b1 & 0b11111;
+  if (count === 0) return fail('bad-sample-count', 'IMU packet says it holds 0 samples', n);
+  const expected = IMU_HEADER_BYTES + count * IMU_SAMPLE_BYTES;
+  if (n !== expected) {
+    return fail('wrong-length', `IMU packet says ${count} samples (${expected} bytes) but has ${n} bytes`, n);
+  }
+  const accScale = accRangeG / 32768;
+  const gyroScale = gyroRangeDps / 32768;
+  const readings: ImuReading[] = new Array(count);
+  for (let i = 0, o = IMU_HEADER_BYTES; i < count; i++, o += IMU_SAMPLE_BYTES) {
+    readings[i] = {
+      ax: view.getInt16(o, true) * accScale,
+      ay: view.getInt16(o + 2, true) * accScale,
+      az: view.getInt16(o + 4, true) * accScale,
+      gx: view.getInt16(o + 6, true) * gyroScale,
+      gy: view.getInt16(o + 8, true) * gyroScale,
+      gz: view.getInt16(o + 10, true) * gyroScale,
+    };
+  }
+  return {
+    ok: true,
+    packet: { seq: view.getUint16(2, true), timestampUs: view.getUint32(4, true), config: { rateHz, accRangeG, gyroRangeDps }, readings },
+  };
+}
+
+const quantise = (value: number, range: number) => Math.max(-32768, Math.min(32767, Math.round((value / range) * 32768)));
+
+function codeOf<T extends number>(table: readonly T[], value: number, what: string): number {
+  const code = table.indexOf(value as T);
+  if (code < 0) throw new RangeError(`${what} ${value} is not one of ${table.join(', ')}`);
+  return code;
+}
+
+/** Encodes an IMU notification (the sensor's side). Values beyond full scale saturate like a real IMU. */
+export function encodeImuPacket(packet: ImuPacket): Uint8Array {
+  const { config, readings } = packet;
+  if (readings.length < 1 || readings.length > MAX_SAMPLES_PER_PACKET) {
+    throw new RangeError(`an IMU packet holds 1 to ${MAX_SAMPLES_PER_PACKET} samples, not ${readings.length}`);
+  }
+  const bytes = new Uint8Array(IMU_HEADER_BYTES + readings.length * IMU_SAMPLE_BYTES);
+  const view = new DataView(bytes.buffer);
+  view.setUint8(
+    0,
+    (PROTOCOL_VERSION << 5) | (codeOf(ACC_RANGES_G, config.accRangeG, 'accelerometer range') << 3) | codeOf(GYRO_RANGES_DPS, config.gyroRangeDps, 'gyroscope range'),
+  );
+  view.setUint8(1, (codeOf(SAMPLE_RATES_HZ, config.rateHz, 'sample rate') << 5) | readings.length);
+  view.setUint16(2, packet.seq & 0xffff, true);
+  view.setUint32(4, packet.timestampUs >>> 0, true);
+  let o = IMU_HEADER_BYTES;
+  for (const r of readings) {
+    view.setInt16(o, quantise(r.ax, config.accRangeG), true);
+    view.setInt16(o + 2, quantise(r.ay, config.accRangeG), true);
+    view.setInt16(o + 4, quantise(r.az, config.accRangeG), true);
+    view.setInt16(o + 6, quantise(r.gx, config.gyroRangeDps), true);
+    view.setInt16(o + 8, quantise(r.gy, config.gyroRangeDps), true);
+    view.setInt16(o + 10, quantise(r.gz, config.gyroRangeDps), true);
+    o += IMU_SAMPLE_BYTES;
+  }
+  return bytes;
+}
+
+/**
+ * Control characteristic value (read/write), 4 bytes:
+ *   0 version, 1 sample-rate code, 2 accelerometer range code, 3 gyroscope range code.
+ */
+export function encodeSensorConfig(config: SensorConfig): Uint8Array {
+  return Uint8Array.of(
+    PROTOCOL_VERSION,
+    codeOf(SAMPLE_RATES_HZ, config.rateHz, 'sample rate'),
+    codeOf(ACC_RANGES_G, config.accRangeG, 'accelerometer range'),
+    codeOf(GYRO_RANGES_DPS, config.gyroRangeDps, 'gyroscope range'),
+  );
+}
+
+export type SensorConfigResult = { ok: true; config: SensorConfig } | { ok: false; message: string };
+
+export function decodeSensorConfig(bytes: Uint8Array): SensorConfigResult {
+  if (bytes.byteLength !== 4) return { ok: false, message: `control value must be 4 bytes, got ${bytes.byteLength}` };
+  if (bytes[0] !== PROTOCOL_VERSION) return { ok: false, message: `control value has version ${bytes[0]}, expected ${PROTOCOL_VERSION}` };
+  const rateHz = SAMPLE_RATES_HZ[bytes[1]!];
+  const accRangeG = ACC_RANGES_G[bytes[2]!];
+  const gyroRangeDps = GYRO_RANGES_DPS[bytes[3]!];
+  if (rateHz === undefined) return { ok: false, message: `unknown sample-rate code ${bytes[1]}` };
+  if (accRangeG === undefined) return { ok: false, message: `unknown accelerometer range code ${bytes[2]}` };
+  if (gyroRangeDps === undefined) return { ok: false, message: `unknown gyroscope range code ${bytes[3]}` };
+  return { ok: true, config: { rateHz, accRangeG, gyroRangeDps } };
+}
+
+/** Battery Level (0x2A19): one byte, percent. */
+export const encodeBatteryLevel = (percent: number) => Uint8Array.of(Math.max(0, Math.min(100, Math.round(percent))));
+export const decodeBatteryLevel = (bytes: Uint8Array): number | undefined =>
+  bytes.byteLength === 1 && bytes[0]! <= 100 ? bytes[0] : undefined;

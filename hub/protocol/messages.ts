@@ -1,0 +1,138 @@
+/**
+ * Everything the hub says over HTTP and WebSocket, as TypeBox schemas. The hub validates and
+ * serialises with them; web/ imports the static types (and nothing else from the hub).
+ */
+import { Type, type Static } from 'typebox';
+
+export const LinkState = Type.Union([
+  Type.Literal('idle'),
+  Type.Literal('scanning'),
+  Type.Literal('connecting'),
+  Type.Literal('connected'),
+  Type.Literal('lost'),
+  Type.Literal('reconnecting'),
+  Type.Literal('stopped'),
+]);
+export type LinkState = Static<typeof LinkState>;
+
+export const SensorSource = Type.Union([Type.Literal('sim'), Type.Literal('ble')]);
+export type SensorSource = Static<typeof SensorSource>;
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const SensorStats = Type.Object({
+  /** Notifications received. */
+  packets: Type.Integer(),
+  samples: Type.Integer(),
+  /** Notifications missing from the sequence numbers (not counting link drops). */
+  lostPackets: Type.Integer(),
+  /** Notifications that could not be decoded; each is dropped and the stream goes on. */
+  malformedPackets: Type.Integer(),
+  lastMalformed: Nullable(Type.String()),
+  /** Link losses since the hub started. */
+  linkLosses: Type.Integer(),
+  battery: Nullable(Type.Integer()),
+  rssi: Nullable(Type.Integer()),
+  rateHz: Nullable(Type.Number()),
+});
+export type SensorStats = Static<typeof SensorStats>;
+
+export const SensorInfo = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  manufacturer: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  firmware: Nullable(Type.String()),
+});
+export type SensorInfo = Static<typeof SensorInfo>;
+
+export const SensorSnapshot = Type.Object({
+  info: Nullable(SensorInfo),
+  state: LinkState,
+  detail: Type.String(),
+  stats: SensorStats,
+  angle: Nullable(Type.Number()),
+});
+export type SensorSnapshot = Static<typeof SensorSnapshot>;
+
+export const HealthResponse = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  uptimeSeconds: Type.Number(),
+  sensorSource: SensorSource,
+  sensorSourceReason: Type.String(),
+  viewers: Type.Integer(),
+  memory: Type.Object({ rssBytes: Type.Integer(), heapUsedBytes: Type.Integer() }),
+});
+export type HealthResponse = Static<typeof HealthResponse>;
+
+export const SensorsResponse = Type.Object({ sensors: Type.Array(SensorSnapshot) });
+export type SensorsResponse = Static<typeof SensorsResponse>;
+
+export const ErrorResponse = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
+
+// ---- WebSocket: hub → viewer ----
+
+/** First message on every connection: the whole current state, so a late viewer needs no history. */
+export const HelloMessage = Type.Object({
+  type: Type.Literal('hello'),
+  version: Type.String(),
+  sensorSource: SensorSource,
+  sensorSourceReason: Type.String(),
+  sensors: Type.Array(SensorSnapshot),
+});
+
+/**
+ * Angle frames, at most about 60 a second: `angle` is the newest value, `trace` every angle since
+ * the previous frame (oldest first) so a chart misses nothing while the screen is not flooded.
+ */
+export const AngleMessage = Type.Object({
+  type: Type.Literal('angle'),
+  sensorId: Type.String(),
+  /** Sequence number of the notification that carried the newest sample. */
+  seq: Type.Integer(),
+  /** Sensor time of the newest sample, seconds since the link came up. */
+  t: Type.Number(),
+  angle: Type.Number(),
+  trace: Type.Array(Type.Number()),
+});
+
+export const LinkMessage = Type.Object({
+  type: Type.Literal('link'),
+  sensorId: Type.String(),
+  state: LinkState,
+  detail: Type.String(),
+  info: Nullable(SensorInfo),
+});
+
+export const StatsMessage = Type.Object({
+  type: Type.Literal('stats'),
+  sensorId: Type.String(),
+  stats: SensorStats,
+});
+
+/** The hub's answer to a viewer message it could not accept. */
+export const ErrorMessage = Type.Object({
+  type: Type.Literal('error'),
+  message: Type.String(),
+});
+
+export const PongMessage = Type.Object({ type: Type.Literal('pong'), at: Type.Number() });
+
+export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, ErrorMessage, PongMessage]);
+export type HelloMessage = Static<typeof HelloMessage>;
+export type AngleMessage = Static<typeof AngleMessage>;
+export type LinkMessage = Static<typeof LinkMessage>;
+export type StatsMessage = Static<typeof StatsMessage>;
+export type ErrorMessage = Static<typeof ErrorMessage>;
+export type PongMessage = Static<typeof PongMessage>;
+export type ServerMessage = Static<typeof ServerMessage>;
+
+// ---- WebSocket: viewer → hub ----
+
+export const PingMessage = Type.Object({ type: Type.Literal('ping'), at: Type.Number() }, { additionalProperties: false });
+export const ClientMessage = Type.Union([PingMessage]);
+export type ClientMessage = Static<typeof ClientMessage>;
+
+/** Largest viewer message the hub reads; anything bigger closes that viewer's socket. */
+export const MAX_CLIENT_MESSAGE_BYTES = 4096;

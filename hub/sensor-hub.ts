@@ -1,0 +1,83 @@
+import type { EventEmitter } from 'node:events';
+import { Subscription, groupBy, mergeMap, share, type Observable } from 'rxjs';
+import { SensorLink, type SensorLinkTimings } from './ble/sensor-link.ts';
+import type { LinkEvent } from './pipeline/events.ts';
+import { coalesceFrames, decodeNotifications, sampleBatches, sensorStats, toAngleFrames, type AngleFrame, type PipelineEvent } from './pipeline/operators.ts';
+import { emptyStats } from './pipeline/stats.ts';
+import type { SensorSnapshot, SensorSource, SensorStats } from './protocol/messages.ts';
+
+/** Angle frames for screens: at most one per this many ms per sensor (about 60 a second). */
+export const DISPLAY_FRAME_MS = 1000 / 60;
+
+export interface SensorHubDeps {
+  bindings: EventEmitter;
+  source: SensorSource;
+  sourceReason: string;
+  timings?: Partial<SensorLinkTimings>;
+  log?: (line: string) => void;
+}
+
+/**
+ * The hub's live sensor side: one sensor link, the signal pipeline on its events, and the latest
+ * state of each sensor for viewers that join late. Everything is exposed as observables; nothing here
+ * knows about HTTP or sockets.
+ */
+export class SensorHub {
+  readonly source: SensorSource;
+  readonly sourceReason: string;
+  private readonly link: SensorLink;
+  private readonly latest = new Map<string, { link: LinkEvent; stats: SensorStats; angle: number | null }>();
+  private subscription: Subscription | null = null;
+
+  /** Decoded events of every sensor: samples, malformed packets, link, battery, signal. */
+  readonly events$: Observable<PipelineEvent>;
+  /** One frame per notification, every sample's angle. */
+  readonly frames$: Observable<AngleFrame>;
+  /** Frames for screens, coalesced to about 60 a second per sensor. */
+  readonly displayFrames$: Observable<AngleFrame>;
+  readonly link$: Observable<LinkEvent>;
+  readonly stats$: Observable<{ sensorId: string; stats: SensorStats }>;
+
+  constructor(deps: SensorHubDeps) {
+    this.source = deps.source;
+    this.sourceReason = deps.sourceReason;
+    this.link = new SensorLink({ bindings: deps.bindings, timings: deps.timings, log: deps.log });
+    this.link$ = this.link.link$;
+    this.events$ = this.link.events$.pipe(decodeNotifications(), share());
+    this.frames$ = this.events$.pipe(sampleBatches(), toAngleFrames(), share());
+    this.displayFrames$ = this.frames$.pipe(
+      groupBy((frame) => frame.sensorId),
+      mergeMap((frames) => frames.pipe(coalesceFrames(DISPLAY_FRAME_MS))),
+      share(),
+    );
+    this.stats$ = this.events$.pipe(sensorStats(), share());
+  }
+
+  start(signal?: AbortSignal): void {
+    if (this.subscription) return;
+    const entry = (sensorId: string) => {
+      let current = this.latest.get(sensorId);
+      if (!current) {
+        current = { link: this.link.currentLink, stats: emptyStats, angle: null };
+        this.latest.set(sensorId, current);
+      }
+      return current;
+    };
+    this.subscription = new Subscription();
+    this.subscription.add(this.link$.subscribe((link) => (entry(link.sensorId).link = link)));
+    this.subscription.add(this.stats$.subscribe(({ sensorId, stats }) => (entry(sensorId).stats = stats)));
+    this.subscription.add(this.frames$.subscribe((frame) => (entry(frame.sensorId).angle = frame.angle)));
+    this.link.start(signal);
+  }
+
+  async stop(): Promise<void> {
+    await this.link.stop();
+    this.subscription?.unsubscribe();
+    this.subscription = null;
+  }
+
+  /** The current state of every sensor, for a viewer that has just joined. */
+  snapshot(): SensorSnapshot[] {
+    return [...this.latest.values()].map(({ link, stats, angle }) => ({ info: link.info, state: link.state, detail: link.detail, stats, angle }));
+  }
+}

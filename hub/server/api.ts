@@ -1,0 +1,35 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { HealthResponse, SensorsResponse } from '../protocol/messages.ts';
+import type { LiveSource } from './app.ts';
+
+export interface ApiOptions {
+  live: LiveSource;
+  version: string;
+  startedAt: number;
+  viewers: { count: number };
+}
+
+export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live, version, startedAt, viewers }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/health', { schema: { response: { 200: HealthResponse } } }, async () => {
+    const memory = process.memoryUsage();
+    return {
+      status: 'ok' as const,
+      version,
+      uptimeSeconds: (Date.now() - startedAt) / 1000,
+      sensorSource: live.source,
+      sensorSourceReason: live.sourceReason,
+      viewers: viewers.count,
+      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+    };
+  });
+
+  app.get('/sensors', { schema: { response: { 200: SensorsResponse } } }, async () => ({ sensors: live.snapshot() }));
+
+  // Unknown API paths get a JSON answer that says what exists, not the dashboard's HTML.
+  app.setNotFoundHandler({}, async (request, reply) =>
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no API route ${request.method} ${request.url}; try GET /api/health or GET /api/sensors` }),
+  );
+};

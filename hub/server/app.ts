@@ -1,0 +1,39 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Observable } from 'rxjs';
+import type { LinkEvent } from '../pipeline/events.ts';
+import type { AngleFrame } from '../pipeline/operators.ts';
+import type { SensorSnapshot, SensorSource, SensorStats } from '../protocol/messages.ts';
+import { apiPlugin } from './api.ts';
+import { dashboardPlugin } from './dashboard.ts';
+import { livePlugin, type LiveOptions } from './live.ts';
+
+/** What the server needs from the hub's sensor side (SensorHub provides it). */
+export interface LiveSource {
+  readonly source: SensorSource;
+  readonly sourceReason: string;
+  readonly displayFrames$: Observable<AngleFrame>;
+  readonly link$: Observable<LinkEvent>;
+  readonly stats$: Observable<{ sensorId: string; stats: SensorStats }>;
+  snapshot(): SensorSnapshot[];
+}
+
+export interface AppDeps {
+  live: LiveSource;
+  version: string;
+  /** Folder of the built dashboard (dist/web); null or missing serves a page saying how to build it. */
+  webRoot: string | null;
+  liveOptions?: Partial<LiveOptions>;
+  log?: (line: string) => void;
+}
+
+/** Builds the hub's HTTP and WebSocket server without listening: tests inject or listen on port 0. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>();
+  const startedAt = Date.now();
+  const viewers = { count: 0 };
+  await app.register(livePlugin, { live: deps.live, version: deps.version, viewers, log: deps.log ?? (() => {}), ...deps.liveOptions });
+  await app.register(apiPlugin, { live: deps.live, version: deps.version, startedAt, viewers, prefix: '/api' });
+  await app.register(dashboardPlugin, { webRoot: deps.webRoot });
+  return app;
+}

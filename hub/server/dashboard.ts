@@ -1,0 +1,17 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Swivel</title>
+<body style="font:1.5rem system-ui;background:#111;color:#eee;padding:2rem">
+<h1>The dashboard is not built yet</h1><p>Run <code>npm run build:web</code> (or start with <code>npm start</code>, which builds it), then reload.</p>`;
+
+/** Serves the built Lit dashboard, or a page that says how to build it. */
+export const dashboardPlugin: FastifyPluginAsync<{ webRoot: string | null }> = async (app, { webRoot }) => {
+  if (!webRoot || !existsSync(join(webRoot, 'index.html'))) {
+    app.get('/', async (_request, reply) => reply.type('text/html').send(NOT_BUILT));
+    return;
+  }
+  await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: ['index.html'] });
+};

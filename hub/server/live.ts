@@ -1,0 +1,133 @@
+import type { FastifyPluginAsync } from 'fastify';
+import websocket from '@fastify/websocket';
+import { Compile } from 'typebox/compile';
+import { Subscription, groupBy, mergeMap, throttleTime, asyncScheduler } from 'rxjs';
+import type { WebSocket } from 'ws';
+import { ClientMessage, MAX_CLIENT_MESSAGE_BYTES, type ServerMessage } from '../protocol/messages.ts';
+import type { LiveSource } from './app.ts';
+
+export interface LiveOptions {
+  /** A viewer must answer a WebSocket ping within this long or it is closed. */
+  heartbeatMs: number;
+  /** A viewer with more than this queued and unsent is not reading: it is closed, not buffered for. */
+  maxBufferedBytes: number;
+  /** Statistics go out at most this often per sensor. */
+  statsEveryMs: number;
+}
+
+export const DEFAULT_LIVE_OPTIONS: LiveOptions = { heartbeatMs: 10_000, maxBufferedBytes: 1 << 20, statsEveryMs: 1000 };
+
+interface Viewer {
+  socket: WebSocket;
+  answeredPing: boolean;
+}
+
+const clientMessage = Compile(ClientMessage);
+
+/** WebSocket close codes we use: 1008 policy (bad message), 1009 too big, 4000 not reading. */
+const CLOSE_NOT_READING = 4000;
+
+/**
+ * `/ws`: every viewer gets the whole current state on joining, then angle frames, link changes and
+ * statistics. Each message is serialised once for all viewers. A viewer that stops reading is
+ * dropped (its queue capped, its pings unanswered) so one stalled tablet cannot grow the hub's memory.
+ */
+export const livePlugin: FastifyPluginAsync<{ live: LiveSource; version: string; viewers: { count: number }; log: (line: string) => void } & Partial<LiveOptions>> = async (
+  app,
+  { live, version, viewers: viewerCount, log, ...overrides },
+) => {
+  const options = { ...DEFAULT_LIVE_OPTIONS, ...overrides };
+  const viewers = new Set<Viewer>();
+
+  const drop = (viewer: Viewer, why: string) => {
+    log(`swivel: closing a viewer: ${why}`);
+    viewers.delete(viewer);
+    viewerCount.count = viewers.size;
+    viewer.socket.close(CLOSE_NOT_READING, why);
+    // close() waits for the viewer's goodbye, which a stalled viewer never sends.
+    setTimeout(() => viewer.socket.terminate(), 1000).unref();
+  };
+
+  const sendTo = (viewer: Viewer, text: string) => {
+    if (viewer.socket.readyState !== viewer.socket.OPEN) return;
+    if (viewer.socket.bufferedAmount > options.maxBufferedBytes) {
+      drop(viewer, `it stopped reading (${viewer.socket.bufferedAmount} bytes queued)`);
+      return;
+    }
+    viewer.socket.send(text);
+  };
+
+  const broadcast = (message: ServerMessage) => {
+    if (viewers.size === 0) return;
+    const text = JSON.stringify(message);
+    for (const viewer of viewers) sendTo(viewer, text);
+  };
+
+  const subscription = new Subscription();
+  subscription.add(
+    live.displayFrames$.subscribe((frame) =>
+      broadcast({ type: 'angle', sensorId: frame.sensorId, seq: frame.seq, t: frame.t, angle: frame.angle, trace: frame.trace }),
+    ),
+  );
+  subscription.add(
+    live.link$.subscribe((link) => broadcast({ type: 'link', sensorId: link.sensorId, state: link.state, detail: link.detail, info: link.info })),
+  );
+  subscription.add(
+    live.stats$
+      .pipe(
+        groupBy((entry) => entry.sensorId),
+        mergeMap((entries) => entries.pipe(throttleTime(options.statsEveryMs, asyncScheduler, { leading: true, trailing: true }))),
+      )
+      .subscribe(({ sensorId, stats }) => broadcast({ type: 'stats', sensorId, stats })),
+  );
+
+  const heartbeat = setInterval(() => {
+    for (const viewer of viewers) {
+      if (!viewer.answeredPing) {
+        drop(viewer, 'it did not answer a ping');
+        continue;
+      }
+      viewer.answeredPing = false;
+      viewer.socket.ping();
+    }
+  }, options.heartbeatMs);
+
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
+    subscription.unsubscribe();
+  });
+
+  await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
+
+  app.get('/ws', { websocket: true }, (socket) => {
+    const viewer: Viewer = { socket, answeredPing: true };
+    viewers.add(viewer);
+    viewerCount.count = viewers.size;
+    socket.on('pong', () => (viewer.answeredPing = true));
+    socket.on('close', () => {
+      viewers.delete(viewer);
+      viewerCount.count = viewers.size;
+    });
+    socket.on('error', (error) => log(`swivel: viewer socket error: ${error.message}`));
+    socket.on('message', (data, isBinary) => {
+      const reply = (message: ServerMessage) => sendTo(viewer, JSON.stringify(message));
+      if (isBinary) return reply({ type: 'error', message: 'the hub only understands JSON text messages' });
+      let value: unknown;
+      try {
+        value = JSON.parse(data.toString());
+      } catch {
+        return reply({ type: 'error', message: 'that message is not valid JSON' });
+      }
+      if (!clientMessage.Check(value)) {
+        const first = clientMessage.Errors(value)[0];
+        const where = first?.instancePath ? ` at ${first.instancePath}` : '';
+        return reply({ type: 'error', message: `the hub did not understand that message${where}: ${first?.message ?? 'unknown shape'}; expected {"type":"ping","at":<number>}` });
+      }
+      switch (value.type) {
+        case 'ping':
+          return reply({ type: 'pong', at: value.at });
+      }
+    });
+    sendTo(viewer, JSON.stringify({ type: 'hello', version, sensorSource: live.source, sensorSourceReason: live.sourceReason, sensors: live.snapshot() } satisfies ServerMessage));
+  });
+};
