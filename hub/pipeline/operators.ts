@@ -25,18 +25,26 @@ export function decodeNotifications(): OperatorFunction<SensorEvent, PipelineEve
   return (source) =>
     defer(() => {
       const sequences = new Map<string, SequenceState>();
+      // A malformed packet's sequence number cannot be read, so it shows up as a gap in the next good
+      // one; it arrived, though, so it is subtracted from that gap rather than counted as lost too.
+      const malformedSinceGood = new Map<string, number>();
       return source.pipe(
         map((event): PipelineEvent => {
           if (event.kind !== 'notification') return event;
           const decoded = decodeImuPacket(event.bytes);
-          if (!decoded.ok) return { kind: 'malformed', sensorId: event.sensorId, message: decoded.error.message, error: decoded.error };
+          if (!decoded.ok) {
+            malformedSinceGood.set(event.sensorId, (malformedSinceGood.get(event.sensorId) ?? 0) + 1);
+            return { kind: 'malformed', sensorId: event.sensorId, message: decoded.error.message, error: decoded.error };
+          }
           const { packet } = decoded;
           const tracked = trackSequence(sequences.get(event.sensorId) ?? initialSequenceState, event.linkEpoch, packet.seq, packet.timestampUs);
           sequences.set(event.sensorId, tracked.state);
+          const arrivedBroken = malformedSinceGood.get(event.sensorId) ?? 0;
+          malformedSinceGood.set(event.sensorId, 0);
           return {
             kind: 'samples',
             sensorId: event.sensorId,
-            lost: tracked.lost,
+            lost: Math.max(0, tracked.lost - arrivedBroken),
             batch: { sensorId: event.sensorId, seq: packet.seq, t0: tracked.t0, dt: 1 / packet.config.rateHz, readings: packet.readings, receivedAt: event.receivedAt },
           };
         }),

@@ -13,5 +13,6 @@ export const dashboardPlugin: FastifyPluginAsync<{ webRoot: string | null }> = a
     app.get('/', async (_request, reply) => reply.type('text/html').send(NOT_BUILT));
     return;
   }
-  await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: ['index.html'] });
+  // One route per built file (no catch-all), so unknown /api paths still reach the API's own 404.
+  await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: ['index.html'], wildcard: false });
 };
