@@ -78,6 +78,6 @@ export class SensorHub {
 
   /** The current state of every sensor, for a viewer that has just joined. */
   snapshot(): SensorSnapshot[] {
-    return [...this.latest.values()].map(({ link, stats, angle }) => ({ info: link.info, state: link.state, detail: link.detail, stats, angle }));
+    return [...this.latest.entries()].map(([sensorId, { link, stats, angle }]) => ({ sensorId, info: link.info, state: link.state, detail: link.detail, stats, angle }));
   }
 }

@@ -47,6 +47,8 @@ export const SensorInfo = Type.Object({
 export type SensorInfo = Static<typeof SensorInfo>;
 
 export const SensorSnapshot = Type.Object({
+  /** The hub's name for this sensor slot, as in every angle, link and stats message. */
+  sensorId: Type.String(),
   info: Nullable(SensorInfo),
   state: LinkState,
   detail: Type.String(),

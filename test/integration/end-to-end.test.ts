@@ -72,6 +72,8 @@ describe('simulator process → noble → hub → WebSocket', () => {
     await simulator.kill('SIGKILL');
     await waitFor('lost', () => viewer.of('link').some((m) => m.state === 'lost'));
     await waitFor('reconnecting', () => viewer.of('link').some((m) => m.state === 'reconnecting'));
+    // Viewers learn of the link loss in the statistics too, while the sensor is still away.
+    await waitFor('a stats message counting the link loss', () => viewer.of('stats').at(-1)?.stats.linkLosses === 1, 3000);
     const health = await fetch(`${hub.url}api/health`);
     expect(health.status).toBe(200); // the hub is alive and answering while the sensor is gone
 

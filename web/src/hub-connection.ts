@@ -1,0 +1,363 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type {
+  AngleMessage,
+  ClientMessage,
+  HelloMessage,
+  LinkMessage,
+  LinkState,
+  SensorSnapshot,
+  ServerMessage,
+  StatsMessage,
+} from '../../hub/protocol/messages.ts';
+import { TraceBuffer } from './trace-buffer.ts';
+
+export type SensorStats = SensorSnapshot['stats'];
+export type SensorInfo = NonNullable<SensorSnapshot['info']>;
+
+/**
+ * What the dashboard knows about one sensor. Mutated in place by the controller as messages arrive;
+ * the host reads it during render (at most once per animation frame) and hands primitives to leaves.
+ */
+export interface SensorModel {
+  /** The hub's sensorId, as in every angle, link and stats message. */
+  id: string;
+  info: SensorInfo | null;
+  state: LinkState;
+  detail: string;
+  stats: SensorStats | null;
+  angle: number | null;
+  /** `performance.now()` when the newest angle frame arrived, or null. */
+  angleAt: number | null;
+  trace: TraceBuffer;
+  /** Trace samples per second as received (smoothed); sizes the sparkline's time window. */
+  sampleRateHz: number | null;
+  /** Trace samples received since the last 1 s tick. */
+  samplesSinceTick: number;
+}
+
+/**
+ * The hub socket as the dashboard sees it:
+ * - `connecting`: first attempt, nothing received yet;
+ * - `live`: the hub's `hello` arrived on the current socket, data is current;
+ * - `down`: the socket closed (or never opened); a retry is scheduled at `retryAt`.
+ */
+export type HubStatus = 'connecting' | 'live' | 'down';
+
+export interface HubConnectionOptions {
+  /** WebSocket URL; defaults to `/ws` on the page's own host. */
+  url?: string;
+  /** First retry delay; doubles per failed attempt up to `maxRetryMs`. */
+  initialRetryMs?: number;
+  maxRetryMs?: number;
+  /** Ping interval; the hub answers with `pong`, which also measures the round trip. */
+  pingIntervalMs?: number;
+  /** A socket that has received nothing for this long (or has not opened in this long) is presumed dead and replaced. */
+  silenceTimeoutMs?: number;
+}
+
+const TRACE_CAPACITY = 4096;
+
+export function defaultHubUrl(loc: Location = window.location): string {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${loc.host}/ws`;
+}
+
+/**
+ * Owns the hub WebSocket for its host element: connects when the host connects, reconnects by
+ * itself with capped exponential backoff (plus jitter, so a room full of tablets does not stampede a
+ * restarted hub), and folds incoming messages into `sensors`. Messages are applied as they arrive
+ * (memory stays bounded even while a hidden tab gets no animation frames), but the host is asked to
+ * re-render at most once per animation frame, however many frames the hub sent in between.
+ */
+export class HubConnection implements ReactiveController {
+  readonly url: string;
+  status: HubStatus = 'connecting';
+  /** True once any socket has delivered a `hello`; distinguishes "lost" from "never reached". */
+  everLive = false;
+  /** Consecutive failed attempts since the last `hello`. */
+  failures = 0;
+  /** `Date.now()` of the next scheduled attempt while `down`, else null. */
+  retryAt: number | null = null;
+  hubVersion: string | null = null;
+  sensorSource: HelloMessage['sensorSource'] | null = null;
+  sensorSourceReason: string | null = null;
+  /** Newest ping round trip, ms. */
+  roundTripMs: number | null = null;
+  /** Newest `error` message from the hub (it rejected something we sent). */
+  lastHubError: string | null = null;
+  /** Known sensors in the order the hub listed them. */
+  readonly sensors: SensorModel[] = [];
+  /** `performance.now()` at the last render request; lets views age data without their own timers. */
+  now = performance.now();
+
+  private readonly initialRetryMs: number;
+  private readonly maxRetryMs: number;
+  private readonly pingIntervalMs: number;
+  private readonly silenceTimeoutMs: number;
+  private socket: WebSocket | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private tickTimer: ReturnType<typeof setInterval> | null = null;
+  private frame: number | null = null;
+  private lastMessageAt = 0;
+  private lastTickAt = 0;
+  private active = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    options: HubConnectionOptions = {},
+  ) {
+    this.url = options.url ?? defaultHubUrl();
+    this.initialRetryMs = options.initialRetryMs ?? 500;
+    this.maxRetryMs = options.maxRetryMs ?? 5000;
+    this.pingIntervalMs = options.pingIntervalMs ?? 5000;
+    this.silenceTimeoutMs = options.silenceTimeoutMs ?? 12_000;
+    host.addController(this);
+  }
+
+  /** The sensor the dashboard shows: the first one the hub listed. */
+  get primary(): SensorModel | null {
+    return this.sensors[0] ?? null;
+  }
+
+  hostConnected(): void {
+    this.active = true;
+    window.addEventListener('online', this.retryNow);
+    document.addEventListener('visibilitychange', this.onVisibilityChange);
+    // A 1 s tick lets the view notice data going stale without a message to trigger a render, and
+    // is the watchdog for a socket that stays open but has gone silent.
+    this.lastTickAt = performance.now();
+    this.tickTimer = setInterval(this.tick, 1000);
+    this.open();
+  }
+
+  hostDisconnected(): void {
+    this.active = false;
+    window.removeEventListener('online', this.retryNow);
+    document.removeEventListener('visibilitychange', this.onVisibilityChange);
+    if (this.tickTimer !== null) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    this.clearRetry();
+    this.closeSocket();
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.frame = null;
+  }
+
+  /** Skips the backoff wait (the user pressed "Retry now", or the browser came back online). */
+  readonly retryNow = (): void => {
+    // A socket still exists while an attempt is under way or open; the watchdog handles hung ones.
+    if (!this.active || this.status === 'live' || this.socket) return;
+    this.clearRetry();
+    this.open();
+  };
+
+  /** A tablet waking up should not sit out the rest of a 5 s backoff. */
+  private readonly onVisibilityChange = (): void => {
+    if (document.visibilityState === 'visible') this.retryNow();
+  };
+
+  send(message: ClientMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  // ---- socket lifecycle ----
+
+  private open(): void {
+    this.closeSocket();
+    this.retryAt = null;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url);
+    } catch {
+      this.onDown();
+      return;
+    }
+    this.socket = ws;
+    this.lastMessageAt = performance.now();
+    ws.addEventListener('message', (event) => {
+      if (this.socket === ws) this.onMessage(event.data);
+    });
+    ws.addEventListener('close', () => {
+      if (this.socket === ws) {
+        this.socket = null;
+        this.onDown();
+      }
+    });
+    // 'error' is always followed by 'close'; nothing to do here.
+  }
+
+  private closeSocket(): void {
+    const ws = this.socket;
+    this.socket = null;
+    if (this.pingTimer !== null) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    if (ws && ws.readyState !== WebSocket.CLOSED && ws.readyState !== WebSocket.CLOSING) ws.close();
+  }
+
+  private onDown(): void {
+    if (this.pingTimer !== null) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    if (!this.active) return;
+    this.status = 'down';
+    this.failures++;
+    for (const sensor of this.sensors) sensor.trace.gap();
+    const base = Math.min(this.maxRetryMs, this.initialRetryMs * 2 ** (this.failures - 1));
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.clearRetry();
+    this.retryAt = Date.now() + delay;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.open();
+    }, delay);
+    this.scheduleRender();
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryAt = null;
+  }
+
+  private readonly tick = (): void => {
+    const now = performance.now();
+    const dt = (now - this.lastTickAt) / 1000;
+    this.lastTickAt = now;
+    for (const sensor of this.sensors) {
+      if (sensor.samplesSinceTick > 0 && dt > 0.2) {
+        const rate = sensor.samplesSinceTick / dt;
+        sensor.sampleRateHz = sensor.sampleRateHz === null ? rate : sensor.sampleRateHz * 0.7 + rate * 0.3;
+      }
+      sensor.samplesSinceTick = 0;
+    }
+    if (this.socket && now - this.lastMessageAt > this.silenceTimeoutMs) {
+      // Silent since it was opened or since its last message (a connect that hangs, a hub that hung,
+      // Wi-Fi dropped without a FIN; the hub answers our pings, so a live socket is never quiet this
+      // long): replace it rather than wait minutes for TCP to notice.
+      const ws = this.socket;
+      this.socket = null;
+      ws.close();
+      this.onDown();
+    }
+    this.scheduleRender();
+  };
+
+  // ---- messages ----
+
+  private onMessage(data: unknown): void {
+    this.lastMessageAt = performance.now();
+    if (typeof data !== 'string') return;
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(data) as ServerMessage;
+    } catch {
+      console.warn('swivel: ignoring a hub message that is not JSON');
+      return;
+    }
+    switch (message.type) {
+      case 'hello':
+        this.onHello(message);
+        break;
+      case 'angle':
+        this.onAngle(message);
+        break;
+      case 'link':
+        this.onLink(message);
+        break;
+      case 'stats':
+        this.onStats(message);
+        break;
+      case 'pong':
+        this.roundTripMs = Math.max(0, performance.now() - message.at);
+        break;
+      case 'error':
+        this.lastHubError = message.message;
+        console.warn(`swivel: hub rejected a message: ${message.message}`);
+        break;
+      default:
+        return; // A newer hub may send types this dashboard does not know; ignore them.
+    }
+    this.scheduleRender();
+  }
+
+  private onHello(message: HelloMessage): void {
+    this.status = 'live';
+    this.everLive = true;
+    this.failures = 0;
+    this.hubVersion = message.version;
+    this.sensorSource = message.sensorSource;
+    this.sensorSourceReason = message.sensorSourceReason;
+    this.lastHubError = null;
+    // The hello is the whole truth: rebuild the list, keeping the trace of a sensor seen before so
+    // the sparkline survives a hub reconnect.
+    const previous = this.sensors.splice(0);
+    for (const snapshot of message.sensors) {
+      const before = previous.find((sensor) => sensor.id === snapshot.sensorId);
+      this.sensors.push({
+        id: snapshot.sensorId,
+        info: snapshot.info,
+        state: snapshot.state,
+        detail: snapshot.detail,
+        stats: snapshot.stats,
+        angle: snapshot.angle,
+        angleAt: snapshot.angle !== null ? performance.now() : null,
+        trace: before?.trace ?? new TraceBuffer(TRACE_CAPACITY),
+        sampleRateHz: before?.sampleRateHz ?? null,
+        samplesSinceTick: 0,
+      });
+    }
+    if (this.pingTimer !== null) clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => this.send({ type: 'ping', at: performance.now() }), this.pingIntervalMs);
+  }
+
+  private onAngle(message: AngleMessage): void {
+    const sensor = this.sensorFor(message.sensorId);
+    sensor.angle = message.angle;
+    sensor.angleAt = performance.now();
+    if (message.trace.length > 0) sensor.trace.pushAll(message.trace);
+    else sensor.trace.push(message.angle);
+    sensor.samplesSinceTick += Math.max(1, message.trace.length);
+  }
+
+  private onLink(message: LinkMessage): void {
+    const sensor = this.sensorFor(message.sensorId);
+    sensor.state = message.state;
+    sensor.detail = message.detail;
+    if (message.info) sensor.info = message.info;
+    if (message.state !== 'connected') sensor.trace.gap();
+  }
+
+  private onStats(message: StatsMessage): void {
+    this.sensorFor(message.sensorId).stats = message.stats;
+  }
+
+  /** The sensor a message is about; one the hello did not list yet is added. */
+  private sensorFor(sensorId: string): SensorModel {
+    const known = this.sensors.find((s) => s.id === sensorId);
+    if (known) return known;
+    const created: SensorModel = {
+      id: sensorId,
+      info: null,
+      state: 'idle',
+      detail: '',
+      stats: null,
+      angle: null,
+      angleAt: null,
+      trace: new TraceBuffer(TRACE_CAPACITY),
+      sampleRateHz: null,
+      samplesSinceTick: 0,
+    };
+    this.sensors.push(created);
+    return created;
+  }
+
+  // ---- rendering ----
+
+  private scheduleRender(): void {
+    if (this.frame !== null) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.now = performance.now();
+      this.host.requestUpdate();
+    });
+  }
+}

@@ -1,0 +1,335 @@
+import { LitElement, css, html, svg, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { LinkState } from '../../hub/protocol/messages.ts';
+import {
+  LINK_STATE_LABEL,
+  LINK_STATE_TONE,
+  batteryTone,
+  formatPercent,
+  formatSigned,
+  lossTone,
+  packetLoss,
+  signalBars,
+  type Tone,
+} from './format.ts';
+
+/** A link state, or `unknown` while the hub itself is unreachable, or `none` when it has no sensor. */
+export type ShownLinkState = LinkState | 'unknown' | 'none';
+
+/**
+ * The sensor's link: state word and colour, battery, signal and packet loss. Takes primitives only;
+ * the derived text and tones are computed in `willUpdate`.
+ */
+@customElement('swivel-link-status')
+export class SwivelLinkStatus extends LitElement {
+  @property({ reflect: true }) state: ShownLinkState = 'none';
+  /** The hub's sentence about the state. */
+  @property() detail = '';
+  @property({ attribute: 'sensor-name' }) sensorName = '';
+  @property({ type: Number }) battery: number | null = null;
+  @property({ type: Number }) rssi: number | null = null;
+  @property({ type: Number }) packets = 0;
+  @property({ type: Number, attribute: 'lost-packets' }) lostPackets = 0;
+  @property({ type: Number }) malformed = 0;
+  @property({ type: Number, attribute: 'rate-hz' }) rateHz: number | null = null;
+  @property({ type: Number, attribute: 'link-losses' }) linkLosses = 0;
+
+  private label = '';
+  private tone: Tone = 'off';
+  private lossText = '\u2013';
+  private lossTone: Tone = 'off';
+  private bars = 0;
+  private batteryText = '\u2013';
+  private batteryTone: Tone = 'off';
+  private rssiText = '\u2013';
+  private rateText = '\u2013';
+  private footText = '';
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('state')) {
+      if (this.state === 'unknown') {
+        this.label = 'Unknown';
+        this.tone = 'off';
+      } else if (this.state === 'none') {
+        this.label = 'No sensor';
+        this.tone = 'off';
+      } else {
+        this.label = LINK_STATE_LABEL[this.state];
+        this.tone = LINK_STATE_TONE[this.state];
+      }
+    }
+    if (changed.has('packets') || changed.has('lostPackets')) {
+      const loss = packetLoss(this.packets, this.lostPackets);
+      this.lossText = formatPercent(loss);
+      this.lossTone = lossTone(loss);
+    }
+    if (changed.has('rssi')) {
+      this.bars = signalBars(this.rssi);
+      this.rssiText = this.rssi === null ? '\u2013' : formatSigned(Math.round(this.rssi));
+    }
+    if (changed.has('battery')) {
+      this.batteryText = this.battery === null ? '\u2013' : String(Math.round(this.battery));
+      this.batteryTone = batteryTone(this.battery);
+    }
+    if (changed.has('rateHz')) {
+      this.rateText = this.rateHz === null ? '\u2013' : String(Math.round(this.rateHz));
+    }
+    if (changed.has('packets') || changed.has('lostPackets')) {
+      this.footText = `${this.packets.toLocaleString('en')} packets received, ${this.lostPackets.toLocaleString('en')} missed`;
+    }
+  }
+
+  private batteryIcon() {
+    const level = this.battery === null ? 0 : Math.max(0, Math.min(100, this.battery)) / 100;
+    return svg`<svg class="icon" viewBox="0 0 28 14" aria-hidden="true" focusable="false">
+      <rect x="1" y="1" width="23" height="12" rx="2.5" class="outline" />
+      <rect x="25" y="4.5" width="2.5" height="5" rx="1" class="nub" />
+      <rect x="3" y="3" width=${(19 * level).toFixed(1)} height="8" rx="1" class="level" />
+    </svg>`;
+  }
+
+  private signalIcon() {
+    return svg`<svg class="icon" viewBox="0 0 20 14" aria-hidden="true" focusable="false">
+      ${[0, 1, 2, 3].map(
+        (i) => svg`<rect x=${i * 5 + 1} y=${12 - (i + 1) * 3} width="3.5" height=${(i + 1) * 3} rx="0.8"
+          class=${i < this.bars ? 'bar on' : 'bar'} />`,
+      )}
+    </svg>`;
+  }
+
+  protected override render() {
+    const busy = this.state === 'lost' || this.state === 'reconnecting';
+    return html`
+      <section class="panel" data-tone=${this.tone} aria-labelledby="heading">
+        <h2 id="heading">Sensor${this.sensorName ? html` <span class="name">${this.sensorName}</span>` : ''}</h2>
+        <div class="state" role="status" aria-live="polite" aria-atomic="true">
+          <span class=${busy ? 'dot pulse' : 'dot'} aria-hidden="true"></span>
+          <span class="state-text" data-testid="link-state" id="link-state" data-state=${this.state}>${this.label}</span>
+        </div>
+        <p class="detail" data-testid="link-detail">${this.detail}</p>
+        <dl class="metrics">
+          <div class="metric" data-tone=${this.batteryTone}>
+            <dt>Battery ${this.batteryIcon()}</dt>
+            <dd><span class="big" data-testid="battery">${this.batteryText}</span><span class="u" ?hidden=${this.battery === null}>%</span></dd>
+          </div>
+          <div class="metric" data-tone=${this.rssi === null ? 'off' : this.bars >= 2 ? 'ok' : 'warn'}>
+            <dt>Signal ${this.signalIcon()}</dt>
+            <dd><span class="big" data-testid="rssi">${this.rssiText}</span><span class="u" ?hidden=${this.rssi === null}>dBm</span></dd>
+          </div>
+          <div class="metric" data-tone=${this.lossTone}>
+            <dt>Packet loss</dt>
+            <dd><span class="big" data-testid="packet-loss">${this.lossText}</span><span class="u" ?hidden=${this.packets + this.lostPackets === 0}>%</span></dd>
+          </div>
+          <div class="metric" data-tone=${this.malformed > 0 ? 'warn' : 'ok'}>
+            <dt>Malformed</dt>
+            <dd><span class="big" data-testid="malformed">${this.malformed.toLocaleString('en')}</span></dd>
+          </div>
+          <div class="metric" data-tone="ok">
+            <dt>Rate</dt>
+            <dd><span class="big" data-testid="rate">${this.rateText}</span><span class="u" ?hidden=${this.rateHz === null}>Hz</span></dd>
+          </div>
+          <div class="metric" data-tone="ok">
+            <dt>Link drops</dt>
+            <dd><span class="big" data-testid="link-losses">${this.linkLosses.toLocaleString('en')}</span></dd>
+          </div>
+        </dl>
+        <p class="foot">${this.footText}</p>
+      </section>
+    `;
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+      color: var(--sw-fg, #f4f6f8);
+    }
+    .panel {
+      box-sizing: border-box;
+      height: 100%;
+      display: flex;
+      flex-direction: column;
+      gap: 0.75rem;
+      padding: 1.25rem 1.5rem;
+      border-radius: 1rem;
+      background: var(--sw-panel, #151a21);
+      border: 3px solid transparent;
+    }
+    .panel[data-tone='bad'] {
+      border-color: var(--sw-bad, #ff6b6b);
+    }
+    .panel[data-tone='warn'] {
+      border-color: var(--sw-warn, #ffc14d);
+    }
+    h2 {
+      margin: 0;
+      font-size: 1.125rem;
+      font-weight: 600;
+      color: var(--sw-muted, #9aa4b1);
+      text-transform: uppercase;
+      letter-spacing: 0.08em;
+    }
+    .name {
+      text-transform: none;
+      letter-spacing: 0;
+      color: var(--sw-fg, #f4f6f8);
+    }
+    .state {
+      display: flex;
+      align-items: center;
+      gap: 0.9rem;
+      /* As big as the panel allows: "Reconnecting" must fit a 22rem-wide panel on one line. */
+      font-size: clamp(1.75rem, 9cqi, 3.5rem);
+      font-weight: 800;
+      line-height: 1.05;
+    }
+    .dot {
+      flex: none;
+      width: 0.6em;
+      height: 0.6em;
+      border-radius: 50%;
+      background: currentColor;
+    }
+    .pulse {
+      animation: pulse 1.2s ease-in-out infinite;
+    }
+    @keyframes pulse {
+      50% {
+        opacity: 0.25;
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .pulse {
+        animation: none;
+      }
+    }
+    .detail {
+      margin: 0;
+      font-size: 1.25rem;
+      line-height: 1.35;
+      color: var(--sw-fg, #f4f6f8);
+      min-height: 1.35em;
+    }
+    /* The hub writes its sentences in lower case; they start a line here. */
+    .detail::first-letter {
+      text-transform: uppercase;
+    }
+    :host {
+      container-type: inline-size;
+    }
+    .metrics {
+      flex: 1;
+      max-height: 30rem;
+      margin: 0.25rem 0 0;
+      display: grid;
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+      grid-auto-rows: minmax(min-content, 1fr);
+      gap: 0.75rem;
+    }
+    @container (min-width: 40rem) {
+      .metrics {
+        grid-template-columns: repeat(3, minmax(0, 1fr));
+      }
+    }
+    .metric {
+      display: flex;
+      flex-direction: column;
+      justify-content: center;
+      padding: 0.6rem 1rem;
+      border-radius: 0.75rem;
+      background: var(--sw-panel-2, #1d242d);
+    }
+    dt {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 0.5rem;
+      font-size: 1rem;
+      font-weight: 600;
+      color: var(--sw-muted, #9aa4b1);
+      text-transform: uppercase;
+      letter-spacing: 0.06em;
+    }
+    dd {
+      margin: 0.25rem 0 0;
+      display: flex;
+      align-items: baseline;
+      gap: 0.35rem;
+      min-height: 3rem;
+      color: var(--sw-fg, #f4f6f8);
+    }
+    .big {
+      font-size: 2.5rem;
+      font-weight: 700;
+      font-variant-numeric: tabular-nums;
+      line-height: 1.1;
+    }
+    .u[hidden] {
+      display: none;
+    }
+    .u {
+      font-size: 1.25rem;
+      font-weight: 600;
+      color: var(--sw-muted, #9aa4b1);
+    }
+    .icon {
+      flex: none;
+      height: 1.4rem;
+      width: auto;
+    }
+    .outline {
+      fill: none;
+      stroke: currentColor;
+      stroke-width: 1.5;
+    }
+    .nub {
+      fill: currentColor;
+    }
+    .level {
+      fill: var(--tone-color, currentColor);
+    }
+    .bar {
+      fill: var(--sw-track, #2a313b);
+    }
+    .bar.on {
+      fill: var(--tone-color, currentColor);
+    }
+    :host([state='unknown']) .metrics,
+    :host([state='unknown']) .foot {
+      opacity: 0.5;
+    }
+    .foot {
+      margin: 0;
+      font-size: 1rem;
+      color: var(--sw-muted, #9aa4b1);
+      font-variant-numeric: tabular-nums;
+    }
+    [data-tone='ok'] {
+      --tone-color: var(--sw-ok, #4ade80);
+    }
+    [data-tone='busy'] {
+      --tone-color: var(--sw-busy, #7cb8ff);
+    }
+    [data-tone='warn'] {
+      --tone-color: var(--sw-warn, #ffc14d);
+    }
+    [data-tone='bad'] {
+      --tone-color: var(--sw-bad, #ff6b6b);
+    }
+    [data-tone='off'] {
+      --tone-color: var(--sw-muted, #9aa4b1);
+    }
+    .state {
+      color: var(--tone-color);
+    }
+    .metric[data-tone='warn'] .big,
+    .metric[data-tone='bad'] .big {
+      color: var(--tone-color);
+    }
+  `;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'swivel-link-status': SwivelLinkStatus;
+  }
+}

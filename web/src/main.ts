@@ -1,0 +1,1 @@
+import './swivel-app.ts';
