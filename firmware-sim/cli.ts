@@ -15,6 +15,8 @@ Usage: npm run sim -- [options]
   --mtu N          largest ATT MTU the sensor accepts, 23..517 (default 247)
   --loss P         probability that a notification is lost, 0..1 (default 0)
   --latency MS     extra delay on every notification (default 0)
+  --link-loss-every S   cut the link every S seconds, like walking out of range (default never)
+  --link-loss-for MS    how long each of those losses lasts (default 3000)
   --radio DIR      radio directory shared with the hub (default ${defaultRadioDir()})
   -h, --help       this text
 
@@ -46,6 +48,8 @@ try {
       mtu: { type: 'string' },
       loss: { type: 'string' },
       latency: { type: 'string' },
+      'link-loss-every': { type: 'string' },
+      'link-loss-for': { type: 'string' },
       radio: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -69,6 +73,9 @@ const device = new SwivelDevice({
   config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz },
   faults: { packetLoss: numberOption(args.loss, 'loss', 0, 1, 0), latencyMs: numberOption(args.latency, 'latency', 0, 10_000, 0) },
 });
+const linkLossEvery = numberOption(args['link-loss-every'], 'link-loss-every', 1, 86_400, 0);
+const linkLossFor = numberOption(args['link-loss-for'], 'link-loss-for', 0, 600_000, 3000);
+if (linkLossEvery > 0) setInterval(() => device.loseLink(linkLossFor), linkLossEvery * 1000);
 const radioDir = args.radio ?? defaultRadioDir();
 const server = new RadioServer(device, radioDir, (line) => process.stderr.write(`swivel-sim: ${line}\n`));
 const port = await server.start();

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { NoAdapterError, type SensorMode } from './ble/choose-bindings.ts';
 import { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION, startHub } from './main.ts';
 import { defaultRadioDir } from './protocol/radio.ts';
+import { SAMPLE_RATES_HZ, type SampleRateHz } from './protocol/gatt.ts';
 
 const MAIN_HELP = `swivel ${VERSION}: wearable timer and rep counter for hip mobility work
 
@@ -26,7 +27,7 @@ dashboard and its live WebSocket.
                            sim: always the simulator; ble: the adapter or fail with the reason
   --radio DIR              radio directory of simulated sensors (default ${defaultRadioDir()})
   --no-spawn-sim           do not start a simulator; wait for one started with "npm run sim"
-  --sim-rate HZ            sample rate of the simulator the hub starts (default 100)
+  --rate HZ                sample rate to set on the sensor: ${SAMPLE_RATES_HZ.join(', ')} (default: the sensor's own)
   --build-if-needed        build the dashboard first if it is missing or older than its sources
   -h, --help               this text
 `;
@@ -48,7 +49,7 @@ async function serve(args: string[]): Promise<void> {
     sensor: { type: 'string', default: 'auto' },
     radio: { type: 'string' },
     'no-spawn-sim': { type: 'boolean', default: false },
-    'sim-rate': { type: 'string' },
+    rate: { type: 'string' },
     'build-if-needed': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   });
@@ -60,6 +61,8 @@ async function serve(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
   const sensor = values.sensor as SensorMode;
   if (!['auto', 'sim', 'ble'].includes(sensor)) throw new UsageError(`--sensor must be auto, sim or ble, got "${values.sensor}"`);
+  const rate = values.rate === undefined ? undefined : (Number(values.rate) as SampleRateHz);
+  if (rate !== undefined && !SAMPLE_RATES_HZ.includes(rate)) throw new UsageError(`--rate must be one of ${SAMPLE_RATES_HZ.join(', ')}, got "${values.rate}"`);
   if (values['build-if-needed']) await buildDashboardIfNeeded();
 
   // Registered before noble loads: the HCI bindings exit the process on SIGINT if nobody else listens.
@@ -81,7 +84,7 @@ async function serve(args: string[]): Promise<void> {
     sensor,
     radioDir: values.radio,
     spawnSimulator: !values['no-spawn-sim'],
-    simulatorArgs: values['sim-rate'] ? ['--rate', values['sim-rate']] : [],
+    sensorRateHz: rate,
   });
   stop = running.close;
   if (stopping) await stop();

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { chooseBindings, simulatorRadio, type SensorMode } from './ble/choose-bindings.ts';
 import { socketRadio } from './ble/socket-radio.ts';
 import { defaultRadioDir } from './protocol/radio.ts';
+import type { SampleRateHz } from './protocol/gatt.ts';
 import { buildApp } from './server/app.ts';
 import type { LiveOptions } from './server/live.ts';
 import { SensorHub } from './sensor-hub.ts';
@@ -24,9 +25,9 @@ export interface HubOptions {
   radioDir?: string;
   /** Start a simulator process when the simulated sensor is used and none is on the air (default true). */
   spawnSimulator?: boolean;
-  /** Extra flags for a spawned simulator, e.g. ['--rate', '200']. */
-  simulatorArgs?: string[];
   webRoot?: string;
+  /** Sample rate to set on the sensor when it connects (default: the sensor's own). */
+  sensorRateHz?: SampleRateHz;
   log?: (line: string) => void;
   timings?: Partial<SensorLinkTimings>;
   liveOptions?: Partial<LiveOptions>;
@@ -54,10 +55,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   let simulator: ChildProcess | null = null;
   if (choice.source === 'sim' && (options.spawnSimulator ?? true)) {
     if (await simulatorOnAir(radioDir)) log(`swivel: a simulator is already running (radio ${radioDir}); using it`);
-    else simulator = await spawnSimulator(radioDir, options.simulatorArgs ?? [], log);
+    else simulator = await spawnSimulator(radioDir, log);
   }
 
-  const hub = new SensorHub({ bindings: choice.bindings, source: choice.source, sourceReason: choice.reason, timings: options.timings, log });
+  const hub = new SensorHub({ bindings: choice.bindings, source: choice.source, sourceReason: choice.reason, timings: options.timings, rateHz: options.sensorRateHz, log });
   const app = await buildApp({ live: hub, version: VERSION, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, liveOptions: options.liveOptions, log });
   hub.start();
   try {
@@ -118,9 +119,9 @@ async function simulatorOnAir(radioDir: string): Promise<boolean> {
   return false;
 }
 
-async function spawnSimulator(radioDir: string, args: string[], log: (line: string) => void): Promise<ChildProcess> {
+async function spawnSimulator(radioDir: string, log: (line: string) => void): Promise<ChildProcess> {
   const script = join(PROJECT_ROOT, 'bin', 'swivel-sim.mjs');
-  const child = spawn(process.execPath, [script, '--radio', radioDir, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, '--radio', radioDir], { stdio: ['pipe', 'pipe', 'inherit'] });
   const ready = await new Promise<{ name: string; port: number }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

@@ -4,6 +4,7 @@ import { SensorLink, type SensorLinkTimings } from './ble/sensor-link.ts';
 import type { LinkEvent } from './pipeline/events.ts';
 import { coalesceFrames, decodeNotifications, sampleBatches, sensorStats, toAngleFrames, type AngleFrame, type PipelineEvent } from './pipeline/operators.ts';
 import { emptyStats } from './pipeline/stats.ts';
+import type { SampleRateHz } from './protocol/gatt.ts';
 import type { SensorSnapshot, SensorSource, SensorStats } from './protocol/messages.ts';
 
 /** Angle frames for screens: at most one per this many ms per sensor (about 60 a second). */
@@ -14,6 +15,8 @@ export interface SensorHubDeps {
   source: SensorSource;
   sourceReason: string;
   timings?: Partial<SensorLinkTimings>;
+  /** Sample rate to set on the sensor when it connects. */
+  rateHz?: SampleRateHz;
   log?: (line: string) => void;
 }
 
@@ -41,7 +44,7 @@ export class SensorHub {
   constructor(deps: SensorHubDeps) {
     this.source = deps.source;
     this.sourceReason = deps.sourceReason;
-    this.link = new SensorLink({ bindings: deps.bindings, timings: deps.timings, log: deps.log });
+    this.link = new SensorLink({ bindings: deps.bindings, timings: deps.timings, rateHz: deps.rateHz, log: deps.log });
     this.link$ = this.link.link$;
     this.events$ = this.link.events$.pipe(decodeNotifications(), share());
     this.frames$ = this.events$.pipe(sampleBatches(), toAngleFrames(), share());

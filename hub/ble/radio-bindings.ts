@@ -34,7 +34,8 @@ export const peripheralIdOf = (address: string) => address.replace(/:/g, '').toL
  */
 export class RadioBindings extends EventEmitter {
   private readonly devices = new Map<string, DeviceLinkState>();
-  private readonly pending = new Map<number, { peripheralId: string; request: CentralRequest }>();
+  /** Connect requests awaiting an answer: the only requests whose failure noble can be told of. */
+  private readonly pendingConnects = new Map<number, string>();
   /** Service UUIDs asked for, by request id: the device sends its whole table and we filter. */
   private readonly serviceFilter = new Map<number, string[]>();
   private nextRequestId = 1;
@@ -106,7 +107,7 @@ export class RadioBindings extends EventEmitter {
     link.onClose(() => {
       if (this.devices.get(id) !== state) return;
       this.devices.delete(id);
-      for (const [requestId, entry] of this.pending) if (entry.peripheralId === id) this.pending.delete(requestId);
+      for (const [requestId, peripheralId] of this.pendingConnects) if (peripheralId === id) this.pendingConnects.delete(requestId);
       if (state.connected) this.emit('disconnect', id, DISCONNECT_REASON.connectionTimeout);
       else if (state.connecting) this.emit('connect', id, new Error('the sensor went out of range while connecting'));
     });
@@ -116,7 +117,7 @@ export class RadioBindings extends EventEmitter {
     const state = this.devices.get(peripheralId);
     if (!state) return false;
     const request = { ...body, id: this.nextRequestId++ } as CentralRequest;
-    this.pending.set(request.id, { peripheralId, request });
+    if (request.op === 'connect') this.pendingConnects.set(request.id, peripheralId);
     state.link.send(request);
     return true;
   }
@@ -125,8 +126,7 @@ export class RadioBindings extends EventEmitter {
     const state = this.devices.get(id);
     if (!state) return;
     const requestId = 'id' in message ? message.id : undefined;
-    const entry = requestId === undefined ? undefined : this.pending.get(requestId);
-    if (requestId !== undefined) this.pending.delete(requestId);
+    const wasConnect = requestId !== undefined && this.pendingConnects.delete(requestId);
     switch (message.op) {
       case 'advertisement': {
         if (this.scanFilter === null) return;
@@ -170,7 +170,7 @@ export class RadioBindings extends EventEmitter {
         this.emit('notify', id, message.service, message.characteristic, message.enable);
         return;
       case 'error':
-        if (entry?.request.op === 'connect') {
+        if (wasConnect) {
           state.connecting = false;
           this.emit('connect', id, new Error(message.message));
         } else {

@@ -14,6 +14,8 @@ import {
   SWIVEL_IMU_SERVICE,
   decodeBatteryLevel,
   decodeSensorConfig,
+  encodeSensorConfig,
+  type SampleRateHz,
 } from '../protocol/gatt.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { LinkEvent, SensorEvent } from '../pipeline/events.ts';
@@ -35,6 +37,8 @@ export interface SensorLinkDeps {
   bindings: EventEmitter;
   /** Name of this sensor slot in the hub's messages. */
   sensorId?: string;
+  /** Sample rate to ask the sensor for on every connection; unset keeps the sensor's own. */
+  rateHz?: SampleRateHz;
   timings?: Partial<SensorLinkTimings>;
   log?: (line: string) => void;
 }
@@ -55,6 +59,7 @@ export class SensorLink {
   private readonly noble: NobleCentral;
   private readonly timings: SensorLinkTimings;
   private readonly log: (line: string) => void;
+  private readonly rateHz: SampleRateHz | undefined;
   private readonly eventsSubject = new Subject<SensorEvent>();
   private readonly linkSubject: BehaviorSubject<LinkEvent>;
   private stopController: AbortController | null = null;
@@ -73,6 +78,7 @@ export class SensorLink {
     this.noble = withBindings(deps.bindings);
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.log = deps.log ?? (() => {});
+    this.rateHz = deps.rateHz;
     this.linkSubject = new BehaviorSubject<LinkEvent>(this.linkEvent('idle', 'not started'));
     this.events$ = this.eventsSubject.asObservable();
     this.link$ = this.linkSubject.asObservable();
@@ -162,14 +168,19 @@ export class SensorLink {
     const sensorName = peripheral.advertisement?.localName ?? peripheral.id;
     this.setLink(reconnecting ? 'reconnecting' : 'connecting', `connecting to ${sensorName}`);
 
+    // One abort listener per session, removed when the session ends: a sensor that stays away for
+    // hours means thousands of sessions on the same signal.
+    let onAbort!: () => void;
     const abort = new Promise<never>((_, reject) => {
-      if (signal.aborted) reject(new StoppedError('stopped'));
-      signal.addEventListener('abort', () => reject(new StoppedError('stopped')), { once: true });
+      onAbort = () => reject(new StoppedError('stopped'));
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
     });
     abort.catch(() => {});
     try {
       await race(peripheral.connectAsync(), [abort], this.timings.connectMs, `connecting to ${sensorName}`);
     } catch (error) {
+      signal.removeEventListener('abort', onAbort);
       peripheral.cancelConnect();
       throw error;
     }
@@ -180,7 +191,7 @@ export class SensorLink {
     });
     lost.catch(() => {});
     peripheral.once('disconnect', onDisconnect);
-    const detach: (() => void)[] = [() => peripheral.off('disconnect', onDisconnect)];
+    const detach: (() => void)[] = [() => peripheral.off('disconnect', onDisconnect), () => signal.removeEventListener('abort', onAbort)];
     const gatt = <T>(promise: Promise<T>, what: string) => race(promise, [lost, abort], this.timings.gattMs, what);
 
     try {
@@ -207,8 +218,14 @@ export class SensorLink {
 
       const control = find(IMU_CONTROL_CHARACTERISTIC);
       if (control) {
-        const config = decodeSensorConfig(new Uint8Array(await gatt(control.readAsync(), 'reading the sensor configuration')));
+        const readConfig = async () => decodeSensorConfig(new Uint8Array(await gatt(control.readAsync(), 'reading the sensor configuration')));
+        let config = await readConfig();
+        if (config.ok && this.rateHz !== undefined && config.config.rateHz !== this.rateHz) {
+          await gatt(control.writeAsync(Buffer.from(encodeSensorConfig({ ...config.config, rateHz: this.rateHz })), false), 'setting the sample rate');
+          config = await readConfig(); // report what the sensor actually runs at
+        }
         if (config.ok) this.eventsSubject.next({ kind: 'config', sensorId: this.sensorId, rateHz: config.config.rateHz });
+        else this.log(`${this.sensorId}: ${sensorName} reports a configuration we cannot read (${config.message})`);
       }
 
       const battery = find(BATTERY_LEVEL_CHARACTERISTIC);

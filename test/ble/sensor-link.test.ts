@@ -5,6 +5,7 @@ import { SensorLink } from '../../hub/ble/sensor-link.ts';
 import { decodeNotifications, sensorStats, type PipelineEvent } from '../../hub/pipeline/operators.ts';
 import type { LinkState, SensorStats } from '../../hub/protocol/messages.ts';
 import type { CentralRequest } from '../../hub/protocol/radio.ts';
+import type { SampleRateHz } from '../../hub/protocol/gatt.ts';
 import { SwivelDevice, type DeviceLink } from '../../firmware-sim/device.ts';
 import { inProcessRadio } from '../../firmware-sim/in-process-radio.ts';
 import { waitFor } from '../support/wait.ts';
@@ -15,8 +16,8 @@ const changes = (states: LinkState[]) => states.filter((state, i) => state !== s
 const FAST = { backoffStartMs: 20, backoffMaxMs: 100, rssiEveryMs: 100, gattMs: 500, connectMs: 1000 };
 
 /** A real SensorLink over real noble objects, fed by an in-process simulated device. */
-function harness(device: SwivelDevice) {
-  const link = new SensorLink({ bindings: new RadioBindings(inProcessRadio([device])), timings: FAST });
+function harness(device: SwivelDevice, rateHz?: SampleRateHz) {
+  const link = new SensorLink({ bindings: new RadioBindings(inProcessRadio([device])), timings: FAST, rateHz });
   const states: LinkState[] = [];
   const details: string[] = [];
   const events: PipelineEvent[] = [];
@@ -127,6 +128,19 @@ describe('SensorLink over noble with a simulated device', () => {
     h.link.start();
     await waitFor('connected after retries', () => h.link.currentLink.state === 'connected', 15_000);
     expect(h.details).toContain('discovering the services of Swivel-000A took longer than 0.5 s; trying again');
+  });
+
+  it('sets the sample rate the hub asks for through the control characteristic', async () => {
+    const device = new SwivelDevice({ address: '5e:1f:00:00:00:0c', seed: 12 });
+    expect(device.sensorConfig.rateHz).toBe(100);
+    const h = harness(device, 50);
+    cleanup = h.stop;
+    h.link.start();
+    await waitFor('the rate to be reported', () => h.stats()?.rateHz === 50);
+    expect(device.sensorConfig.rateHz).toBe(50);
+    await waitFor('samples', () => h.samples() > 5);
+    const batch = h.events.find((e) => e.kind === 'samples');
+    expect(batch?.kind === 'samples' && batch.batch.dt).toBe(1 / 50);
   });
 
   it('disconnects the sensor on stop and reports stopped', async () => {

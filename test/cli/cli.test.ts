@@ -38,6 +38,9 @@ describe('swivel command line', () => {
     const badSensor = swivel(['serve', '--sensor', 'bluetooth']);
     expect(await badSensor.exited).toBe(2);
     expect(badSensor.err()).toContain('--sensor must be auto, sim or ble, got "bluetooth"');
+    const badRate = swivel(['serve', '--rate', '33']);
+    expect(await badRate.exited).toBe(2);
+    expect(badRate.err()).toContain('--rate must be one of 25, 50, 60, 100, 104, 200, 400, 800, got "33"');
     const unknown = swivel(['frobnicate']);
     expect(await unknown.exited).toBe(2);
     expect(unknown.err()).toContain('unknown command "frobnicate"');
