@@ -4,6 +4,7 @@
  *
  *   npm run bench:latency                    # 3 runs × 20 s at 1 and at 10 viewers, then a 5-minute soak
  *   npm run bench:latency -- --quick         # 3 runs × 5 s, 30 s soak (a smoke test of the script)
+ *   npm run bench:latency -- --viewers 10,1 --no-soak   # other viewer counts, in that order; no soak
  *
  * The sensor (200 Hz, MTU 247, 20 ms connection interval) runs in this process on the loopback radio,
  * so its send time and the viewers' receive time come from one clock. The hub is its own process,
@@ -20,6 +21,9 @@ import { SwivelDevice } from '../firmware-sim/device.ts';
 import { RadioServer } from '../firmware-sim/radio-server.ts';
 
 const quick = process.argv.includes('--quick');
+const viewersArg = process.argv[process.argv.indexOf('--viewers') + 1];
+const VIEWER_COUNTS = process.argv.includes('--viewers') && viewersArg ? viewersArg.split(',').map(Number) : [1, 10];
+const skipSoak = process.argv.includes('--no-soak');
 const RUNS = 3;
 const RUN_SECONDS = quick ? 5 : 20;
 const SOAK_SECONDS = quick ? 30 : 300;
@@ -77,51 +81,70 @@ await radio.start();
 const hub = await startHubProcess(radioDir);
 
 console.log(`Swivel latency bench: sensor 200 Hz → hub process → WebSocket viewers (${RUNS} runs × ${RUN_SECONDS} s each)\n`);
-console.log('viewers | frames/run | p50 ms (median of runs) | p99 ms (median of runs) | p99 worst run');
-for (const viewers of [1, 10]) {
-  const p50s: number[] = [];
-  const p99s: number[] = [];
+console.log('end to end: sensor notification sent → frame received by a viewer (this process\'s clock)');
+console.log('in the hub: notification read by the hub → frame handed to every viewer socket (the hub\'s clock, /api/health)\n');
+console.log('viewers | frames/run | end to end p50 | end to end p99 | worst run p99 | in hub p50 | in hub p99 | worst run p99');
+const cell = (value: number, width: number) => value.toFixed(2).padStart(width);
+for (const viewers of VIEWER_COUNTS) {
+  const endToEnd = { p50: [] as number[], p99: [] as number[] };
+  const inHub = { p50: [] as number[], p99: [] as number[] };
   let frames = 0;
   for (let run = 0; run < RUNS; run++) {
     const latencies = await measure(device, hub.port, viewers, RUN_SECONDS);
-    p50s.push(percentile(latencies, 50));
-    p99s.push(percentile(latencies, 99));
+    const health = (await (await fetch(`http://127.0.0.1:${hub.port}/api/health`)).json()) as { frameLatencyMs: { p50: number; p99: number } };
+    endToEnd.p50.push(percentile(latencies, 50));
+    endToEnd.p99.push(percentile(latencies, 99));
+    inHub.p50.push(health.frameLatencyMs.p50);
+    inHub.p99.push(health.frameLatencyMs.p99);
     frames += latencies.length / viewers;
   }
   console.log(
-    `${String(viewers).padStart(7)} | ${String(Math.round(frames / RUNS)).padStart(10)} | ${median(p50s).toFixed(2).padStart(23)} | ${median(p99s).toFixed(2).padStart(23)} | ${Math.max(...p99s).toFixed(2).padStart(13)}`,
+    [
+      String(viewers).padStart(7),
+      String(Math.round(frames / RUNS)).padStart(10),
+      cell(median(endToEnd.p50), 14),
+      cell(median(endToEnd.p99), 14),
+      cell(Math.max(...endToEnd.p99), 13),
+      cell(median(inHub.p50), 10),
+      cell(median(inHub.p99), 10),
+      cell(Math.max(...inHub.p99), 13),
+    ].join(' | '),
   );
 }
+console.log(`(medians of ${RUNS} runs; the hub's window holds its last 1000 frames, about one run)`);
 
-console.log(`\nSoak: ${SOAK_SECONDS} s with 1 viewer; hub process CPU and memory every 10 s`);
-const viewer = new WebSocket(`ws://127.0.0.1:${hub.port}/ws`);
-let soakFrames = 0;
-viewer.on('message', () => soakFrames++);
-await new Promise((resolve) => viewer.once('open', resolve));
-const points: { t: number; rssMb: number; heapMb: number }[] = [];
-const cpuStart = await cpuSeconds(hub.child.pid!);
-const start = performance.now();
-while (performance.now() - start < SOAK_SECONDS * 1000) {
-  await sleep(10_000);
-  const health = (await (await fetch(`http://127.0.0.1:${hub.port}/api/health`)).json()) as { memory: { rssBytes: number; heapUsedBytes: number } };
-  points.push({ t: (performance.now() - start) / 1000, rssMb: health.memory.rssBytes / 2 ** 20, heapMb: health.memory.heapUsedBytes / 2 ** 20 });
-}
-const wall = (performance.now() - start) / 1000;
-const cpu = (await cpuSeconds(hub.child.pid!)) - cpuStart;
-viewer.close();
-// Least-squares slope of heap use over the second half of the run (the first half includes warm-up).
-const late = points.slice(Math.floor(points.length / 2));
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const tMean = mean(late.map((p) => p.t));
-const hMean = mean(late.map((p) => p.heapMb));
-const slope = late.reduce((s, p) => s + (p.t - tMean) * (p.heapMb - hMean), 0) / late.reduce((s, p) => s + (p.t - tMean) ** 2, 0);
-console.log(`  hub CPU: ${((cpu / wall) * 100).toFixed(1)} % of one core; ${Math.round(soakFrames / wall)} frames/s to the viewer`);
-console.log(`  RSS MB:  start ${points[0]!.rssMb.toFixed(1)}, end ${points.at(-1)!.rssMb.toFixed(1)}, max ${Math.max(...points.map((p) => p.rssMb)).toFixed(1)}`);
-console.log(`  heap MB: start ${points[0]!.heapMb.toFixed(1)}, end ${points.at(-1)!.heapMb.toFixed(1)}, max ${Math.max(...points.map((p) => p.heapMb)).toFixed(1)}`);
-console.log(`  heap slope over the second half: ${(slope * 60).toFixed(3)} MB/min`);
-
+if (!skipSoak) await soak();
 hub.child.kill('SIGTERM');
 await new Promise((resolve) => hub.child.once('exit', resolve));
 device.close();
 await radio.stop();
 await rm(radioDir, { recursive: true, force: true });
+
+async function soak() {
+  console.log(`\nSoak: ${SOAK_SECONDS} s with 1 viewer; hub process CPU and memory every 10 s`);
+  const viewer = new WebSocket(`ws://127.0.0.1:${hub.port}/ws`);
+  let soakFrames = 0;
+  viewer.on('message', () => soakFrames++);
+  await new Promise((resolve) => viewer.once('open', resolve));
+  const points: { t: number; rssMb: number; heapMb: number }[] = [];
+  const cpuStart = await cpuSeconds(hub.child.pid!);
+  const start = performance.now();
+  while (performance.now() - start < SOAK_SECONDS * 1000) {
+    await sleep(10_000);
+    const health = (await (await fetch(`http://127.0.0.1:${hub.port}/api/health`)).json()) as { memory: { rssBytes: number; heapUsedBytes: number } };
+    points.push({ t: (performance.now() - start) / 1000, rssMb: health.memory.rssBytes / 2 ** 20, heapMb: health.memory.heapUsedBytes / 2 ** 20 });
+  }
+  const wall = (performance.now() - start) / 1000;
+  const cpu = (await cpuSeconds(hub.child.pid!)) - cpuStart;
+  viewer.close();
+  // Least-squares slope of heap use over the second half of the run (the first half includes warm-up).
+  const late = points.slice(Math.floor(points.length / 2));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const tMean = mean(late.map((p) => p.t));
+  const hMean = mean(late.map((p) => p.heapMb));
+  const slope = late.reduce((s, p) => s + (p.t - tMean) * (p.heapMb - hMean), 0) / late.reduce((s, p) => s + (p.t - tMean) ** 2, 0);
+  console.log(`  hub CPU: ${((cpu / wall) * 100).toFixed(1)} % of one core; ${Math.round(soakFrames / wall)} frames/s to the viewer`);
+  console.log(`  RSS MB:  start ${points[0]!.rssMb.toFixed(1)}, end ${points.at(-1)!.rssMb.toFixed(1)}, max ${Math.max(...points.map((p) => p.rssMb)).toFixed(1)}`);
+  console.log(`  heap MB: start ${points[0]!.heapMb.toFixed(1)}, end ${points.at(-1)!.heapMb.toFixed(1)}, max ${Math.max(...points.map((p) => p.heapMb)).toFixed(1)}`);
+  console.log(`  heap slope over the second half: ${(slope * 60).toFixed(3)} MB/min`);
+}

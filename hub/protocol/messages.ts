@@ -65,6 +65,11 @@ export const HealthResponse = Type.Object({
   sensorSourceReason: Type.String(),
   viewers: Type.Integer(),
   memory: Type.Object({ rssBytes: Type.Integer(), heapUsedBytes: Type.Integer() }),
+  /**
+   * Time the hub itself adds to recent angle frames: from the sensor notification arriving to the
+   * frame being handed to every viewer's socket, over the last ~1000 frames (null before any).
+   */
+  frameLatencyMs: Type.Object({ frames: Type.Integer(), p50: Nullable(Type.Number()), p99: Nullable(Type.Number()) }),
 });
 export type HealthResponse = Static<typeof HealthResponse>;
 

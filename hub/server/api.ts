@@ -2,15 +2,17 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HealthResponse, SensorsResponse } from '../protocol/messages.ts';
 import type { LiveSource } from './app.ts';
+import type { LatencyWindow } from './latency-window.ts';
 
 export interface ApiOptions {
   live: LiveSource;
   version: string;
   startedAt: number;
   viewers: { count: number };
+  frameLatency: LatencyWindow;
 }
 
-export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live, version, startedAt, viewers }) => {
+export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live, version, startedAt, viewers, frameLatency }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/health', { schema: { response: { 200: HealthResponse } } }, async () => {
@@ -23,6 +25,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live,
       sensorSourceReason: live.sourceReason,
       viewers: viewers.count,
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+      frameLatencyMs: frameLatency.summary(),
     };
   });
 

@@ -7,6 +7,7 @@ import type { SensorSnapshot, SensorSource, SensorStats } from '../protocol/mess
 import { apiPlugin } from './api.ts';
 import { dashboardPlugin } from './dashboard.ts';
 import { livePlugin, type LiveOptions } from './live.ts';
+import { LatencyWindow } from './latency-window.ts';
 
 /** What the server needs from the hub's sensor side (SensorHub provides it). */
 export interface LiveSource {
@@ -32,8 +33,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>();
   const startedAt = Date.now();
   const viewers = { count: 0 };
-  await app.register(livePlugin, { live: deps.live, version: deps.version, viewers, log: deps.log ?? (() => {}), ...deps.liveOptions });
-  await app.register(apiPlugin, { live: deps.live, version: deps.version, startedAt, viewers, prefix: '/api' });
+  const frameLatency = new LatencyWindow(1000);
+  await app.register(livePlugin, { live: deps.live, version: deps.version, viewers, frameLatency, log: deps.log ?? (() => {}), ...deps.liveOptions });
+  await app.register(apiPlugin, { live: deps.live, version: deps.version, startedAt, viewers, frameLatency, prefix: '/api' });
   await app.register(dashboardPlugin, { webRoot: deps.webRoot });
   return app;
 }

@@ -5,6 +5,7 @@ import { Subscription, groupBy, mergeMap, throttleTime, asyncScheduler } from 'r
 import type { WebSocket } from 'ws';
 import { ClientMessage, MAX_CLIENT_MESSAGE_BYTES, type ServerMessage } from '../protocol/messages.ts';
 import type { LiveSource } from './app.ts';
+import type { LatencyWindow } from './latency-window.ts';
 
 export interface LiveOptions {
   /** A viewer must answer a WebSocket ping within this long or it is closed. */
@@ -32,9 +33,11 @@ const CLOSE_NOT_READING = 4000;
  * statistics. Each message is serialised once for all viewers. A viewer that stops reading is
  * dropped (its queue capped, its pings unanswered) so one stalled tablet cannot grow the hub's memory.
  */
-export const livePlugin: FastifyPluginAsync<{ live: LiveSource; version: string; viewers: { count: number }; log: (line: string) => void } & Partial<LiveOptions>> = async (
+export const livePlugin: FastifyPluginAsync<
+  { live: LiveSource; version: string; viewers: { count: number }; frameLatency: LatencyWindow; log: (line: string) => void } & Partial<LiveOptions>
+> = async (
   app,
-  { live, version, viewers: viewerCount, log, ...overrides },
+  { live, version, viewers: viewerCount, frameLatency, log, ...overrides },
 ) => {
   const options = { ...DEFAULT_LIVE_OPTIONS, ...overrides };
   const viewers = new Set<Viewer>();
@@ -65,9 +68,11 @@ export const livePlugin: FastifyPluginAsync<{ live: LiveSource; version: string;
 
   const subscription = new Subscription();
   subscription.add(
-    live.displayFrames$.subscribe((frame) =>
-      broadcast({ type: 'angle', sensorId: frame.sensorId, seq: frame.seq, t: frame.t, angle: frame.angle, trace: frame.trace }),
-    ),
+    live.displayFrames$.subscribe((frame) => {
+      if (viewers.size === 0) return;
+      broadcast({ type: 'angle', sensorId: frame.sensorId, seq: frame.seq, t: frame.t, angle: frame.angle, trace: frame.trace });
+      frameLatency.record(performance.now() - frame.receivedAt);
+    }),
   );
   subscription.add(
     live.link$.subscribe((link) => broadcast({ type: 'link', sensorId: link.sensorId, state: link.state, detail: link.detail, info: link.info })),

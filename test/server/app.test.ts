@@ -86,6 +86,16 @@ describe('WebSocket /ws', () => {
     viewer.close();
   });
 
+  it('reports the time the hub adds to frames in /api/health', async () => {
+    const viewer = await connectViewer(hub.ws);
+    await waitFor('angle frames', () => viewer.of('angle').length > 10);
+    const { frameLatencyMs } = await (await fetch(`${hub.base}/api/health`)).json();
+    expect(frameLatencyMs.frames).toBeGreaterThan(10);
+    expect(frameLatencyMs.p50).toBeGreaterThanOrEqual(0);
+    expect(frameLatencyMs.p99).toBeGreaterThanOrEqual(frameLatencyMs.p50);
+    viewer.close();
+  });
+
   it('keeps two viewers in step: both see the same frames', async () => {
     const a = await connectViewer(hub.ws);
     const b = await connectViewer(hub.ws);
