@@ -98,7 +98,7 @@ export const AngleMessage = Type.Object({
   sensorId: Type.String(),
   /** Sequence number of the notification that carried the newest sample. */
   seq: Type.Integer(),
-  /** Sensor time of the newest sample, seconds since the link came up. */
+  /** Sensor clock of the newest sample, seconds since the sensor powered on (wraps unrolled). */
   t: Type.Number(),
   angle: Type.Number(),
   trace: Type.Array(Type.Number()),
