@@ -1,6 +1,7 @@
 /**
- * The rxjs wiring of the signal path: notification bytes → decode → sample batches → inclination →
- * angle frames. The maths lives in plain functions (gatt.ts, samples.ts, inclination.ts); these
+ * The rxjs wiring of the signal path: notification bytes → decode → sample batches → fusion →
+ * orientation → exercise angle → angle frames. The maths lives in plain functions (gatt.ts,
+ * samples.ts, fusion.ts, exercise-angle.ts); these
  * operators only carry state per subscription, so live, replay and file analysis can each run the
  * same operators without sharing anything.
  */
@@ -8,7 +9,9 @@ import { Observable, asyncScheduler, defer, filter, map, scan, type OperatorFunc
 import { decodeImuPacket, type ImuDecodeError } from '../protocol/gatt.ts';
 import type { SensorStats } from '../protocol/messages.ts';
 import type { SensorEvent } from './events.ts';
-import { DEFAULT_INCLINATION_OPTIONS, initialInclination, stepInclination, type InclinationOptions, type InclinationState } from './inclination.ts';
+import { initialExerciseAngle, stepExerciseAngle, type AngleHealth, type ExerciseAngleState } from './exercise-angle.ts';
+import { DEFAULT_FUSION_OPTIONS, initialFusion, stepFusion, type FusionOptions, type FusionState } from './fusion.ts';
+import type { Quat } from './quaternion.ts';
 import { initialSequenceState, trackSequence, type SampleBatch, type SequenceState } from './samples.ts';
 import { emptyStats, reduceStats } from './stats.ts';
 
@@ -58,7 +61,7 @@ export const sampleBatches = (): OperatorFunction<PipelineEvent, SampleBatch> =>
     map((event) => event.batch),
   );
 
-/** The exercise angle of every sample of a batch, newest last. */
+/** The exercise angle of every sample of a batch, newest last, with the orientation behind it. */
 export interface AngleFrame {
   sensorId: string;
   seq: number;
@@ -66,29 +69,36 @@ export interface AngleFrame {
   t: number;
   angle: number;
   trace: number[];
+  /** Orientation of the sensor at the newest sample: sensor → earth (z up, heading arbitrary). */
+  orientation: Quat;
+  health: AngleHealth;
   /** Hub clock when the newest notification arrived (performance.now, ms). */
   receivedAt: number;
 }
 
-export function toAngleFrames(options: InclinationOptions = DEFAULT_INCLINATION_OPTIONS): OperatorFunction<SampleBatch, AngleFrame> {
+/** Orientation fusion and the exercise angle, per sensor, sample by sample. */
+export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS): OperatorFunction<SampleBatch, AngleFrame> {
   return (source) =>
     defer(() => {
-      const filters = new Map<string, InclinationState>();
+      const states = new Map<string, { fusion: FusionState; angle: ExerciseAngleState }>();
       return source.pipe(
         map((batch) => {
-          let state = filters.get(batch.sensorId) ?? initialInclination;
+          let { fusion, angle } = states.get(batch.sensorId) ?? { fusion: initialFusion, angle: initialExerciseAngle };
           const trace = new Array<number>(batch.readings.length);
           for (let i = 0; i < batch.readings.length; i++) {
-            state = stepInclination(state, batch.readings[i]!, batch.t0 + i * batch.dt, options);
-            trace[i] = state.angleDeg;
+            fusion = stepFusion(fusion, batch.readings[i]!, batch.t0 + i * batch.dt, options);
+            angle = stepExerciseAngle(angle, fusion);
+            trace[i] = angle.angleDeg;
           }
-          filters.set(batch.sensorId, state);
+          states.set(batch.sensorId, { fusion, angle });
           return {
             sensorId: batch.sensorId,
             seq: batch.seq,
             t: batch.t0 + (batch.readings.length - 1) * batch.dt,
-            angle: state.angleDeg,
+            angle: angle.angleDeg,
             trace,
+            orientation: fusion.q,
+            health: angle.health,
             receivedAt: batch.receivedAt,
           };
         }),

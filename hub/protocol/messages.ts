@@ -15,6 +15,9 @@ export const LinkState = Type.Union([
 ]);
 export type LinkState = Static<typeof LinkState>;
 
+export const AngleHealth = Type.Union([Type.Literal('initialising'), Type.Literal('calibrating'), Type.Literal('ok'), Type.Literal('disturbed')]);
+export type AngleHealth = Static<typeof AngleHealth>;
+
 export const SensorSource = Type.Union([Type.Literal('sim'), Type.Literal('ble')]);
 export type SensorSource = Static<typeof SensorSource>;
 
@@ -102,6 +105,10 @@ export const AngleMessage = Type.Object({
   t: Type.Number(),
   angle: Type.Number(),
   trace: Type.Array(Type.Number()),
+  /** Sensor orientation at the newest sample, [w, x, y, z], sensor → earth (z up, heading arbitrary). */
+  orientation: Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }),
+  /** initialising: no orientation yet; calibrating: no start posture yet; disturbed: accelerometer unusable for a while. */
+  health: AngleHealth,
 });
 
 export const LinkMessage = Type.Object({

@@ -70,7 +70,16 @@ export const livePlugin: FastifyPluginAsync<
   subscription.add(
     live.displayFrames$.subscribe((frame) => {
       if (viewers.size === 0) return;
-      broadcast({ type: 'angle', sensorId: frame.sensorId, seq: frame.seq, t: frame.t, angle: frame.angle, trace: frame.trace });
+      broadcast({
+        type: 'angle',
+        sensorId: frame.sensorId,
+        seq: frame.seq,
+        t: frame.t,
+        angle: frame.angle,
+        trace: frame.trace,
+        orientation: [...frame.orientation],
+        health: frame.health,
+      });
       frameLatency.record(performance.now() - frame.receivedAt);
     }),
   );

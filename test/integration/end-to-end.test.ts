@@ -47,7 +47,8 @@ describe('simulator process → noble → hub → WebSocket', () => {
     // 200 Hz sensor, ~50 notifications a second: every sample's angle is in some frame's trace.
     const traced = frames.reduce((n, f) => n + f.trace.length, 0);
     expect(traced).toBeGreaterThan(frames.length);
-    expect(frames.every((f) => Number.isFinite(f.angle) && f.angle >= 0 && f.angle <= 180)).toBe(true);
+    expect(frames.every((f) => Number.isFinite(f.angle) && Math.abs(f.angle) <= 180)).toBe(true);
+    expect(frames.every((f) => Math.abs(Math.hypot(...f.orientation) - 1) < 1e-9)).toBe(true);
     expect(new Set(frames.map((f) => f.seq)).size).toBe(frames.length);
     viewer.close();
   });

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { initialFusion, stepFusion, upInSensor, type FusionState } from '../../hub/pipeline/fusion.ts';
+import { initialExerciseAngle, stepExerciseAngle, type ExerciseAngleState } from '../../hub/pipeline/exercise-angle.ts';
+import { axisAngle, bump, inclinationErrorDeg, mul, synthesise, type Mat3, type SyntheticSample, type V3 } from '../support/synthetic-imu.ts';
+
+function run(samples: SyntheticSample[]) {
+  let fusion: FusionState = initialFusion;
+  let angle: ExerciseAngleState = initialExerciseAngle;
+  const out = samples.map((s) => {
+    fusion = stepFusion(fusion, s.reading, s.t);
+    angle = stepExerciseAngle(angle, fusion);
+    return { t: s.t, fusion, angle, inclinationError: inclinationErrorDeg(s.truth, upInSensor(fusion.q)) };
+  });
+  return out;
+}
+
+const rms = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + x * x, 0) / xs.length);
+const noise = { accG: 0.004, gyroDps: 0.08, seed: 7 };
+
+describe('stepFusion', () => {
+  it('levels a static tilt from the accelerometer', () => {
+    const tilt = axisAngle([1, 1, 0], 40);
+    const out = run(synthesise({ rateHz: 100, seconds: 3, orientation: () => tilt, noise }));
+    expect(out.at(-1)!.inclinationError).toBeLessThan(0.2);
+    expect(out.at(-1)!.fusion.health).toBe('ok');
+  });
+
+  it('keeps the inclination through a fast swing that disturbs the accelerometer', () => {
+    // Still for 2 s, then ±60° at 1 Hz about a skew body axis, with 0.3 g of swing acceleration.
+    const start = axisAngle([0, 1, 0], 15);
+    const out = run(
+      synthesise({
+        rateHz: 100,
+        seconds: 8,
+        orientation: (t) => mul(start, axisAngle([0.3, 0.9, 0.1], t < 2 ? 0 : 60 * Math.sin(2 * Math.PI * (t - 2)))),
+        linearAcc: (t) => (t < 2 ? [0, 0, 0] : [0.3 * Math.cos(2 * Math.PI * (t - 2)), 0, 0.1 * Math.sin(4 * Math.PI * t)]),
+        biasDps: [0.3, -0.2, 0.45],
+        noise,
+      }),
+    );
+    const moving = out.filter((o) => o.t > 2).map((o) => o.inclinationError);
+    expect(rms(moving)).toBeLessThan(1);
+    expect(Math.max(...moving)).toBeLessThan(1.5);
+  });
+
+  it('learns the gyroscope bias at rest, so a slow turn about the vertical keeps its angle', () => {
+    const bias: V3 = [0.5, -0.3, 0.8];
+    // Shin horizontal (kneeling on a swivel chair), still 8 s, then 90° about the vertical in 3 s.
+    const start = axisAngle([1, 0, 0], 90);
+    const samples = synthesise({
+      rateHz: 100,
+      seconds: 14,
+      orientation: (t) => mul(axisAngle([0, 0, 1], t < 8 ? 0 : t > 11 ? 90 : 45 * (1 - Math.cos((Math.PI * (t - 8)) / 3))), start),
+      biasDps: bias,
+      noise,
+    });
+    const out = run(samples);
+    const learned = out.find((o) => o.t >= 8)!.fusion.biasDps;
+    for (let i = 0; i < 3; i++) expect(Math.abs(learned[i]! - bias[i]!)).toBeLessThan(0.1);
+    expect(out.at(-1)!.angle.angleDeg).toBeGreaterThan(88);
+    expect(out.at(-1)!.angle.angleDeg).toBeLessThan(92);
+  });
+
+  it('integrates uneven timestamps as they happened', () => {
+    const times: number[] = [];
+    for (let t = 0, i = 0; t < 6; i++) {
+      times.push(t);
+      t += 0.01 * (0.7 + 0.6 * ((i * 7919) % 13) / 12);
+    }
+    const orientation = (t: number) => axisAngle([1, 0.2, 0], bump(t, 2, 3, 50));
+    const out = run(synthesise({ rateHz: 100, seconds: 6, orientation, times, noise }));
+    expect(Math.max(...out.filter((o) => o.t > 2).map((o) => Math.abs(o.angle.angleDeg - bump(o.t, 2, 3, 50))))).toBeLessThan(0.5);
+  });
+
+  it('re-levels after a gap in the samples and after the sensor clock starts again', () => {
+    const tilt = axisAngle([0, 1, 0], 30);
+    const before = synthesise({ rateHz: 100, seconds: 2, orientation: () => axisAngle([0, 1, 0], 0) });
+    const after = synthesise({ rateHz: 100, seconds: 0.05, orientation: () => tilt }).map((s) => ({ ...s, t: s.t + 5 }));
+    const restarted = synthesise({ rateHz: 100, seconds: 0.05, orientation: () => axisAngle([1, 0, 0], 20) });
+    const out = run([...before, ...after, ...restarted]);
+    expect(out[before.length]!.inclinationError).toBeLessThan(0.01); // first sample after a 3 s gap
+    expect(out[before.length + after.length]!.inclinationError).toBeLessThan(0.01); // clock went back to 0
+  });
+});
+
+describe('stepExerciseAngle', () => {
+  const shinMotion = (t: number) => (t < 2 ? 0 : bump(t, 2, 4, 35) - bump(t, 7, 3, 10));
+
+  it('gives the same angle however the sensor is mounted', () => {
+    // The shin swings about a horizontal earth axis; the sensor sits on it three different ways.
+    const mountings: Mat3[] = [axisAngle([1, 0, 0], 0), axisAngle([0, 1, 1], 120), mul(axisAngle([1, 0, 0], 180), axisAngle([0, 0, 1], 37))];
+    const traces = mountings.map((mount) =>
+      run(synthesise({ rateHz: 100, seconds: 11, orientation: (t) => mul(axisAngle([1, 0, 0], shinMotion(t)), mount), noise, biasDps: [0.2, 0.1, -0.3] })),
+    );
+    for (const trace of traces) {
+      const errors = trace.filter((o) => o.t > 2.5).map((o) => Math.abs(o.angle.angleDeg - shinMotion(o.t)));
+      expect(Math.max(...errors)).toBeLessThan(1);
+      expect(trace.at(-1)!.angle.health).toBe('ok');
+    }
+  });
+
+  it('is positive in the direction of the first movement and negative past the start posture', () => {
+    const out = run(synthesise({ rateHz: 100, seconds: 11, orientation: (t) => axisAngle([0.2, 0.3, 1], -shinMotion(t)), noise }));
+    const peak = Math.max(...out.map((o) => o.angle.angleDeg));
+    const trough = Math.min(...out.map((o) => o.angle.angleDeg));
+    expect(peak).toBeGreaterThan(34);
+    expect(peak).toBeLessThan(36);
+    expect(trough).toBeLessThan(-9);
+    expect(trough).toBeGreaterThan(-11);
+  });
+
+  it('says it is calibrating until the person has been still once', () => {
+    const out = run(synthesise({ rateHz: 100, seconds: 3, orientation: (t) => axisAngle([1, 0, 0], 20 * Math.sin(3 * t)) }));
+    expect(out.at(-1)!.angle.health).toBe('calibrating');
+    expect(out.at(-1)!.angle.angleDeg).toBeGreaterThan(0); // measured from the first orientation meanwhile
+  });
+});
