@@ -12,6 +12,7 @@ Usage: swivel <command> [options]      (from a clone: npm run --silent swivel --
 
 Commands:
   serve      run the hub: sensor link, live pipeline and the dashboard
+  analyze    run a recorded IMU file (CSV) through the same pipeline and summarise it
 
 Run "swivel <command> --help" for a command's options.
 `;
@@ -113,7 +114,58 @@ async function buildDashboardIfNeeded(): Promise<void> {
   await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), root: join(PROJECT_ROOT, 'web'), logLevel: 'warn' });
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve };
+async function analyze(args: string[]): Promise<void> {
+  // Loaded only when this command runs. parse() takes no positionals, so the FILE needs parseArgs here.
+  const { ANALYZE_HELP, EXERCISE_IDS, isAccUnit, isExerciseId, isGyroUnit, isSide, runAnalyze } = await import('./analyze/command.ts');
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        exercise: { type: 'string' },
+        side: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        angles: { type: 'string' },
+        orientation: { type: 'string' },
+        'acc-unit': { type: 'string', default: 'g' },
+        'gyro-unit': { type: 'string', default: 'dps' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(ANALYZE_HELP);
+    return;
+  }
+  if (positionals.length === 0) throw new UsageError('analyze needs the FILE.csv to read: swivel analyze FILE.csv --exercise ID');
+  if (positionals.length > 1) throw new UsageError(`analyze reads one file, got ${positionals.length}: ${positionals.map((p) => JSON.stringify(p)).join(' ')}`);
+  const exercise = values.exercise ?? null;
+  const orientationOnly = exercise === null && values.orientation !== undefined && !values.json && values.angles === undefined;
+  if (exercise === null && !orientationOnly) throw new UsageError(`--exercise is required (unless only --orientation is asked for): one of ${EXERCISE_IDS.join(', ')}`);
+  if (exercise !== null && !isExerciseId(exercise)) throw new UsageError(`--exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${exercise}"`);
+  const side = values.side ?? null;
+  if (side !== null && !isSide(side)) throw new UsageError(`--side must be left or right, got "${side}"`);
+  const acc = values['acc-unit']!;
+  if (!isAccUnit(acc)) throw new UsageError(`--acc-unit must be g or mps2, got "${acc}"`);
+  const gyro = values['gyro-unit']!;
+  if (!isGyroUnit(gyro)) throw new UsageError(`--gyro-unit must be dps or rads, got "${gyro}"`);
+  await runAnalyze({
+    file: positionals[0]!,
+    exercise,
+    side,
+    json: values.json!,
+    anglesPath: values.angles ?? null,
+    orientationPath: values.orientation ?? null,
+    units: { acc, gyro },
+  });
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,0 +1,137 @@
+/**
+ * `swivel analyze`: the pipeline on a recorded file. hub/cli.ts parses the options and loads this
+ * module only when the command runs.
+ */
+import { open } from 'node:fs/promises';
+import { EXERCISE_IDS, type ExerciseId } from '../pipeline/exercises.ts';
+import { SIDES, analyzeSamples, type AnalysisResult, type Side } from './analyze.ts';
+import { ACC_UNITS, GYRO_UNITS, IMU_CSV_HEADER, MAX_RATE_HZ, MIN_RATE_HZ, readImuCsv, type AccUnit, type GyroUnit, type ImuCsvUnits } from './imu-csv.ts';
+
+// What the command line checks options against, in one module for cli.ts to load.
+export { EXERCISE_IDS, isExerciseId } from '../pipeline/exercises.ts';
+export const isSide = (value: string): value is Side => (SIDES as readonly string[]).includes(value);
+export const isAccUnit = (value: string): value is AccUnit => (ACC_UNITS as readonly string[]).includes(value);
+export const isGyroUnit = (value: string): value is GyroUnit => (GYRO_UNITS as readonly string[]).includes(value);
+
+/** Exercise ids wrapped to fit the help text. */
+function wrappedIds(indent: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const id of EXERCISE_IDS) {
+    const next = line ? `${line}, ${id}` : id;
+    if (indent.length + next.length + 1 > width && line) {
+      lines.push(`${line},`);
+      line = id;
+    } else {
+      line = next;
+    }
+  }
+  lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+export const ANALYZE_HELP = `Usage: swivel analyze FILE.csv --exercise ID [options]
+       swivel analyze FILE.csv --orientation OUT.csv
+
+Runs a recorded IMU file through the same angle pipeline as the live hub, and summarises it.
+
+FILE.csv has the header "${IMU_CSV_HEADER}" and one sample per row: t in seconds (any origin,
+increasing), acceleration in g and rotation in deg/s unless told otherwise, at a steady ${MIN_RATE_HZ} to ${MAX_RATE_HZ} Hz
+(gaps allowed). CRLF line endings, spaces around values and trailing blank lines are fine.
+
+  --exercise ID            the exercise recorded (required unless only --orientation is asked for):
+${wrappedIds('                             ')}
+  --side left|right        the side exercised (default: not given; null in --json)
+  --json                   print one JSON object: exercise, side, samples, gapSeconds, repCount, reps,
+                           holds, holdTotal, maxAngle (times in seconds on the file's clock)
+  --angles OUT.csv         write "t,angle" for every sample (t on the file's clock, angle in degrees)
+  --orientation OUT.csv    write "t,qw,qx,qy,qz" for every sample: the fused orientation of the sensor
+                           in an earth frame with z up (heading arbitrary); with this alone,
+                           --exercise may be left out
+  --acc-unit g|mps2        unit of ax, ay, az (default g)
+  --gyro-unit dps|rads     unit of gx, gy, gz (default dps)
+  -h, --help               this text
+
+A malformed file is reported with its line number and exit code 2.
+`;
+
+export interface AnalyzeCommand {
+  file: string;
+  /** Null only with an orientation file alone: no exercise, so no angle. */
+  exercise: ExerciseId | null;
+  side: Side | null;
+  json: boolean;
+  anglesPath: string | null;
+  orientationPath: string | null;
+  units: ImuCsvUnits;
+}
+
+/** A file problem, said in one line that starts with the file's name. */
+export class AnalyzeFileError extends Error {}
+
+/** Writes `t,angle` rows, full precision. */
+export const writeAngles = (path: string, t: Float64Array, angles: Float64Array) =>
+  writeRows(path, 'angles', 't,angle', t.length, (i) => `${t[i]},${angles[i]}`);
+
+/** Writes `t,qw,qx,qy,qz` rows, full precision. */
+export const writeOrientations = (path: string, t: Float64Array, q: Float64Array) =>
+  writeRows(path, 'orientation', 't,qw,qx,qy,qz', t.length, (i) => `${t[i]},${q[4 * i]},${q[4 * i + 1]},${q[4 * i + 2]},${q[4 * i + 3]}`);
+
+/** Writes a CSV in large chunks; an unwritable path is a one-line AnalyzeFileError. */
+async function writeRows(path: string, what: string, header: string, count: number, row: (i: number) => string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'w');
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const problem = code === 'ENOENT' ? 'no such directory' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : message;
+    throw new AnalyzeFileError(`${path}: cannot write the ${what}: ${problem}`);
+  }
+  try {
+    let chunk = `${header}\n`;
+    for (let i = 0; i < count; i++) {
+      chunk += `${row(i)}\n`;
+      if (chunk.length > 1 << 20) {
+        await handle.write(chunk);
+        chunk = '';
+      }
+    }
+    await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
+}
+
+const fixed = (value: number, digits: number) => value.toFixed(digits);
+
+export function formatSummary(command: AnalyzeCommand, result: AnalysisResult): string {
+  const { summary, timing } = result;
+  const rate = timing.rateHz >= 100 ? fixed(timing.rateHz, 0) : fixed(timing.rateHz, 1).replace(/\.0$/, '');
+  const gaps = timing.gapCount === 0 ? 'none' : `${timing.gapCount} (${fixed(timing.gapSeconds, 3)} s missing)`;
+  const lines = [
+    `${command.file}: ${command.exercise}, ${command.side ? `${command.side} side` : 'side not given'}`,
+    `  samples    ${summary.samples} over ${fixed(timing.duration, 2)} s at ${rate} Hz`,
+    `  gaps       ${gaps}`,
+    `  max angle  ${fixed(summary.maxAngle, 1)}°`,
+    `  reps       not counted yet (rep and hold counting comes in a later release)`,
+  ];
+  if (command.anglesPath) lines.push(`  angles     ${command.anglesPath} (${summary.samples} rows)`);
+  if (command.orientationPath) lines.push(`  orientation ${command.orientationPath} (${summary.samples} rows)`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Reads, analyses and reports. File problems throw AnalyzeFileError with a one-line message. */
+export async function runAnalyze(command: AnalyzeCommand, stdout: NodeJS.WritableStream = process.stdout): Promise<AnalysisResult> {
+  const read = await readImuCsv(command.file, command.units);
+  if (!read.ok) throw new AnalyzeFileError(`${command.file}: ${read.error.message}`);
+  const result = await analyzeSamples(read.samples, { exercise: command.exercise, side: command.side, timing: read.timing });
+  if (command.anglesPath) await writeAngles(command.anglesPath, read.samples.t, result.angles);
+  if (command.orientationPath) await writeOrientations(command.orientationPath, read.samples.t, result.orientations);
+  if (command.exercise === null) {
+    // Orientation only: the exercise angle needs to know the exercise, so nothing else is reported.
+    stdout.write(`${command.file}: orientation of ${read.samples.length} samples written to ${command.orientationPath}\n`);
+  } else {
+    stdout.write(command.json ? `${JSON.stringify(result.summary)}\n` : formatSummary(command, result));
+  }
+  return result;
+}

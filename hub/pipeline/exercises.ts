@@ -1,0 +1,38 @@
+/**
+ * The exercises of the hip internal-rotation programme, by id. The id names what a session, a file
+ * analysis or (later) the guided programme is measuring; rep and hold rules per exercise come with the
+ * rep-counting issue.
+ */
+export const EXERCISE_IDS = [
+  'rom-prone',
+  'rom-seated',
+  'release-deep-glutes',
+  'release-piriformis',
+  'release-obturator-internus',
+  'release-glute-max',
+  'release-glute-med-min',
+  'figure4-sitting',
+  'figure4-supine',
+  'posterior-capsule-stretch',
+  'ir-stretch-supine',
+  'ir-stretch-wall',
+  'band-distraction-neutral',
+  'band-distraction-flexion',
+  'lateral-band-distraction',
+  'hip-click',
+  'femoral-head-centration',
+  'swivel-chair',
+  'straight-leg-rolls',
+  'sitting-knee-drop',
+  'seated-hip-ir',
+  'side-lie',
+  'hip-shift-wall',
+  'foot-lift-9090',
+  'step-across',
+  'staggered-stance-hinge',
+] as const;
+
+export type ExerciseId = (typeof EXERCISE_IDS)[number];
+
+export const isExerciseId = (value: unknown): value is ExerciseId =>
+  typeof value === 'string' && (EXERCISE_IDS as readonly string[]).includes(value);
