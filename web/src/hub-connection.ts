@@ -28,6 +28,8 @@ export interface SensorModel {
   angle: number | null;
   /** `performance.now()` when the newest angle frame arrived, or null. */
   angleAt: number | null;
+  /** How far the newest angle can be trusted (calibrating: no start posture captured yet). */
+  angleHealth: AngleMessage['health'] | null;
   trace: TraceBuffer;
   /** Trace samples per second as received (smoothed); sizes the sparkline's time window. */
   sampleRateHz: number | null;
@@ -300,6 +302,7 @@ export class HubConnection implements ReactiveController {
         stats: snapshot.stats,
         angle: snapshot.angle,
         angleAt: snapshot.angle !== null ? performance.now() : null,
+        angleHealth: before?.angleHealth ?? null,
         trace: before?.trace ?? new TraceBuffer(TRACE_CAPACITY),
         sampleRateHz: before?.sampleRateHz ?? null,
         samplesSinceTick: 0,
@@ -313,6 +316,7 @@ export class HubConnection implements ReactiveController {
     const sensor = this.sensorFor(message.sensorId);
     sensor.angle = message.angle;
     sensor.angleAt = performance.now();
+    sensor.angleHealth = message.health;
     if (message.trace.length > 0) sensor.trace.pushAll(message.trace);
     else sensor.trace.push(message.angle);
     sensor.samplesSinceTick += Math.max(1, message.trace.length);
@@ -342,6 +346,7 @@ export class HubConnection implements ReactiveController {
       stats: null,
       angle: null,
       angleAt: null,
+      angleHealth: null,
       trace: new TraceBuffer(TRACE_CAPACITY),
       sampleRateHz: null,
       samplesSinceTick: 0,

@@ -94,6 +94,13 @@ export class SwivelApp extends LitElement {
     } else if (angle !== null && age > STALE_AFTER_MS) {
       caption = `No data for ${Math.floor(age / 1000)} s`;
       tone = 'warn';
+    } else if (sensor.angleHealth === 'calibrating' || sensor.angleHealth === 'initialising') {
+      // The angle is provisional until the start posture is captured at the first rest.
+      caption = 'Hold still to calibrate';
+      tone = 'busy';
+    } else if (sensor.angleHealth === 'disturbed') {
+      caption = 'Motion too rough';
+      tone = 'warn';
     }
     this.view = {
       live,
