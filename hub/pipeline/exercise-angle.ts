@@ -10,13 +10,20 @@ import { conjugate, multiply, rotationAngle, twistAngle, type Quat, type Vec3 } 
  *
  * Until the person has been still once, angles are measured from the first orientation seen and
  * flagged `calibrating`; a later issue lets the dashboard ask for the start posture explicitly.
+ * Each later rest close to the start posture re-zeroes it, so drift cannot build up over a set.
  */
 export interface ExerciseAngleOptions {
   /** Rotation from the start posture at which the axis of motion is fixed, degrees. */
   axisAfterDeg: number;
+  /**
+   * A rest within this many degrees of the start posture is taken as the start posture again, which
+   * removes heading drift the accelerometer cannot see (turns about the vertical). Small enough that a
+   * deliberate pause part-way through a movement is left alone.
+   */
+  reZeroWithinDeg: number;
 }
 
-export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = { axisAfterDeg: 10 };
+export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = { axisAfterDeg: 10, reZeroWithinDeg: 4 };
 
 export type AngleHealth = 'initialising' | 'calibrating' | 'ok' | 'disturbed';
 
@@ -38,7 +45,9 @@ export function stepExerciseAngle(
   options: ExerciseAngleOptions = DEFAULT_EXERCISE_ANGLE_OPTIONS,
 ): ExerciseAngleState {
   if (fusion.health === 'initialising') return { ...state, health: 'initialising' };
-  const reference = state.reference ?? (fusion.atRest ? fusion.q : null);
+  let reference = state.reference ?? (fusion.atRest ? fusion.q : null);
+  // Back at rest near the start posture: that is the start posture, whatever drift says.
+  if (state.reference && state.axis && fusion.atRest && Math.abs(state.angleDeg) < options.reZeroWithinDeg) reference = fusion.q;
   const provisional = state.provisional ?? fusion.q;
   // Rotation since the start posture, in the sensor's frame at that posture.
   let relative = multiply(conjugate(reference ?? provisional), fusion.q);

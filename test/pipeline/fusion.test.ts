@@ -109,6 +109,27 @@ describe('stepExerciseAngle', () => {
     expect(trough).toBeGreaterThan(-11);
   });
 
+  it('keeps a 20-rep set about the vertical on track while the gyroscope bias drifts', () => {
+    // Swivel chair: shin horizontal, 20 × (1.2 s out to 40°, 3 s hold, 1.2 s back, 2 s rest), pure yaw
+    // the accelerometer cannot see; the z bias ramps by 0.02 °/s every second (to 3.5 °/s).
+    const rep = 7.4;
+    const yaw = (t: number) => {
+      const u = (t - 2) % rep;
+      if (t < 2 || t - 2 >= 20 * rep || u >= 5.4) return 0;
+      if (u < 1.2) return 20 * (1 - Math.cos((Math.PI * u) / 1.2));
+      return u < 4.2 ? 40 : 20 * (1 + Math.cos((Math.PI * (u - 4.2)) / 1.2));
+    };
+    const start = axisAngle([1, 0, 0], 90);
+    const samples = synthesise({ rateHz: 100, seconds: 4 + 20 * rep, orientation: (t) => mul(axisAngle([0, 0, 1], yaw(t)), start), biasDps: [0.3, -0.2, 0.5], noise }).map(
+      (s) => ({ ...s, reading: { ...s.reading, gz: s.reading.gz + 0.02 * s.t } }),
+    );
+    const errors = run(samples)
+      .filter((o) => o.t > 3)
+      .map((o) => o.angle.angleDeg - yaw(o.t));
+    expect(rms(errors)).toBeLessThan(0.5);
+    expect(Math.max(...errors.map(Math.abs))).toBeLessThan(1);
+  });
+
   it('says it is calibrating until the person has been still once', () => {
     const out = run(synthesise({ rateHz: 100, seconds: 3, orientation: (t) => axisAngle([1, 0, 0], 20 * Math.sin(3 * t)) }));
     expect(out.at(-1)!.angle.health).toBe('calibrating');
