@@ -33,6 +33,11 @@ export interface FusionOptions {
   restSeconds: number;
   /** Time constant of bias learning at rest, s: long enough to average out postural sway. */
   biasTimeConstant: number;
+  /**
+   * Time constant of bias learning while moving, s: from the correction the accelerometer keeps
+   * having to make (integral feedback). Only the two axes the accelerometer can see are learned.
+   */
+  motionBiasTimeConstant: number;
   /** Largest bias the filter will believe, deg/s (MEMS gyroscopes stay well inside this). */
   maxBiasDps: number;
   maxGapSeconds: number;
@@ -47,6 +52,7 @@ export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
   restAccG: 0.03,
   restSeconds: 0.8,
   biasTimeConstant: 3,
+  motionBiasTimeConstant: 20,
   maxBiasDps: 5,
   maxGapSeconds: 0.25,
 };
@@ -89,16 +95,18 @@ export const initialFusion: FusionState = {
 const DEG = Math.PI / 180;
 const UP: Vec3 = [0, 0, 1];
 
-/** Turns q (in the earth frame) by `gain` of the way needed for `a` (earth frame) to point up. */
-function levelEarth(q: Quat, a: Vec3, gain: number): Quat {
+/** The correction that turns `a` (earth frame) towards up by `gain` of the way, as a rotation vector (rad, earth frame). */
+function levelling(a: Vec3, gain: number): Vec3 {
   const n = Math.hypot(a[0], a[1], a[2]);
-  if (n < 1e-9) return q;
+  const h = Math.hypot(a[0], a[1]);
+  if (n < 1e-9 || h < 1e-12) return [0, 0, 0];
   // Axis a × up = (a_y, −a_x, 0): a horizontal axis, so heading is left alone.
-  const angle = Math.acos(Math.max(-1, Math.min(1, a[2] / n)));
-  return normalise(multiply(fromAxisAngle([a[1], -a[0], 0], angle * gain), q));
+  const angle = Math.acos(Math.max(-1, Math.min(1, a[2] / n))) * gain;
+  return [(a[1] / h) * angle, (-a[0] / h) * angle, 0];
 }
 
-const level = (q: Quat, acc: Vec3, gain: number) => levelEarth(q, rotate(q, acc), gain);
+const applyEarth = (q: Quat, v: Vec3): Quat => normalise(multiply(fromAxisAngle(v, Math.hypot(v[0], v[1], v[2])), q));
+const level = (q: Quat, acc: Vec3, gain: number) => applyEarth(q, levelling(rotate(q, acc), gain));
 
 export function stepFusion(state: FusionState, r: ImuReading, t: number, options: FusionOptions = DEFAULT_FUSION_OPTIONS): FusionState {
   const acc: Vec3 = [r.ax, r.ay, r.az];
@@ -152,9 +160,19 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
     const a = rotate(q, acc);
     const kl = Math.min(1, dt / options.accLowPassSeconds);
     accEarth = [accEarth[0] + kl * (a[0] - accEarth[0]), accEarth[1] + kl * (a[1] - accEarth[1]), accEarth[2] + kl * (a[2] - accEarth[2])];
-    // At rest there is no swing to average out: trust the reading itself, and quickly.
-    if (atRest) q = levelEarth(q, a, Math.min(1, dt / options.restAccTimeConstant));
-    else q = levelEarth(q, accEarth, Math.min(1, dt / options.accTimeConstant));
+    if (atRest) {
+      // At rest there is no swing to average out: trust the reading itself, and quickly.
+      q = applyEarth(q, levelling(a, Math.min(1, dt / options.restAccTimeConstant)));
+    } else {
+      const correction = levelling(accEarth, Math.min(1, dt / options.accTimeConstant));
+      q = applyEarth(q, correction);
+      // A bias the gyroscope keeps adding is what the correction keeps taking away: in the sensor
+      // frame the correction rate is −(bias error) on the axes gravity can see.
+      const c = rotate([q[0], -q[1], -q[2], -q[3]], correction);
+      const kb = Math.min(1, dt / options.motionBiasTimeConstant) / (dt * DEG);
+      const next: Vec3 = [biasDps[0] - kb * c[0], biasDps[1] - kb * c[1], biasDps[2] - kb * c[2]];
+      if (Math.hypot(...next) <= options.maxBiasDps) biasDps = next;
+    }
     rejectedFor = 0;
   } else {
     rejectedFor++;

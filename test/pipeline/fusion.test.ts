@@ -61,6 +61,21 @@ describe('stepFusion', () => {
     expect(out.at(-1)!.angle.angleDeg).toBeLessThan(92);
   });
 
+  it('learns the gyroscope bias while moving, when the person never rests', () => {
+    // A minute of slow wandering rotation about changing axes, slow 0.1 g translation, and a large
+    // bias: the accelerometer's corrections reveal the bias on the axes gravity can see.
+    const orientation = (t: number) =>
+      mul(axisAngle([0, 0, 1], 30 * t), mul(axisAngle([1, 0, 0], 25 * Math.sin(0.7 * t)), axisAngle([0, 1, 0], 20 * Math.sin(0.45 * t + 1))));
+    const out = run(
+      synthesise({ rateHz: 100, seconds: 60, orientation, biasDps: [1.5, -1, 0.8], noise, linearAcc: (t) => [0.1 * Math.sin(2.1 * t), 0.1 * Math.cos(1.7 * t), 0] }),
+    );
+    expect(out.some((o) => o.fusion.atRest)).toBe(false);
+    expect(rms(out.filter((o) => o.t > 20).map((o) => o.inclinationError))).toBeLessThan(2); // 3.2° without motion bias learning
+    const learned = out.at(-1)!.fusion.biasDps;
+    expect(Math.abs(learned[0] - 1.5)).toBeLessThan(0.3);
+    expect(Math.abs(learned[1] + 1)).toBeLessThan(0.5);
+  });
+
   it('integrates uneven timestamps as they happened', () => {
     const times: number[] = [];
     for (let t = 0, i = 0; t < 6; i++) {
