@@ -26,3 +26,16 @@ export function seededRandom(seed: number): Random {
     },
   };
 }
+
+/** A seed for an independent stream, from a parent seed and a label (so streams never share draws). */
+export function deriveSeed(seed: number, label: string): number {
+  // FNV-1a over the label, mixed with the seed, then one murmur-style finaliser.
+  let h = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
