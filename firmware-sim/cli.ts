@@ -3,17 +3,26 @@ import { createInterface } from 'node:readline';
 import { SAMPLE_RATES_HZ, DEFAULT_SENSOR_CONFIG, type SampleRateHz } from '../hub/protocol/gatt.ts';
 import { defaultRadioDir } from '../hub/protocol/radio.ts';
 import { SwivelDevice } from './device.ts';
+import { EXERCISE_IDS, isExerciseId } from './person/exercises.ts';
 import { RadioServer } from './radio-server.ts';
+import { runRecord } from './record-cli.ts';
 
 const HELP = `swivel-sim: a virtual Swivel shin sensor on the simulated radio
 
 Usage: npm run sim -- [options]
 
   --address A      BLE address (default 5e:1f:00:00:00:01; the name is Swivel- + its last 4 digits)
-  --seed N         seed for the person's movement and the sensor noise (default 1)
+  --seed N         seed for the sensor (noise, bias, clock) and, unless --person, the person (default 1)
+  --exercise ID    what the simulated person does (default seated-hip-ir); ids: see below
+  --person N       seed for the person: body, range, tempo, rep-to-rep variation (default: --seed)
+  --side S         left or right leg (default left)
+  --mounting K     how the sensor sits on the shin: 0..23 (an axis-aligned placement; default 0:
+                   x down the shin, z out of its front) or "random" (placement, strap twist, tilt
+                   and height on the shin, all from --seed)
   --rate HZ        sample rate: ${SAMPLE_RATES_HZ.join(', ')} (default ${DEFAULT_SENSOR_CONFIG.rateHz})
   --mtu N          largest ATT MTU the sensor accepts, 23..517 (default 247)
-  --loss P         probability that a notification is lost, 0..1 (default 0)
+  --loss P         long-run fraction of notifications lost, 0..1, in bursts (default 0)
+  --burst N        mean length of a burst of lost notifications (default 3)
   --latency MS     extra delay on every notification (default 0)
   --link-loss-every S   cut the link every S seconds, like walking out of range (default never)
   --link-loss-for MS    how long each of those losses lasts (default 3000)
@@ -22,8 +31,12 @@ Usage: npm run sim -- [options]
 
 While it runs, type commands on standard input (one per line):
   drop N           lose the next N notifications        corrupt N   send N malformed notifications
-  lose-link MS     cut the link, stay out of range MS   loss P      set packet-loss probability
+  lose-link MS     cut the link, stay out of range MS   loss P      set the fraction of notifications lost
   latency MS       set notification delay               stats       print counters as JSON
+
+A recording instead of a live sensor: npm run --silent sim -- record --help
+
+Exercise ids: ${EXERCISE_IDS.join(', ')}
 `;
 
 function fail(message: string): never {
@@ -38,15 +51,24 @@ function numberOption(value: string | undefined, name: string, lo: number, hi: n
   return n;
 }
 
+if (process.argv[2] === 'record') {
+  process.exit(await runRecord(process.argv.slice(3)));
+}
+
 let args;
 try {
   args = parseArgs({
     options: {
       address: { type: 'string', default: '5e:1f:00:00:00:01' },
       seed: { type: 'string' },
+      exercise: { type: 'string' },
+      person: { type: 'string' },
+      side: { type: 'string' },
+      mounting: { type: 'string' },
       rate: { type: 'string' },
       mtu: { type: 'string' },
       loss: { type: 'string' },
+      burst: { type: 'string' },
       latency: { type: 'string' },
       'link-loss-every': { type: 'string' },
       'link-loss-for': { type: 'string' },
@@ -66,12 +88,30 @@ if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(args.address!)) fail(`--address must
 const rate = numberOption(args.rate, 'rate', 1, 800, DEFAULT_SENSOR_CONFIG.rateHz);
 if (!SAMPLE_RATES_HZ.includes(rate as SampleRateHz)) fail(`--rate must be one of ${SAMPLE_RATES_HZ.join(', ')}, got ${rate}`);
 
+const exercise = args.exercise ?? 'seated-hip-ir';
+if (!isExerciseId(exercise)) fail(`--exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${exercise}"`);
+const side = args.side ?? 'left';
+if (side !== 'left' && side !== 'right') fail(`--side must be left or right, got "${side}"`);
+const mountingArg = args.mounting ?? '0';
+const mounting = mountingArg === 'random' ? 'random' : numberOption(mountingArg, 'mounting', 0, 23, 0);
+if (mounting !== 'random' && !Number.isInteger(mounting)) fail(`--mounting must be an integer 0..23 or "random", got "${mountingArg}"`);
+const seed = numberOption(args.seed, 'seed', 0, 2 ** 32 - 1, 1);
+const person = numberOption(args.person, 'person', 0, 2 ** 32 - 1, seed);
+
 const device = new SwivelDevice({
   address: args.address!,
-  seed: numberOption(args.seed, 'seed', 0, 2 ** 32 - 1, 1),
+  seed,
+  exercise,
+  person,
+  side,
+  mounting,
   mtu: numberOption(args.mtu, 'mtu', 23, 517, 247),
   config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz },
-  faults: { packetLoss: numberOption(args.loss, 'loss', 0, 1, 0), latencyMs: numberOption(args.latency, 'latency', 0, 10_000, 0) },
+  faults: {
+    packetLoss: numberOption(args.loss, 'loss', 0, 1, 0),
+    burstLength: numberOption(args.burst, 'burst', 1, 1000, 3),
+    latencyMs: numberOption(args.latency, 'latency', 0, 10_000, 0),
+  },
 });
 const linkLossEvery = numberOption(args['link-loss-every'], 'link-loss-every', 1, 86_400, 0);
 const linkLossFor = numberOption(args['link-loss-for'], 'link-loss-for', 0, 600_000, 3000);
@@ -80,7 +120,7 @@ const radioDir = args.radio ?? defaultRadioDir();
 const server = new RadioServer(device, radioDir, (line) => process.stderr.write(`swivel-sim: ${line}\n`));
 const port = await server.start();
 const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
-say({ event: 'ready', name: device.name, address: device.address, port, radioDir, rateHz: rate });
+say({ event: 'ready', name: device.name, address: device.address, port, radioDir, rateHz: rate, exercise, mounting: device.sensor.mounting.placement });
 
 const commands = createInterface({ input: process.stdin });
 commands.on('line', (line) => {

@@ -26,9 +26,13 @@ import {
   type PeripheralMessage,
   type RadioService,
 } from '../hub/protocol/radio.ts';
-import { imuReading } from './imu.ts';
-import { seatedRotationMotion, type ShinMotion } from './motion.ts';
-import { seededRandom } from './random.ts';
+import type { ImuErrorOptions, SensorClock } from './imu.ts';
+import { burstLoss, nextLost, type BurstLoss } from './loss.ts';
+import type { ShinMotion } from './motion.ts';
+import type { ExerciseId } from './person/exercises.ts';
+import type { Side } from './person/person.ts';
+import { deriveSeed, seededRandom, type Random } from './random.ts';
+import { SensorModel, type MountingChoice } from './sensor.ts';
 
 /** One end of a radio link as the device sees it: messages to the central, and cutting the link. */
 export interface DeviceLink {
@@ -38,8 +42,10 @@ export interface DeviceLink {
 }
 
 export interface DeviceFaults {
-  /** Probability that a notification is lost on the air. */
+  /** Long-run fraction of notifications lost on the air. Losses come in bursts (see loss.ts). */
   packetLoss: number;
+  /** Mean length of a burst of lost notifications (default 3). */
+  burstLength: number;
   /** Extra delay on every notification, ms. */
   latencyMs: number;
 }
@@ -47,7 +53,18 @@ export interface DeviceFaults {
 export interface DeviceOptions {
   /** BLE address, e.g. `5e:1f:00:00:00:01`; the name is `Swivel-` plus its last four hex digits. */
   address: string;
+  /** Seed for the sensor (errors, clock, noise, a random mounting) and, unless `person` is given, the person. */
   seed?: number;
+  /** The exercise the simulated person does (default seated-hip-ir). */
+  exercise?: ExerciseId;
+  /** Seed for the person: body, range, tempo, rep-to-rep variation (default: `seed`). */
+  person?: number;
+  side?: Side;
+  /** How the sensor sits on the shin: placement 0–23 (default 0, the standard one), 'random', or a full mounting. */
+  mounting?: MountingChoice;
+  imuErrors?: ImuErrorOptions;
+  /** The sensor clock's rate error and jitter; `false` for a perfect clock. Default: from the seed. */
+  clock?: SensorClock | false;
   config?: SensorConfig;
   batteryPercent?: number;
   /** Battery drain while streaming, percent per hour. */
@@ -58,6 +75,7 @@ export interface DeviceOptions {
   connectionIntervalMs?: number;
   rssi?: number;
   faults?: Partial<DeviceFaults>;
+  /** A legacy one-angle motion instead of the person model (seated, shin hanging). */
   motion?: (t: number) => ShinMotion;
   now?: () => number;
 }
@@ -86,8 +104,12 @@ export class SwivelDevice {
   private config: SensorConfig;
   private readonly bootAt: number;
   private readonly now: () => number;
-  private readonly random;
-  private readonly motion: (t: number) => ShinMotion;
+  private readonly random: Random;
+  private readonly lossRandom: Random;
+  private lossChannel: BurstLoss | null = null;
+  private lossSettings = '';
+  /** The person and the IMU on their shin. */
+  readonly sensor: SensorModel;
   private readonly batteryStart: number;
   private readonly batteryDrainPerHour: number;
   private readonly deviceMtu: number;
@@ -115,14 +137,24 @@ export class SwivelDevice {
     this.bootAt = this.now();
     const seed = options.seed ?? 1;
     this.random = seededRandom(seed);
-    this.motion = options.motion ?? seatedRotationMotion({ seed });
+    this.lossRandom = seededRandom(deriveSeed(seed, 'air-loss'));
+    this.sensor = new SensorModel({
+      seed,
+      ...(options.exercise ? { exercise: options.exercise } : {}),
+      ...(options.person !== undefined ? { personSeed: options.person } : {}),
+      ...(options.side ? { side: options.side } : {}),
+      ...(options.mounting !== undefined ? { mounting: options.mounting } : {}),
+      ...(options.imuErrors ? { errors: options.imuErrors } : {}),
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+      ...(options.motion ? { motion: options.motion } : {}),
+    });
     this.batteryStart = options.batteryPercent ?? 87;
     this.batteryDrainPerHour = options.batteryDrainPerHour ?? 6;
     this.lastBattery = this.batteryStart;
     this.deviceMtu = options.mtu ?? 247;
     this.connectionIntervalMs = options.connectionIntervalMs ?? 20;
     this.rssi = options.rssi ?? -58;
-    this.faults = { packetLoss: 0, latencyMs: 0, ...options.faults };
+    this.faults = { packetLoss: 0, burstLength: 3, latencyMs: 0, ...options.faults };
   }
 
   get connected(): boolean {
@@ -285,8 +317,9 @@ export class SwivelDevice {
     return Math.max(0, Math.round(this.batteryStart - hours * this.batteryDrainPerHour));
   }
 
+  /** Samples the sensor has taken so far at the current rate (its clock may run a little fast or slow). */
   private sampleIndexNow(): number {
-    return Math.ceil(((this.now() - this.bootAt) / 1000) * this.config.rateHz);
+    return this.sensor.samplesBy((this.now() - this.bootAt) / 1000, this.config.rateHz);
   }
 
   private setImuNotify(enable: boolean): void {
@@ -316,19 +349,16 @@ export class SwivelDevice {
     const link = this.central;
     if (!link || !this.imuNotify) return;
     const { rateHz } = this.config;
-    const due = Math.floor(((this.now() - this.bootAt) / 1000) * rateHz);
+    const due = this.sampleIndexNow();
     const perPacket = samplesPerNotification(this.linkMtu);
     while (this.nextSampleIndex < due) {
       const count = Math.min(perPacket, due - this.nextSampleIndex);
       const firstIndex = this.nextSampleIndex;
       const readings: ImuReading[] = [];
-      for (let i = 0; i < count; i++) {
-        const t = (firstIndex + i) / rateHz;
-        readings.push(imuReading(this.motion(t), { random: this.random }));
-      }
+      for (let i = 0; i < count; i++) readings.push(this.sensor.sample(firstIndex + i, rateHz).reading);
       this.nextSampleIndex += count;
       this.stats.samples += count;
-      const timestampUs = Math.round((firstIndex / rateHz) * 1e6);
+      const timestampUs = this.sensor.timestampUs(firstIndex, rateHz);
       this.sendImu(link, encodeImuPacket({ seq: this.seq, timestampUs, config: this.config, readings }));
       this.seq = (this.seq + 1) & 0xffff;
     }
@@ -341,9 +371,20 @@ export class SwivelDevice {
     }
   }
 
+  /** The burst-loss channel, rebuilt whenever the loss settings change (the `loss P` command). */
+  private lostOnAir(): boolean {
+    const { packetLoss, burstLength } = this.faults;
+    const settings = `${packetLoss}/${burstLength}`;
+    if (!this.lossChannel || settings !== this.lossSettings) {
+      this.lossChannel = burstLoss(packetLoss, burstLength);
+      this.lossSettings = settings;
+    }
+    return nextLost(this.lossChannel, this.lossRandom);
+  }
+
   private sendImu(link: DeviceLink, packet: Uint8Array): void {
     const seq = this.seq;
-    if (this.dropNextCount > 0 || this.random.next() < this.faults.packetLoss) {
+    if (this.dropNextCount > 0 || this.lostOnAir()) {
       if (this.dropNextCount > 0) this.dropNextCount--;
       this.stats.notificationsLost++;
       return;

@@ -1,45 +1,216 @@
 import type { ImuReading } from '../hub/protocol/gatt.ts';
+import { DEG, add, cross, norm, qAxisAngle, qFromAxes, qLog, qconj, qmul, rotate, scale, sub, unit, type Quat, type Vec3 } from './math3d.ts';
+import type { Kinematics } from './person/person.ts';
 import type { Random } from './random.ts';
-import type { ShinMotion } from './motion.ts';
-
-const G = 9.80665;
-const DEG = Math.PI / 180;
-
-export interface ImuModelOptions {
-  random: Random;
-  /** Distance from the knee to the sensor along the shin, metres. */
-  leverArmM?: number;
-  accNoiseG?: number;
-  gyroNoiseDps?: number;
-  gyroBiasDps?: readonly [number, number, number];
-}
 
 /**
- * What an IMU strapped to the front of the shin measures. Sensor axes: x down the shin towards the
- * ankle, z out of the front of the shin, y completing a right-handed frame. The shin hangs vertically
- * at angle 0 and rotates about the sensor's z axis.
+ * What an IMU strapped to the shin measures, as plain functions:
  *
- * The accelerometer reads specific force: gravity's reaction (1 g "up") plus the linear acceleration
- * of the sensor's point on the rotating shin (tangential and centripetal), which a real filter must
- * cope with.
+ * 1. `idealImu`: the exact specific force and angular rate at the sensor, from the leg's kinematics and
+ *    how the sensor is mounted. The accelerometer sees gravity's reaction (1 g up) plus the linear
+ *    acceleration of the sensor's real position, which swings on a lever arm about the pivot.
+ * 2. `measure`: a real sensor's errors on top: gyroscope bias with a random-walk drift, white noise,
+ *    per-axis scale error; a small accelerometer bias and noise. (int16 quantisation happens when the
+ *    reading is encoded for the air, in hub/protocol/gatt.ts.)
+ * 3. `sensorClock`: the sensor's crystal runs a little fast or slow, and packet timestamps jitter.
+ *
+ * Frames: the shin frame has x down the shin (knee → ankle), z out of the front of the shin and y = z × x.
+ * A mounting rotates the sensor's own axes relative to that frame.
  */
-export function imuReading(motion: ShinMotion, options: ImuModelOptions): ImuReading {
-  const { random, leverArmM = 0.25, accNoiseG = 0.004, gyroNoiseDps = 0.08, gyroBiasDps = [0.3, -0.2, 0.45] } = options;
-  const theta = motion.angleDeg * DEG;
-  const omega = motion.rateDps * DEG;
-  const alpha = motion.accelDps2 * DEG;
-  // "Up" seen from the sensor after rotating by theta about z.
-  const upX = -Math.cos(theta);
-  const upY = Math.sin(theta);
-  // Point at r along x on a body spinning about z: a = alpha × r + omega × (omega × r).
-  const linX = (-omega * omega * leverArmM) / G;
-  const linY = (alpha * leverArmM) / G;
+const G = 9.80665;
+
+// ---------------------------------------------------------------------------------------------------
+// Mounting
+
+/**
+ * The 24 ways to place a box-shaped sensor with its axes along the shin frame's axes. Each is the
+ * rotation sensor → shin. Index 0 is the standard placement: sensor axes = shin axes (x down the shin,
+ * z out of the front).
+ */
+export const PLACEMENTS: readonly Quat[] = (() => {
+  const e: Vec3[] = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+  ];
+  const out: Quat[] = [];
+  for (const i of [0, 1, 2]) {
+    for (const si of [1, -1]) {
+      for (const j of [0, 1, 2]) {
+        if (j === i) continue;
+        for (const sj of [1, -1]) {
+          const x = scale(e[i]!, si);
+          const y = scale(e[j]!, sj);
+          out.push(qFromAxes(x, y, cross(x, y)));
+        }
+      }
+    }
+  }
+  return out; // the first is x→x, y→y: the identity
+})();
+
+export interface Mounting {
+  /** 0–23, see PLACEMENTS. */
+  placement: number;
+  /** Strap twisted about the shin's long axis, degrees. */
+  twistDeg: number;
+  /** Sensor tipped along the shin (about the shin's y axis), degrees. */
+  tiltDeg: number;
+  /** Distance of the sensor down the shin from the knee, metres. */
+  alongShinM: number;
+  /** Sensor → shin rotation. */
+  sensorToShin: Quat;
+  /** Sensor position relative to the knee, shin frame, metres (it sits on the skin, off the bone axis). */
+  positionInShin: Vec3;
+}
+
+export interface MountingOptions {
+  twistDeg?: number;
+  tiltDeg?: number;
+  alongShinM?: number;
+  /** Distance of the sensor from the shin's long axis, metres. */
+  skinOffsetM?: number;
+}
+
+export function mounting(placement: number, options: MountingOptions = {}): Mounting {
+  const { twistDeg = 0, tiltDeg = 0, alongShinM = 0.2, skinOffsetM = 0.04 } = options;
+  const base = PLACEMENTS[placement];
+  if (!Number.isInteger(placement) || !base) throw new RangeError(`mounting placement must be 0..23, got ${placement}`);
+  const sensorToShin = qmul(qmul(qAxisAngle([1, 0, 0], twistDeg * DEG), qAxisAngle([0, 1, 0], tiltDeg * DEG)), base);
+  // The sensor's back lies on the skin: it sits off the bone axis on the side its z axis points to,
+  // or on the front of the shin if its z axis runs along the shin.
+  const z = rotate(sensorToShin, [0, 0, 1]);
+  const across: Vec3 = [0, z[1], z[2]];
+  const side = norm(across) > 0.3 ? unit(across) : ([0, 0, 1] as Vec3);
+  return { placement, twistDeg, tiltDeg, alongShinM, sensorToShin, positionInShin: add([alongShinM, 0, 0], scale(side, skinOffsetM)) };
+}
+
+/** One of the 24 placements, a strap twist of ±20°, a tilt of ±10° and a place on the shin, from `random`. */
+export function randomMounting(random: Random): Mounting {
+  const placement = Math.floor(random.next() * 24);
+  return mounting(placement, { twistDeg: random.uniform(-20, 20), tiltDeg: random.uniform(-10, 10), alongShinM: random.uniform(0.12, 0.25) });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The ideal sensor
+
+export interface IdealImu {
+  /** Specific force on the sensor's axes, g. */
+  acc: Vec3;
+  /** Angular rate on the sensor's axes, deg/s. */
+  gyro: Vec3;
+  /** Sensor → earth orientation. */
+  orientation: Quat;
+}
+
+/** Step for the numerical derivatives, seconds. Central differences: errors of order h². */
+const H = 1e-3;
+
+export const sensorOrientation = (kinematics: Kinematics, mount: Mounting, t: number): Quat => qmul(kinematics.shinAt(t), mount.sensorToShin);
+
+export function idealImu(kinematics: Kinematics, mount: Mounting, t: number): IdealImu {
+  const lever = add(kinematics.pivotToKnee, mount.positionInShin);
+  const shin = [kinematics.shinAt(t - H), kinematics.shinAt(t), kinematics.shinAt(t + H)] as const;
+  const [before, orientation, after] = shin.map((q) => qmul(q, mount.sensorToShin)) as [Quat, Quat, Quat];
+  // Body-frame rate: the rotation from `before` to `after`, seen from the sensor, over 2h.
+  const gyro = scale(qLog(qmul(qconj(before), after)), 1 / (2 * H) / DEG);
+  // The sensor's position relative to the pivot (earth frame), and its second derivative.
+  const [p0, p1, p2] = shin.map((q) => rotate(q, lever)) as [Vec3, Vec3, Vec3];
+  const linear = scale(add(sub(p2, p1), sub(p0, p1)), 1 / (H * H * G));
+  const acc = rotate(qconj(orientation), add(linear, [0, 0, 1]));
+  return { acc, gyro, orientation };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sensor errors
+
+export interface ImuErrorOptions {
+  /** Initial gyroscope bias, each axis drawn from ±this, deg/s. */
+  gyroBiasDps: number;
+  /** Random-walk drift of the bias, deg/s per √s. */
+  gyroBiasWalkDps: number;
+  /** White noise, deg/s (standard deviation per sample). */
+  gyroNoiseDps: number;
+  /** Scale error per axis: magnitude drawn from this range, random sign. */
+  gyroScaleError: readonly [number, number];
+  accBiasG: number;
+  accNoiseG: number;
+}
+
+export const DEFAULT_IMU_ERRORS: ImuErrorOptions = {
+  gyroBiasDps: 0.5,
+  gyroBiasWalkDps: 0.01,
+  gyroNoiseDps: 0.07,
+  gyroScaleError: [0.01, 0.02],
+  accBiasG: 0.01,
+  accNoiseG: 0.004,
+};
+
+export const NO_IMU_ERRORS: ImuErrorOptions = { gyroBiasDps: 0, gyroBiasWalkDps: 0, gyroNoiseDps: 0, gyroScaleError: [0, 0], accBiasG: 0, accNoiseG: 0 };
+
+/** One sensor's error state: constants drawn once, and the bias that drifts. */
+export interface ImuErrors {
+  options: ImuErrorOptions;
+  gyroBias: Vec3;
+  gyroScale: Vec3;
+  accBias: Vec3;
+  /** True time of the last sample, for the random walk. */
+  lastT: number | null;
+}
+
+export function imuErrors(random: Random, options: ImuErrorOptions = DEFAULT_IMU_ERRORS): ImuErrors {
+  const each = (f: () => number): Vec3 => [f(), f(), f()];
+  const [slo, shi] = options.gyroScaleError;
   return {
-    ax: upX + linX + accNoiseG * random.normal(),
-    ay: upY + linY + accNoiseG * random.normal(),
-    az: accNoiseG * random.normal(),
-    gx: gyroBiasDps[0] + gyroNoiseDps * random.normal(),
-    gy: gyroBiasDps[1] + gyroNoiseDps * random.normal(),
-    gz: motion.rateDps + gyroBiasDps[2] + gyroNoiseDps * random.normal(),
+    options,
+    gyroBias: each(() => random.uniform(-options.gyroBiasDps, options.gyroBiasDps)),
+    gyroScale: each(() => 1 + random.uniform(slo, shi) * (random.next() < 0.5 ? -1 : 1)),
+    accBias: each(() => random.uniform(-options.accBiasG, options.accBiasG)),
+    lastT: null,
   };
+}
+
+/** The bias random walk up to time t (true time), in place. */
+export function driftBias(errors: ImuErrors, random: Random, t: number): void {
+  const dt = errors.lastT === null ? 0 : t - errors.lastT;
+  errors.lastT = t;
+  const walk = errors.options.gyroBiasWalkDps;
+  if (dt <= 0 || walk === 0) return;
+  const k = walk * Math.sqrt(dt);
+  for (const i of [0, 1, 2] as const) errors.gyroBias[i] += k * random.normal();
+}
+
+/** A real sensor's reading of the ideal values (call driftBias first). */
+export function measure(ideal: IdealImu, errors: ImuErrors, random: Random): ImuReading {
+  const { gyroNoiseDps, accNoiseG } = errors.options;
+  const g = (i: 0 | 1 | 2) => ideal.gyro[i] * errors.gyroScale[i] + errors.gyroBias[i] + (gyroNoiseDps > 0 ? gyroNoiseDps * random.normal() : 0);
+  const a = (i: 0 | 1 | 2) => ideal.acc[i] + errors.accBias[i] + (accNoiseG > 0 ? accNoiseG * random.normal() : 0);
+  return { ax: a(0), ay: a(1), az: a(2), gx: g(0), gy: g(1), gz: g(2) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Clock
+
+export interface SensorClock {
+  /** Clock rate error, parts per million: the sensor's clock reads (1 + ppm·1e-6) × true time. */
+  ppm: number;
+  /** Standard deviation of the jitter on each packet's timestamp, µs. */
+  jitterUs: number;
+}
+
+export function sensorClock(random: Random, { maxPpm = 100, jitterUs = 20 } = {}): SensorClock {
+  return { ppm: random.uniform(-maxPpm, maxPpm), jitterUs };
+}
+
+/** True time at which sample `index` is taken: the sensor samples evenly on its own clock. */
+export const sampleTrueTime = (clock: SensorClock, index: number, rateHz: number): number => index / rateHz / (1 + clock.ppm * 1e-6);
+
+/** Sensor-clock time (seconds) at true time t. */
+export const sensorTime = (clock: SensorClock, trueTime: number): number => trueTime * (1 + clock.ppm * 1e-6);
+
+/** A packet's timestamp (µs since power-on, not yet wrapped) for its first sample, with jitter. */
+export function packetTimestampUs(clock: SensorClock, random: Random, firstIndex: number, rateHz: number): number {
+  const exact = (firstIndex / rateHz) * 1e6;
+  const jitter = clock.jitterUs > 0 ? Math.max(-3, Math.min(3, random.normal())) * clock.jitterUs : 0;
+  return Math.max(0, Math.round(exact + jitter));
 }

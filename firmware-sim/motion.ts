@@ -1,10 +1,13 @@
 import { seededRandom } from './random.ts';
 
 /**
- * A simple, plausible shin movement: seated hip internal rotation. The shin hangs from the knee; each
+ * The original one-angle motion: seated hip internal rotation only. The shin hangs from the knee; each
  * rep swings the foot outwards (the shin rotating about the thigh's long axis), holds the end position
  * for a few seconds, and comes back. Range, tempo, holds and rests vary a little from rep to rep, with
- * slow postural sway on top. (A later issue replaces this with a full person model.)
+ * slow postural sway on top.
+ *
+ * The device now uses the person model (person/person.ts) unless it is given a motion like this one
+ * (`SwivelDevice({ motion })`); tests that want a quick, simple swing still use it.
  */
 export interface ShinMotion {
   /** Exercise angle, degrees from the hanging start posture. */

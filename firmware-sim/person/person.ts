@@ -1,0 +1,315 @@
+import { DEG, cross, norm, qAxisAngle, qFromAxes, qmul, rotate, qconj, scale, unit, type Quat, type Vec3 } from '../math3d.ts';
+import { deriveSeed, seededRandom, type Random } from '../random.ts';
+import { exerciseSpec, type ExerciseId, type ExerciseSpec, type SetKind } from './exercises.ts';
+
+/**
+ * A simulated person doing one exercise of the programme, deterministic from a seed.
+ *
+ * The angle plan is a chain of segments (settle, out, end hold, back, rest, …) with cosine easing, so
+ * the shin's rate and acceleration stay bounded like a real limb's. On top of it: slow postural sway
+ * about the exercise axis and about a second axis square to it, occasional fidgets during rests and
+ * holds, and a small tremor during isometric efforts. The person is perfectly still (no sway) for the
+ * settle period at the start, then the sway fades in.
+ *
+ * The leg below the pivot turns as one rigid body about a fixed earth axis, so the shin orientation is
+ *   shin(t) = R(axis, θ(t)) · R(b, σ(t)) · shin₀
+ * with θ the truth angle (exercise axis) and σ the off-axis sway (b ⊥ axis). Because b ⊥ axis, θ is
+ * exactly the twist of shin(t)·shin₀⁻¹ about the exercise axis.
+ */
+export type Side = 'left' | 'right';
+
+export interface PersonOptions {
+  exercise?: ExerciseId;
+  /** Seed for the person (body sizes, range, tempo) and the rep-to-rep variation. */
+  seed?: number;
+  side?: Side;
+  /** Still in the start posture before anything moves, seconds. */
+  settleSeconds?: number;
+}
+
+/** What stays the same for one person across reps. */
+export interface PersonTraits {
+  shinLengthM: number;
+  thighLengthM: number;
+  /** Where in the exercise's range this person's reps land, 0 (low end) to 1 (high end). */
+  rangePosition: number;
+  /** Multiplies movement times. */
+  tempo: number;
+  /** Multiplies rest times. */
+  restFactor: number;
+  /** Amplitude of the slow postural sway, degrees. */
+  swayDeg: number;
+  /** Chance of a fidget in a rest or hold. */
+  fidgetChance: number;
+  partialChance: number;
+}
+
+/** Ground truth for one rep, hold or effort. Times in seconds since the start, on the true clock. */
+export interface TruthRep {
+  kind: 'rep' | 'hold' | 'effort';
+  /** 1-based, counting across sets. */
+  index: number;
+  set: number;
+  start: number;
+  end: number;
+  /** Largest truth angle between start and end, degrees. */
+  peakDeg: number;
+  peakTime: number;
+  /** The angle the person aimed for, degrees. */
+  targetDeg: number;
+  endHoldStart: number;
+  endHoldEnd: number;
+  endHoldSeconds: number;
+  partial: boolean;
+}
+
+/** Where the leg is: what the IMU model needs. */
+export interface Kinematics {
+  /** Shin → earth orientation at time t (seconds). */
+  shinAt(t: number): Quat;
+  /** From the pivot (the point on the rotation axis) to the knee, in shin coordinates; constant. */
+  pivotToKnee: Vec3;
+}
+
+export interface Person extends Kinematics {
+  spec: ExerciseSpec;
+  side: Side;
+  seed: number;
+  traits: PersonTraits;
+  /** Shin orientation in the start posture. */
+  startShin: Quat;
+  /** The exercise axis, earth frame (mirrored for the right side). */
+  axis: Vec3;
+  /** The truth angle at t, degrees: rotation from the start posture about the exercise axis. */
+  angleAt(t: number): number;
+  /** Every rep/hold/effort that has ended by time `until`, in order. */
+  reps(until: number): TruthRep[];
+}
+
+interface Fidget {
+  /** Centre time, seconds. */
+  at: number;
+  duration: number;
+  amplitudeDeg: number;
+  offAxis: boolean;
+}
+
+interface Segment {
+  start: number;
+  duration: number;
+  from: number;
+  to: number;
+  tremorDeg: number;
+  fidget: Fidget | null;
+}
+
+interface PendingRep extends Omit<TruthRep, 'peakDeg' | 'peakTime'> {
+  peakDeg?: number;
+  peakTime?: number;
+}
+
+/** Segments kept in memory (about 4 hours of seated-hip-ir); older ones are forgotten. */
+const MAX_SEGMENTS = 20_000;
+
+const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
+const between = (random: Random, [lo, hi]: readonly [number, number]) => random.uniform(lo, hi);
+/** Raised cosine from 0 to 1 over u ∈ [0, 1]. */
+const ease = (u: number) => (1 - Math.cos(Math.PI * clamp(u, 0, 1))) / 2;
+/** A bump 0 → 1 → 0 over u ∈ [0, 1], smooth at both ends. */
+const bump = (u: number) => (u <= 0 || u >= 1 ? 0 : (1 - Math.cos(2 * Math.PI * u)) / 2);
+
+export function personTraits(seed: number, spec: ExerciseSpec): PersonTraits {
+  const random = seededRandom(deriveSeed(seed, 'traits'));
+  return {
+    shinLengthM: random.uniform(0.36, 0.44),
+    thighLengthM: random.uniform(0.4, 0.5),
+    rangePosition: random.uniform(0.2, 0.8),
+    tempo: random.uniform(0.8, 1.25),
+    restFactor: random.uniform(0.8, 1.4),
+    swayDeg: random.uniform(0.2, 0.6),
+    fidgetChance: random.uniform(0.1, 0.35),
+    partialChance: spec.partialChance * random.uniform(0.5, 1.5),
+  };
+}
+
+/** The mirror image (left ↔ right, through the earth's x–z plane) of a shin orientation. */
+const mirrorQuat = (q: Quat): Quat => [q[0], -q[1], q[2], -q[3]];
+const mirrorVec = (v: Vec3): Vec3 => [v[0], -v[1], v[2]];
+
+export function createPerson(options: PersonOptions = {}): Person {
+  const { exercise = 'seated-hip-ir', seed = 1, side = 'left', settleSeconds = 2 } = options;
+  const spec = exerciseSpec(exercise);
+  const traits = personTraits(seed, spec);
+  const plan = seededRandom(deriveSeed(seed, `plan:${exercise}`));
+  const swayRandom = seededRandom(deriveSeed(seed, 'sway'));
+
+  const { posture } = spec;
+  const shin0 = posture.shin;
+  const front0 = posture.front;
+  const startLeft = qFromAxes(shin0, cross(front0, shin0), front0);
+  // Second axis for sway and off-axis fidgets: square to the exercise axis, preferably the way the shin
+  // would swing sideways.
+  const swingDir = cross(spec.axis, shin0);
+  const offAxis = norm(swingDir) > 0.2 ? unit(swingDir) : unit(cross(spec.axis, front0));
+  const kneeFromPivotEarth: Vec3 =
+    posture.pivot === 'knee' ? [0, 0, 0] : posture.pivot === 'ankle' ? scale(shin0, -traits.shinLengthM) : scale(posture.thigh ?? shin0, traits.thighLengthM);
+  const pivotToKneeLeft = rotate(qconj(startLeft), kneeFromPivotEarth);
+
+  // Sway: two slow sines per axis, person-specific, faded in after the settle period.
+  const sines = (amp: number) =>
+    [0, 1].map(() => ({ amp: amp * swayRandom.uniform(0.4, 0.7), hz: swayRandom.uniform(0.07, 0.3), phase: swayRandom.uniform(0, 2 * Math.PI) }));
+  const mainSway = sines(traits.swayDeg);
+  const offSway = sines(traits.swayDeg * 0.8);
+  const swayAt = (waves: typeof mainSway, t: number) => {
+    const envelope = ease((t - settleSeconds) / 2);
+    if (envelope === 0) return 0;
+    let s = 0;
+    for (const w of waves) s += w.amp * (Math.sin(2 * Math.PI * w.hz * t + w.phase) - Math.sin(w.phase));
+    return envelope * s;
+  };
+
+  const segments: Segment[] = [{ start: 0, duration: settleSeconds, from: 0, to: 0, tremorDeg: 0, fidget: null }];
+  const pending: PendingRep[] = [];
+  let setNumber = 1;
+  let inSet = 0;
+  let repIndex = 0;
+  let planned = settleSeconds;
+
+  const push = (duration: number, from: number, to: number, extra: Partial<Segment> = {}) => {
+    const segment: Segment = { start: planned, duration, from, to, tremorDeg: 0, fidget: null, ...extra };
+    segments.push(segment);
+    planned += duration;
+    return segment;
+  };
+  const maybeFidget = (segment: Segment, chance: number) => {
+    if (segment.duration < 1.5 || plan.next() >= chance) return;
+    const duration = Math.min(1.4, segment.duration * 0.6) * plan.uniform(0.6, 1);
+    segment.fidget = {
+      at: segment.start + segment.duration * plan.uniform(0.35, 0.65),
+      duration,
+      amplitudeDeg: plan.uniform(1.5, 4) * (plan.next() < 0.5 ? -1 : 1),
+      offAxis: plan.next() < 0.5,
+    };
+  };
+  const [lo, hi] = spec.rangeDeg;
+  const centre = lo + (hi - lo) * traits.rangePosition;
+
+  const planNext = () => {
+    repIndex++;
+    inSet++;
+    const start = planned;
+    const partial = spec.kind === 'reps' && plan.next() < traits.partialChance;
+    let target = clamp(centre + (hi - lo) * plan.uniform(-0.2, 0.2), lo, hi);
+    if (partial) target *= plan.uniform(0.35, 0.7);
+    const out = between(plan, spec.moveSeconds) * traits.tempo;
+    const back = out * plan.uniform(0.9, 1.2);
+    const holdFor = between(plan, spec.endHoldSeconds);
+    push(out, 0, target);
+    let hold: Segment;
+    let settleAt = target;
+    if (spec.kind === 'hold') {
+      // A stretch creeps a little deeper as the tissue gives.
+      settleAt = target + plan.uniform(0, 2);
+      hold = push(holdFor, target, settleAt);
+      maybeFidget(hold, traits.fidgetChance * 2);
+    } else if (spec.kind === 'effort') {
+      hold = push(holdFor, target, target, { tremorDeg: plan.uniform(0.01, 0.03) });
+    } else {
+      hold = push(holdFor, target, target);
+    }
+    push(back, settleAt, 0);
+    const end = planned;
+    const lastInSet = inSet >= spec.count;
+    const rest = lastInSet ? plan.uniform(20, 40) : between(plan, spec.restSeconds) * traits.restFactor;
+    maybeFidget(push(rest, 0, 0), traits.fidgetChance);
+    if (lastInSet) {
+      setNumber++;
+      inSet = 0;
+    }
+    const kind: TruthRep['kind'] = spec.kind === 'reps' ? 'rep' : (spec.kind satisfies Exclude<SetKind, 'reps'>);
+    pending.push({
+      kind,
+      index: repIndex,
+      set: lastInSet ? setNumber - 1 : setNumber,
+      start,
+      end,
+      targetDeg: target,
+      endHoldStart: hold.start,
+      endHoldEnd: hold.start + hold.duration,
+      endHoldSeconds: hold.duration,
+      partial,
+    });
+  };
+
+  const extendTo = (t: number) => {
+    while (planned <= t) planNext();
+    // A live simulator runs for hours and nobody asks about the distant past: keep memory bounded.
+    if (segments.length > MAX_SEGMENTS) {
+      segments.splice(0, segments.length - MAX_SEGMENTS / 2);
+      const kept = segments[0]!.start;
+      while (pending.length > 0 && pending[0]!.start < kept) pending.shift();
+    }
+  };
+
+  const segmentAt = (t: number): Segment => {
+    extendTo(t);
+    let lo2 = 0;
+    let hi2 = segments.length - 1;
+    while (lo2 < hi2) {
+      const mid = (lo2 + hi2 + 1) >> 1;
+      if (segments[mid]!.start <= t) lo2 = mid;
+      else hi2 = mid - 1;
+    }
+    return segments[lo2]!;
+  };
+
+  const anglesAt = (t: number): { theta: number; sigma: number } => {
+    if (t <= 0) return { theta: 0, sigma: 0 };
+    const s = segmentAt(t);
+    const u = (t - s.start) / s.duration;
+    let theta = s.from + (s.to - s.from) * ease(u) + swayAt(mainSway, t);
+    let sigma = swayAt(offSway, t);
+    if (s.tremorDeg > 0) theta += s.tremorDeg * Math.sin(2 * Math.PI * 8 * t) * Math.sin(Math.PI * clamp(u, 0, 1));
+    const f = s.fidget;
+    if (f) {
+      const v = f.amplitudeDeg * bump((t - f.at + f.duration / 2) / f.duration);
+      if (f.offAxis) sigma += v;
+      else theta += v;
+    }
+    return { theta, sigma };
+  };
+
+  const mirror = side === 'right';
+  const axis = mirror ? mirrorVec(spec.axis) : spec.axis;
+  const startShin = mirror ? mirrorQuat(startLeft) : startLeft;
+  const pivotToKnee = mirror ? mirrorVec(pivotToKneeLeft) : pivotToKneeLeft;
+
+  const shinAt = (t: number): Quat => {
+    const { theta, sigma } = anglesAt(t);
+    const left = qmul(qmul(qAxisAngle(spec.axis, theta * DEG), qAxisAngle(offAxis, sigma * DEG)), startLeft);
+    return mirror ? mirrorQuat(left) : left;
+  };
+  const angleAt = (t: number) => anglesAt(t).theta;
+
+  const done: TruthRep[] = [];
+  const reps = (until: number): TruthRep[] => {
+    extendTo(until);
+    while (pending.length > 0 && pending[0]!.end <= until) {
+      const rep = pending.shift()!;
+      // The peak as it really happened, sway and fidgets included, sampled at 1 kHz.
+      let peakDeg = -Infinity;
+      let peakTime = rep.start;
+      for (let t = rep.start; t <= rep.end; t += 0.001) {
+        const a = angleAt(t);
+        if (a > peakDeg) {
+          peakDeg = a;
+          peakTime = t;
+        }
+      }
+      done.push({ ...rep, peakDeg, peakTime });
+    }
+    return done.filter((rep) => rep.end <= until);
+  };
+
+  return { spec, side, seed, traits, startShin, axis, pivotToKnee, shinAt, angleAt, reps };
+}

@@ -1,0 +1,193 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DEFAULT_SENSOR_CONFIG,
+  decodeImuPacket,
+  encodeImuPacket,
+  samplesPerNotification,
+  type ImuReading,
+  type SensorConfig,
+} from '../hub/protocol/gatt.ts';
+import { sensorTime } from './imu.ts';
+import { burstLoss, nextLost } from './loss.ts';
+import type { Quat } from './math3d.ts';
+import type { ExerciseId } from './person/exercises.ts';
+import type { Side, TruthRep } from './person/person.ts';
+import { deriveSeed, seededRandom } from './random.ts';
+import { SensorModel, type MountingChoice } from './sensor.ts';
+
+/**
+ * A recording made without real time: the simulated sensor's samples go through the same path as on
+ * the air (batched per connection event, encoded to int16 at the configured ranges, lost in bursts),
+ * and what survives is decoded with the hub's own decoder. The result is exactly what the hub would
+ * have received, plus the ground truth for every sample that arrived.
+ */
+export interface RecordOptions {
+  exercise: ExerciseId;
+  /** Seed for the sensor (and the person, unless `personSeed`). */
+  seed: number;
+  personSeed?: number;
+  side?: Side;
+  /** Default: placement 0. */
+  mounting?: MountingChoice;
+  seconds: number;
+  config?: SensorConfig;
+  /** Long-run fraction of notifications lost (default 0). */
+  loss?: number;
+  /** Mean burst of lost notifications (default 3). */
+  burstLength?: number;
+  /** ATT MTU (default 247): how many samples share a notification. */
+  mtu?: number;
+  /** BLE connection interval, ms (default 20). */
+  connectionIntervalMs?: number;
+}
+
+export const TRUTH_FORMAT = 'swivel-sim-truth/1';
+
+export interface RecordingTruth {
+  format: typeof TRUTH_FORMAT;
+  exercise: ExerciseId;
+  side: Side;
+  seed: number;
+  personSeed: number;
+  seconds: number;
+  config: SensorConfig;
+  /** The exercise axis in the earth frame (z up), and the shin's start posture. */
+  axis: [number, number, number];
+  startShin: Quat;
+  mounting: { placement: number; twistDeg: number; tiltDeg: number; alongShinM: number; sensorToShin: Quat };
+  clock: { ppm: number; jitterUs: number };
+  imu: { gyroBiasStartDps: number[]; gyroBiasEndDps: number[]; gyroScale: number[]; accBiasG: number[] };
+  packets: { sent: number; lost: number; lossRate: number; meanBurst: number; samplesPerPacket: number };
+  /** One entry per CSV row, in the same order. */
+  samples: {
+    /** Same as the CSV's t: seconds on the sensor's clock. */
+    t: number[];
+    /** Seconds of true time. */
+    trueTime: number[];
+    /** The truth angle, degrees. */
+    angleDeg: number[];
+    /** Sensor → earth orientation [w, x, y, z], earth z up (heading arbitrary). */
+    quat: Quat[];
+  };
+  /** Reps, holds or efforts that ended within the recording; times on the sensor's clock. */
+  reps: TruthRep[];
+}
+
+export interface Recording {
+  csv: string;
+  truth: RecordingTruth;
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+export function record(options: RecordOptions): Recording {
+  const config = options.config ?? DEFAULT_SENSOR_CONFIG;
+  const { rateHz } = config;
+  const intervalS = (options.connectionIntervalMs ?? 20) / 1000;
+  const perPacket = samplesPerNotification(options.mtu ?? 247);
+  const personSeed = options.personSeed ?? options.seed;
+  const model = new SensorModel({
+    seed: options.seed,
+    exercise: options.exercise,
+    personSeed,
+    ...(options.side ? { side: options.side } : {}),
+    mounting: options.mounting ?? 0,
+  });
+  const person = model.person!;
+  const channel = burstLoss(options.loss ?? 0, options.burstLength ?? 3);
+  const lossRandom = seededRandom(deriveSeed(options.seed, 'recording-loss'));
+  const biasStart = [...model.errors.gyroBias];
+
+  const lines = ['t,ax,ay,az,gx,gy,gz'];
+  const samples: RecordingTruth['samples'] = { t: [], trueTime: [], angleDeg: [], quat: [] };
+  let next = 0;
+  let seq = 0;
+  let sent = 0;
+  let lost = 0;
+  for (let event = 1; event * intervalS <= options.seconds + 1e-9; event++) {
+    const due = model.samplesBy(event * intervalS, rateHz);
+    while (next < due) {
+      const count = Math.min(perPacket, due - next);
+      const readings: ImuReading[] = [];
+      const truth: { trueTime: number; angle: number; quat: Quat }[] = [];
+      for (let i = 0; i < count; i++) {
+        const s = model.sample(next + i, rateHz);
+        readings.push(s.reading);
+        truth.push({ trueTime: s.trueTime, angle: person.angleAt(s.trueTime), quat: s.ideal.orientation });
+      }
+      const timestampUs = model.timestampUs(next, rateHz);
+      const bytes = encodeImuPacket({ seq, timestampUs, config, readings });
+      next += count;
+      seq = (seq + 1) & 0xffff;
+      sent++;
+      if (nextLost(channel, lossRandom)) {
+        lost++;
+        continue;
+      }
+      const decoded = decodeImuPacket(bytes);
+      if (!decoded.ok) throw new Error(`simulator produced a packet its own decoder refuses: ${decoded.error.message}`);
+      // The wire timestamp wraps every 2³² µs; the file keeps counting.
+      const t0 = timestampUs / 1e6;
+      decoded.packet.readings.forEach((r, i) => {
+        const t = round(t0 + i / rateHz, 6);
+        lines.push([t, r.ax, r.ay, r.az, r.gx, r.gy, r.gz].join(','));
+        const q = truth[i]!.quat;
+        samples.t.push(t);
+        samples.trueTime.push(round(truth[i]!.trueTime, 6));
+        samples.angleDeg.push(round(truth[i]!.angle, 4));
+        samples.quat.push([round(q[0], 7), round(q[1], 7), round(q[2], 7), round(q[3], 7)]);
+      });
+    }
+  }
+  const endTrue = options.seconds;
+  const onSensorClock = (t: number) => round(sensorTime(model.clock, t), 6);
+  const reps = person.reps(endTrue).map((rep) => ({
+    ...rep,
+    start: onSensorClock(rep.start),
+    end: onSensorClock(rep.end),
+    peakTime: onSensorClock(rep.peakTime),
+    endHoldStart: onSensorClock(rep.endHoldStart),
+    endHoldEnd: onSensorClock(rep.endHoldEnd),
+    endHoldSeconds: round(rep.endHoldSeconds, 4),
+    peakDeg: round(rep.peakDeg, 4),
+    targetDeg: round(rep.targetDeg, 4),
+  }));
+  const m = model.mounting;
+  const truth: RecordingTruth = {
+    format: TRUTH_FORMAT,
+    exercise: options.exercise,
+    side: person.side,
+    seed: options.seed,
+    personSeed,
+    seconds: options.seconds,
+    config,
+    axis: person.axis,
+    startShin: person.startShin,
+    mounting: { placement: m.placement, twistDeg: round(m.twistDeg, 4), tiltDeg: round(m.tiltDeg, 4), alongShinM: round(m.alongShinM, 4), sensorToShin: m.sensorToShin },
+    clock: { ppm: round(model.clock.ppm, 4), jitterUs: model.clock.jitterUs },
+    imu: {
+      gyroBiasStartDps: biasStart.map((b) => round(b, 6)),
+      gyroBiasEndDps: model.errors.gyroBias.map((b) => round(b, 6)),
+      gyroScale: model.errors.gyroScale.map((s) => round(s, 6)),
+      accBiasG: model.errors.accBias.map((b) => round(b, 6)),
+    },
+    packets: { sent, lost, lossRate: channel.lossRate, meanBurst: channel.meanBurst, samplesPerPacket: perPacket },
+    samples,
+    reps,
+  };
+  return { csv: `${lines.join('\n')}\n`, truth };
+}
+
+/** Default file name (without extension) for a recording. */
+export const recordingName = (options: Pick<RecordOptions, 'exercise' | 'seed'>) => `${options.exercise}-seed${options.seed}`;
+
+/** Writes `<dir>/<name>.csv` and `<dir>/<name>.truth.json`; returns their paths. */
+export async function writeRecording(dir: string, name: string, recording: Recording): Promise<{ csv: string; truth: string }> {
+  await mkdir(dir, { recursive: true });
+  const csv = join(dir, `${name}.csv`);
+  const truth = join(dir, `${name}.truth.json`);
+  await writeFile(csv, recording.csv);
+  await writeFile(truth, `${JSON.stringify(recording.truth)}\n`);
+  return { csv, truth };
+}

@@ -1,0 +1,124 @@
+import type { ImuReading } from '../hub/protocol/gatt.ts';
+import {
+  DEFAULT_IMU_ERRORS,
+  driftBias,
+  idealImu,
+  imuErrors,
+  measure,
+  mounting as makeMounting,
+  packetTimestampUs,
+  randomMounting,
+  sampleTrueTime,
+  sensorClock,
+  sensorTime,
+  type IdealImu,
+  type ImuErrorOptions,
+  type ImuErrors,
+  type Mounting,
+  type SensorClock,
+} from './imu.ts';
+import { DEG, qAxisAngle, qFromAxes, qmul } from './math3d.ts';
+import type { ShinMotion } from './motion.ts';
+import type { ExerciseId } from './person/exercises.ts';
+import { createPerson, type Kinematics, type Person, type Side } from './person/person.ts';
+import { deriveSeed, seededRandom, type Random } from './random.ts';
+
+/** `placement` 0–23 exactly, `'random'` (placement, twist, tilt and place on the shin from the seed), or a full mounting. */
+export type MountingChoice = number | 'random' | Mounting;
+
+export interface SensorModelOptions {
+  /** Seed for the sensor: its errors, clock, noise, and a random mounting. */
+  seed?: number;
+  /** The exercise the person does (default seated-hip-ir). */
+  exercise?: ExerciseId;
+  /** Seed for the person (default: the sensor seed). */
+  personSeed?: number;
+  side?: Side;
+  settleSeconds?: number;
+  /** Default 0, the standard placement. */
+  mounting?: MountingChoice;
+  errors?: ImuErrorOptions;
+  /** The sensor's clock; `false` for a perfect clock with no jitter. Default: ±100 ppm from the seed, 20 µs jitter. */
+  clock?: SensorClock | false;
+  /** Instead of a person: a legacy one-angle motion (seated, shin hanging, about the thigh axis). */
+  motion?: (t: number) => ShinMotion;
+}
+
+export interface SimulatedSample {
+  /** When the sample was taken, seconds of true time since power-on. */
+  trueTime: number;
+  ideal: IdealImu;
+  reading: ImuReading;
+}
+
+/** The shin hanging from the knee, turned about the horizontal thigh axis by the motion's angle (left leg). */
+export function kinematicsFromMotion(motion: (t: number) => ShinMotion): Kinematics {
+  const start = qFromAxes([0, 0, -1], [0, 1, 0], [1, 0, 0]);
+  return { shinAt: (t) => qmul(qAxisAngle([1, 0, 0], motion(t).angleDeg * DEG), start), pivotToKnee: [0, 0, 0] };
+}
+
+export function chooseMounting(choice: MountingChoice, seed: number): Mounting {
+  if (choice === 'random') return randomMounting(seededRandom(deriveSeed(seed, 'mounting')));
+  if (typeof choice === 'number') return makeMounting(choice);
+  return choice;
+}
+
+/**
+ * One simulated sensor on one simulated person: sample k at a given rate → its reading. Samples must be
+ * asked for in time order (the bias drift is a random walk); everything is deterministic from the seeds.
+ */
+export class SensorModel {
+  readonly kinematics: Kinematics;
+  readonly person: Person | null;
+  readonly mounting: Mounting;
+  readonly errors: ImuErrors;
+  readonly clock: SensorClock;
+  private readonly noise: Random;
+  private readonly jitter: Random;
+  private readonly motion: ((t: number) => ShinMotion) | null;
+
+  constructor(options: SensorModelOptions = {}) {
+    const seed = options.seed ?? 1;
+    this.motion = options.motion ?? null;
+    if (options.motion) {
+      this.person = null;
+      this.kinematics = kinematicsFromMotion(options.motion);
+    } else {
+      this.person = createPerson({
+        exercise: options.exercise ?? 'seated-hip-ir',
+        seed: options.personSeed ?? seed,
+        ...(options.side ? { side: options.side } : {}),
+        ...(options.settleSeconds !== undefined ? { settleSeconds: options.settleSeconds } : {}),
+      });
+      this.kinematics = this.person;
+    }
+    this.mounting = chooseMounting(options.mounting ?? 0, seed);
+    this.errors = imuErrors(seededRandom(deriveSeed(seed, 'imu-constants')), options.errors ?? DEFAULT_IMU_ERRORS);
+    this.clock = options.clock === false ? { ppm: 0, jitterUs: 0 } : (options.clock ?? sensorClock(seededRandom(deriveSeed(seed, 'clock'))));
+    this.noise = seededRandom(deriveSeed(seed, 'imu-noise'));
+    this.jitter = seededRandom(deriveSeed(seed, 'jitter'));
+  }
+
+  /** Sample `index` at `rateHz` (index 0 at power-on, evenly spaced on the sensor's clock). */
+  sample(index: number, rateHz: number): SimulatedSample {
+    const trueTime = sampleTrueTime(this.clock, index, rateHz);
+    const ideal = idealImu(this.kinematics, this.mounting, trueTime);
+    driftBias(this.errors, this.noise, trueTime);
+    return { trueTime, ideal, reading: measure(ideal, this.errors, this.noise) };
+  }
+
+  /** How many samples the sensor has taken after `trueSeconds` of true time at `rateHz`. */
+  samplesBy(trueSeconds: number, rateHz: number): number {
+    return Math.floor(sensorTime(this.clock, trueSeconds) * rateHz);
+  }
+
+  /** The timestamp a packet whose first sample is `firstIndex` carries, µs (unwrapped). */
+  timestampUs(firstIndex: number, rateHz: number): number {
+    return packetTimestampUs(this.clock, this.jitter, firstIndex, rateHz);
+  }
+
+  /** Truth angle at a true time, degrees (a legacy motion's angle, or the person's). */
+  angleAt(trueTime: number): number {
+    return this.person ? this.person.angleAt(trueTime) : this.motion!(trueTime).angleDeg;
+  }
+}

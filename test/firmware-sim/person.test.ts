@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { EXERCISE_IDS, exerciseSpec, type ExerciseId } from '../../firmware-sim/person/exercises.ts';
+import { createPerson } from '../../firmware-sim/person/person.ts';
+import { rotate } from '../../firmware-sim/math3d.ts';
+
+describe('person model', () => {
+  it('knows exactly the programme’s exercise ids', () => {
+    const programme =
+      'rom-prone rom-seated release-deep-glutes release-piriformis release-obturator-internus release-glute-max release-glute-med-min ' +
+      'figure4-sitting figure4-supine posterior-capsule-stretch ir-stretch-supine ir-stretch-wall band-distraction-neutral ' +
+      'band-distraction-flexion lateral-band-distraction hip-click femoral-head-centration swivel-chair straight-leg-rolls ' +
+      'sitting-knee-drop seated-hip-ir side-lie hip-shift-wall foot-lift-9090 step-across staggered-stance-hinge';
+    expect([...EXERCISE_IDS]).toEqual(programme.split(' '));
+  });
+
+  it('every exercise starts still in its start posture, then moves about its axis', () => {
+    for (const id of EXERCISE_IDS) {
+      const person = createPerson({ exercise: id, seed: 11 });
+      for (let t = 0; t < 1.9; t += 0.1) {
+        expect(person.angleAt(t)).toBe(0);
+        person.shinAt(t).forEach((v, j) => expect(v).toBeCloseTo(person.startShin[j]!, 12));
+      }
+      let max = 0;
+      for (let t = 2; t < 40; t += 0.05) max = Math.max(max, person.angleAt(t));
+      const [lo] = exerciseSpec(id).rangeDeg;
+      expect(max, id).toBeGreaterThan(Math.min(lo, 2) * 0.3);
+    }
+  });
+
+  it('is deterministic from the seed, and different people move differently', () => {
+    const a = createPerson({ exercise: 'side-lie', seed: 5 });
+    const b = createPerson({ exercise: 'side-lie', seed: 5 });
+    const c = createPerson({ exercise: 'side-lie', seed: 6 });
+    const at = (p: typeof a) => Array.from({ length: 600 }, (_, i) => p.angleAt(i * 0.1));
+    expect(at(a)).toEqual(at(b));
+    expect(at(a)).not.toEqual(at(c));
+    expect(a.reps(60)).toEqual(b.reps(60));
+  });
+
+  it('seated-hip-ir: full reps peak within the configured range, partial reps fall short, end holds are 3–5 s', () => {
+    let partials = 0;
+    let full = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const person = createPerson({ exercise: 'seated-hip-ir', seed });
+      const reps = person.reps(240);
+      expect(reps.length).toBeGreaterThan(15);
+      for (const rep of reps) {
+        expect(rep.kind).toBe('rep');
+        expect(rep.end).toBeGreaterThan(rep.start);
+        expect(rep.endHoldStart).toBeGreaterThanOrEqual(rep.start);
+        expect(rep.endHoldEnd).toBeLessThanOrEqual(rep.end);
+        expect(rep.endHoldSeconds).toBeGreaterThanOrEqual(3);
+        expect(rep.endHoldSeconds).toBeLessThanOrEqual(5);
+        expect(rep.peakTime).toBeGreaterThanOrEqual(rep.start);
+        expect(rep.peakTime).toBeLessThanOrEqual(rep.end);
+        if (rep.partial) {
+          partials++;
+          expect(rep.peakDeg).toBeLessThan(28);
+        } else {
+          full++;
+          // Sway rides on top of the planned peak: at most about a degree.
+          expect(rep.peakDeg).toBeGreaterThan(28 - 1.2);
+          expect(rep.peakDeg).toBeLessThan(40 + 1.2);
+        }
+      }
+      // First rep starts after the ~2 s of stillness.
+      expect(reps[0]!.start).toBeCloseTo(2, 6);
+    }
+    expect(full).toBeGreaterThan(150);
+    expect(partials).toBeGreaterThan(0);
+  });
+
+  it('holds and efforts: stretches hold about 60 s; femoral head centration is 5 × 10 s with little motion', () => {
+    const stretch = createPerson({ exercise: 'figure4-sitting', seed: 3 }).reps(200);
+    expect(stretch[0]).toMatchObject({ kind: 'hold', partial: false });
+    expect(stretch[0]!.endHoldSeconds).toBeGreaterThanOrEqual(55);
+    expect(stretch[0]!.endHoldSeconds).toBeLessThanOrEqual(65);
+    const efforts = createPerson({ exercise: 'femoral-head-centration', seed: 3 }).reps(300).filter((r) => r.set === 1);
+    expect(efforts).toHaveLength(5);
+    for (const effort of efforts) {
+      expect(effort.kind).toBe('effort');
+      expect(effort.endHoldSeconds).toBeGreaterThan(9);
+      expect(effort.endHoldSeconds).toBeLessThan(11);
+      expect(Math.abs(effort.peakDeg)).toBeLessThan(5);
+    }
+  });
+
+  it('the right leg is the mirror image of the left: same truth angle, mirrored orientation', () => {
+    const left = createPerson({ exercise: 'swivel-chair', seed: 8, side: 'left' });
+    const right = createPerson({ exercise: 'swivel-chair', seed: 8, side: 'right' });
+    for (let t = 0; t < 30; t += 0.37) {
+      expect(right.angleAt(t)).toBe(left.angleAt(t));
+      const [w, x, y, z] = left.shinAt(t);
+      const r = right.shinAt(t);
+      expect(r[0]).toBeCloseTo(w, 12);
+      expect(r[1]).toBeCloseTo(-x, 12);
+      expect(r[2]).toBeCloseTo(y, 12);
+      expect(r[3]).toBeCloseTo(-z, 12);
+    }
+  });
+
+  it('moves the shin the way each exercise really does', () => {
+    /** Where the shin points (knee → ankle, earth frame) at the start and at the first rep's peak. */
+    const swing = (exercise: ExerciseId) => {
+      const person = createPerson({ exercise, seed: 1 });
+      const rep = person.reps(300)[0]!;
+      return { start: rotate(person.startShin, [1, 0, 0]), peak: rotate(person.shinAt(rep.peakTime), [1, 0, 0]), axis: person.axis };
+    };
+    const seated = swing('seated-hip-ir');
+    expect(seated.start[2]).toBeCloseTo(-1, 9); // hanging
+    expect(seated.peak[1]).toBeGreaterThan(0.4); // foot out to the (left leg's) side
+    expect(seated.axis[2]).toBe(0); // horizontal thigh axis
+    const prone = swing('rom-prone');
+    expect(prone.start[2]).toBeCloseTo(1, 9); // vertical, foot up
+    expect(prone.peak[2]).toBeLessThan(0.9); // drops from vertical
+    const chair = swing('swivel-chair');
+    expect(chair.start[2]).toBeCloseTo(0, 9); // horizontal
+    expect(chair.peak[2]).toBeCloseTo(0, 1); // pure yaw: stays level
+    expect(Math.abs(chair.axis[2])).toBe(1);
+    const rolls = swing('straight-leg-rolls');
+    expect(rolls.peak[0]).toBeCloseTo(1, 2); // turns about its own long axis
+    const side = swing('side-lie');
+    expect(side.start[2]).toBeCloseTo(0, 9);
+    expect(side.peak[2]).toBeGreaterThan(0.2); // the foot lifts
+    const ninety = swing('foot-lift-9090');
+    expect(ninety.peak[2]).toBeGreaterThan(0.05);
+  });
+});
