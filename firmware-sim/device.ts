@@ -165,11 +165,6 @@ export class SwivelDevice {
     return this.config;
   }
 
-  /** Sensor clock in µs since power-on (wraps on the wire). */
-  private sensorMicros(): number {
-    return Math.floor((this.now() - this.bootAt) * 1000);
-  }
-
   private inRange(): boolean {
     return this.now() >= this.outOfRangeUntil;
   }

@@ -1,3 +1,4 @@
+import type { ExerciseId } from '../../hub/protocol/exercises.ts';
 import { cross, unit, type Vec3 } from '../math3d.ts';
 
 /**
@@ -38,38 +39,7 @@ import { cross, unit, type Vec3 } from '../math3d.ts';
  * | step-across | staggered stance, front leg: shin vertical | ankle | horizontal front-back axis; knee gives a little inwards | 20 reps, little motion |
  * | staggered-stance-hinge | staggered stance, front knee soft: shin sloping | ankle | side-to-side axis; knee travels forwards | 20 reps |
  */
-export const EXERCISE_IDS = [
-  'rom-prone',
-  'rom-seated',
-  'release-deep-glutes',
-  'release-piriformis',
-  'release-obturator-internus',
-  'release-glute-max',
-  'release-glute-med-min',
-  'figure4-sitting',
-  'figure4-supine',
-  'posterior-capsule-stretch',
-  'ir-stretch-supine',
-  'ir-stretch-wall',
-  'band-distraction-neutral',
-  'band-distraction-flexion',
-  'lateral-band-distraction',
-  'hip-click',
-  'femoral-head-centration',
-  'swivel-chair',
-  'straight-leg-rolls',
-  'sitting-knee-drop',
-  'seated-hip-ir',
-  'side-lie',
-  'hip-shift-wall',
-  'foot-lift-9090',
-  'step-across',
-  'staggered-stance-hinge',
-] as const;
-
-export type ExerciseId = (typeof EXERCISE_IDS)[number];
-
-export const isExerciseId = (value: unknown): value is ExerciseId => typeof value === 'string' && (EXERCISE_IDS as readonly string[]).includes(value);
+export { EXERCISE_IDS, isExerciseId, type ExerciseId } from '../../hub/protocol/exercises.ts';
 
 /** The joint the leg turns about: the rotation axis passes through it. */
 export type Pivot = 'knee' | 'ankle' | 'hip';

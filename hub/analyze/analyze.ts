@@ -6,7 +6,7 @@
  */
 import { Observable } from 'rxjs';
 import { toAngleFrames } from '../pipeline/operators.ts';
-import type { ExerciseId } from '../pipeline/exercises.ts';
+import type { ExerciseId } from '../protocol/exercises.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
 import { readingAt, sampleTiming, type ImuSamples, type SampleTiming } from './imu-csv.ts';
 

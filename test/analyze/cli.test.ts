@@ -1,21 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBin } from '../support/run-bin.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const HEADER = 't,ax,ay,az,gx,gy,gz';
 
-function swivel(args: string[]) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'swivel.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { exited, out: () => stdout, err: () => stderr };
-}
+const swivel = (args: string[]) => runBin('swivel', args);
 
 /** 3 s at 100 Hz from t = 50 with 0.5 s missing after the first second; the shin tilts by up to ~20°. */
 function fixtureRows(): string[] {

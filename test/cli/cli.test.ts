@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,19 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { chooseBindings, probeAdapter } from '../../hub/ble/choose-bindings.ts';
 import { socketRadio } from '../../hub/ble/socket-radio.ts';
 import { waitFor } from '../support/wait.ts';
+import { runBin } from '../support/run-bin.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const hasAdapter = existsSync('/sys/class/bluetooth') && readdirSync('/sys/class/bluetooth').some((n) => n.startsWith('hci'));
 
-function swivel(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'swivel.mjs'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+const swivel = (args: string[]) => runBin('swivel', args);
 
 describe('swivel command line', () => {
   it('prints help for the program and for serve', async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,18 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXERCISE_IDS } from '../../firmware-sim/person/exercises.ts';
 import { record, type RecordingTruth } from '../../firmware-sim/record.ts';
 import { startSimulator } from '../support/simulator-process.ts';
+import { runBin } from '../support/run-bin.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 
-function sim(args: string[]) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'swivel-sim.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { exited, out: () => stdout, err: () => stderr };
-}
+const sim = (args: string[]) => runBin('swivel-sim', args);
 
 const rowsOf = (csv: string) => csv.trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
 

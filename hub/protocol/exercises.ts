@@ -1,7 +1,7 @@
 /**
- * The exercises of the hip internal-rotation programme, by id. The id names what a session, a file
- * analysis or (later) the guided programme is measuring; rep and hold rules per exercise come with the
- * rep-counting issue.
+ * The exercises of the hip internal-rotation programme, by id: the vocabulary the hub, the simulator
+ * and (later) programme files share. The id names what a session, a file analysis or the guided
+ * programme is measuring; rep and hold rules per exercise come with the rep-counting issue.
  */
 export const EXERCISE_IDS = [
   'rom-prone',
