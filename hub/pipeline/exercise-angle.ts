@@ -3,41 +3,76 @@ import { conjugate, multiply, rotationAngle, twistAngle, type Quat, type Vec3 } 
 
 /**
  * The exercise angle: how far the shin has turned away from the start posture, about the axis the
- * exercise moves it around, positive in the direction of the first movement. Nothing is assumed about
- * how the sensor sits on the shin: the start posture is the orientation at the first rest, and the
- * axis is whatever axis the shin first turns about (in the sensor's frame, where a hinge-like
- * movement keeps a fixed axis whatever the mounting).
+ * exercise moves it around, positive in the exercise's direction. Nothing is assumed about how the
+ * sensor sits on the shin:
  *
- * Until the person has been still once, angles are measured from the first orientation seen and
- * flagged `calibrating`; a later issue lets the dashboard ask for the start posture explicitly.
- * Each later rest close to the start posture re-zeroes it, so drift cannot build up over a set.
+ * - The start posture is the orientation at the first rest (about 1 s still). Until then, angles are
+ *   measured from the first orientation seen and flagged `calibrating`; a later issue lets the
+ *   dashboard ask for the start posture explicitly.
+ * - The axis is the dominant axis of the shin's rotation away from the start posture, in the
+ *   sensor's frame at that posture, where a hinge-like movement keeps a fixed axis whatever the
+ *   mounting. It is averaged over the samples of the first excursions, weighted by how far the
+ *   shin has turned, so a full rep outweighs the fidgets that may come first; then it is fixed, so
+ *   slow heading drift cannot lean it over later.
+ * - The direction is the one the large excursions go: an exercise goes far one way, while fidgets
+ *   and sway go a little both ways. If an early fidget set it the wrong way, the first real rep
+ *   turns it round.
+ * - A later rest near the start posture re-zeroes it, so heading drift (invisible to the
+ *   accelerometer in turns about the vertical) cannot build up over a set. "Near" is a fraction of
+ *   the range reached so far, so exercises with a small range do not re-zero at their end holds.
  */
 export interface ExerciseAngleOptions {
-  /** Rotation from the start posture at which the axis of motion is fixed, degrees. */
-  axisAfterDeg: number;
-  /**
-   * A rest within this many degrees of the start posture is taken as the start posture again, which
-   * removes heading drift the accelerometer cannot see (turns about the vertical). Small enough that a
-   * deliberate pause part-way through a movement is left alone.
-   */
+  /** Stillness that makes a start posture (the first, and each re-zeroing), seconds. */
+  startStillSeconds: number;
+  /** Rotation from the start posture beyond which samples teach the axis, degrees. */
+  axisFromDeg: number;
+  /** The axis is fixed once Σ(rotation² · dt) reaches this, rad²·s (about 0.7 s at 15°). */
+  axisEvidence: number;
+  /** Re-zero at rests within this many degrees of the start posture ... */
   reZeroWithinDeg: number;
+  /** ... and within this fraction of the largest angle reached so far. */
+  reZeroWithinFraction: number;
+  /** The direction turns round when the largest excursion the other way is this many times bigger. */
+  flipRatio: number;
 }
 
-export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = { axisAfterDeg: 10, reZeroWithinDeg: 4 };
+export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = { startStillSeconds: 1, axisFromDeg: 3, axisEvidence: 0.05, reZeroWithinDeg: 4, reZeroWithinFraction: 0.25, flipRatio: 1.5 };
 
 export type AngleHealth = 'initialising' | 'calibrating' | 'ok' | 'disturbed';
 
 export interface ExerciseAngleState {
   reference: Quat | null;
   provisional: Quat | null;
-  axis: Vec3 | null;
+  /** Weighted sum of rotation vectors (sensor frame at the start posture); its direction is the axis. */
+  axisSum: Vec3 | null;
+  /** Evidence gathered for the axis so far (see `axisEvidence`). */
+  axisWeight: number;
+  lastT: number;
+  /** Largest angle so far in the positive and in the negative direction, degrees. */
+  peak: number;
+  trough: number;
   angleDeg: number;
   health: AngleHealth;
 }
 
-export const initialExerciseAngle: ExerciseAngleState = { reference: null, provisional: null, axis: null, angleDeg: 0, health: 'initialising' };
+export const initialExerciseAngle: ExerciseAngleState = {
+  reference: null,
+  provisional: null,
+  axisSum: null,
+  axisWeight: 0,
+  lastT: Number.NaN,
+  peak: 0,
+  trough: 0,
+  angleDeg: 0,
+  health: 'initialising',
+};
 
 const DEG = Math.PI / 180;
+
+function relativeRotation(reference: Quat, q: Quat): Quat {
+  const r = multiply(conjugate(reference), q);
+  return r[0] < 0 ? [-r[0], -r[1], -r[2], -r[3]] : r;
+}
 
 export function stepExerciseAngle(
   state: ExerciseAngleState,
@@ -45,20 +80,45 @@ export function stepExerciseAngle(
   options: ExerciseAngleOptions = DEFAULT_EXERCISE_ANGLE_OPTIONS,
 ): ExerciseAngleState {
   if (fusion.health === 'initialising') return { ...state, health: 'initialising' };
-  let reference = state.reference ?? (fusion.atRest ? fusion.q : null);
-  // Back at rest near the start posture: that is the start posture, whatever drift says.
-  if (state.reference && state.axis && fusion.atRest && Math.abs(state.angleDeg) < options.reZeroWithinDeg) reference = fusion.q;
+  let { reference, axisSum, axisWeight, peak, trough } = state;
+  const dt = Math.min(0.1, Math.max(0, fusion.lastT - state.lastT)) || 0;
   const provisional = state.provisional ?? fusion.q;
-  // Rotation since the start posture, in the sensor's frame at that posture.
-  let relative = multiply(conjugate(reference ?? provisional), fusion.q);
-  if (relative[0] < 0) relative = [-relative[0], -relative[1], -relative[2], -relative[3]];
-  let axis = state.axis;
-  const total = rotationAngle(relative);
-  if (!axis && reference && total >= options.axisAfterDeg * DEG) {
-    const n = Math.hypot(relative[1], relative[2], relative[3]);
-    axis = [relative[1] / n, relative[2] / n, relative[3] / n];
+  // The fusion's rest (short, for learning bias) is not enough to call a posture the start.
+  const settled = fusion.atRest && fusion.lastT - fusion.stillSince >= options.startStillSeconds;
+  if (!reference && settled) reference = fusion.q;
+  // Back at rest near the start posture: that is the start posture, whatever drift says.
+  if (
+    state.reference &&
+    axisSum &&
+    settled &&
+    Math.abs(state.angleDeg) < Math.min(options.reZeroWithinDeg, options.reZeroWithinFraction * peak)
+  ) {
+    reference = fusion.q;
   }
-  const angle = axis ? twistAngle(relative, axis) : total;
+
+  const relative = relativeRotation(reference ?? provisional, fusion.q);
+  const total = rotationAngle(relative);
+  if (reference && total >= options.axisFromDeg * DEG && axisWeight < options.axisEvidence) {
+    // Rotation vector of this sample, weighted by its size, folded onto the axis found so far.
+    axisWeight += total * total * dt;
+    const s = (total * total) / Math.hypot(relative[1], relative[2], relative[3]);
+    let v: Vec3 = [relative[1] * s, relative[2] * s, relative[3] * s];
+    if (axisSum && v[0] * axisSum[0] + v[1] * axisSum[1] + v[2] * axisSum[2] < 0) v = [-v[0], -v[1], -v[2]];
+    axisSum = axisSum ? [axisSum[0] + v[0], axisSum[1] + v[1], axisSum[2] + v[2]] : v;
+  }
+
+  let angle = total / DEG;
+  if (axisSum) {
+    const n = Math.hypot(axisSum[0], axisSum[1], axisSum[2]);
+    angle = twistAngle(relative, [axisSum[0] / n, axisSum[1] / n, axisSum[2] / n]) / DEG;
+    peak = Math.max(peak, angle);
+    trough = Math.min(trough, angle);
+    if (-trough > options.flipRatio * peak && -trough > 2 * options.axisFromDeg) {
+      axisSum = [-axisSum[0], -axisSum[1], -axisSum[2]];
+      angle = -angle;
+      [peak, trough] = [-trough, -peak];
+    }
+  }
   const health: AngleHealth = fusion.health === 'disturbed' ? 'disturbed' : reference ? 'ok' : 'calibrating';
-  return { reference, provisional, axis, angleDeg: angle / DEG, health };
+  return { reference, provisional, axisSum, axisWeight, lastT: fusion.lastT, peak, trough, angleDeg: angle, health };
 }

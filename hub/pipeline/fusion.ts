@@ -50,7 +50,7 @@ export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
   accRejectG: 0.25,
   restGyroDps: 2.5,
   restAccG: 0.03,
-  restSeconds: 1,
+  restSeconds: 0.4,
   biasTimeConstant: 3,
   motionBiasTimeConstant: 20,
   maxBiasDps: 5,
