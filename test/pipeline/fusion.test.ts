@@ -145,6 +145,18 @@ describe('stepExerciseAngle', () => {
     expect(Math.max(...errors.map(Math.abs))).toBeLessThan(1);
   });
 
+  it('is not thrown by a fidget before the first rep, about another axis or the other way', () => {
+    // Still, then a 5° fidget about a perpendicular axis, then one 5° the wrong way, then two 30° reps.
+    const reps = (t: number) => bump(t, 6, 4, 30) + bump(t, 11, 4, 30);
+    const orientation = (t: number) => mul(axisAngle([1, 0, 0], reps(t) - bump(t, 4, 1.5, 5)), axisAngle([0, 1, 0], bump(t, 2.2, 1.5, 5)));
+    const out = run(synthesise({ rateHz: 100, seconds: 16, orientation, noise }));
+    // The direction may settle during the first rep's rise (the wrong-way fidget came first); from
+    // the top of the first rep on, both reps read right.
+    const late = out.filter((o) => o.t > 7.5);
+    expect(Math.max(...late.map((o) => Math.abs(o.angle.angleDeg - reps(o.t))))).toBeLessThan(0.5);
+    expect(out.find((o) => o.t >= 8)!.angle.angleDeg).toBeGreaterThan(29);
+  });
+
   it('says it is calibrating until the person has been still once', () => {
     const out = run(synthesise({ rateHz: 100, seconds: 3, orientation: (t) => axisAngle([1, 0, 0], 20 * Math.sin(3 * t)) }));
     expect(out.at(-1)!.angle.health).toBe('calibrating');
