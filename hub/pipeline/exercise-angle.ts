@@ -101,7 +101,7 @@ export function stepExerciseAngle(
   if (reference && total >= options.axisFromDeg * DEG && axisWeight < options.axisEvidence) {
     // Rotation vector of this sample, weighted by its size, folded onto the axis found so far.
     axisWeight += total * total * dt;
-    const s = (total * total) / Math.hypot(relative[1], relative[2], relative[3]);
+    const s = (total * total) / Math.sqrt(relative[1] * relative[1] + relative[2] * relative[2] + relative[3] * relative[3]);
     let v: Vec3 = [relative[1] * s, relative[2] * s, relative[3] * s];
     if (axisSum && v[0] * axisSum[0] + v[1] * axisSum[1] + v[2] * axisSum[2] < 0) v = [-v[0], -v[1], -v[2]];
     axisSum = axisSum ? [axisSum[0] + v[0], axisSum[1] + v[1], axisSum[2] + v[2]] : v;
@@ -109,7 +109,7 @@ export function stepExerciseAngle(
 
   let angle = total / DEG;
   if (axisSum) {
-    const n = Math.hypot(axisSum[0], axisSum[1], axisSum[2]);
+    const n = Math.sqrt(axisSum[0] * axisSum[0] + axisSum[1] * axisSum[1] + axisSum[2] * axisSum[2]);
     angle = twistAngle(relative, [axisSum[0] / n, axisSum[1] / n, axisSum[2] / n]) / DEG;
     peak = Math.max(peak, angle);
     trough = Math.min(trough, angle);

@@ -1,5 +1,5 @@
 import type { ImuReading } from '../protocol/gatt.ts';
-import { IDENTITY, fromAxisAngle, fromRotationVector, multiply, normalise, rotate, type Quat, type Vec3 } from './quaternion.ts';
+import { IDENTITY, fromAxisAngle, fromRotationVector, multiply, norm3, normalise, rotate, type Quat, type Vec3 } from './quaternion.ts';
 
 /**
  * Orientation fusion of gyroscope and accelerometer: a plain reducer, one step per sample.
@@ -97,20 +97,20 @@ const UP: Vec3 = [0, 0, 1];
 
 /** The correction that turns `a` (earth frame) towards up by `gain` of the way, as a rotation vector (rad, earth frame). */
 function levelling(a: Vec3, gain: number): Vec3 {
-  const n = Math.hypot(a[0], a[1], a[2]);
-  const h = Math.hypot(a[0], a[1]);
+  const n = Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+  const h = Math.sqrt(a[0] * a[0] + a[1] * a[1]);
   if (n < 1e-9 || h < 1e-12) return [0, 0, 0];
   // Axis a × up = (a_y, −a_x, 0): a horizontal axis, so heading is left alone.
   const angle = Math.acos(Math.max(-1, Math.min(1, a[2] / n))) * gain;
   return [(a[1] / h) * angle, (-a[0] / h) * angle, 0];
 }
 
-const applyEarth = (q: Quat, v: Vec3): Quat => normalise(multiply(fromAxisAngle(v, Math.hypot(v[0], v[1], v[2])), q));
+const applyEarth = (q: Quat, v: Vec3): Quat => normalise(multiply(fromAxisAngle(v, norm3(v)), q));
 const level = (q: Quat, acc: Vec3, gain: number) => applyEarth(q, levelling(rotate(q, acc), gain));
 
 export function stepFusion(state: FusionState, r: ImuReading, t: number, options: FusionOptions = DEFAULT_FUSION_OPTIONS): FusionState {
   const acc: Vec3 = [r.ax, r.ay, r.az];
-  const accNorm = Math.hypot(r.ax, r.ay, r.az);
+  const accNorm = Math.sqrt(r.ax * r.ax + r.ay * r.ay + r.az * r.az);
   const dt = t - state.lastT;
 
   // First sample, a gap, or a clock that jumped back (a restarted sensor): level from the
@@ -135,14 +135,15 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
   // Trapezoidal: a rate sampled at the end of the interval would lead the truth by half a sample.
   const [px, py, pz] = state.lastGyroDps;
   const omega: Vec3 = [((r.gx + px) / 2 - bx) * DEG, ((r.gy + py) / 2 - by) * DEG, ((r.gz + pz) / 2 - bz) * DEG];
-  let q = normalise(multiply(state.q, fromRotationVector(omega, dt)));
+  // Normalised once, after the correction below.
+  let q = multiply(state.q, fromRotationVector(omega, dt));
 
   // Rest detection on a quiet gyroscope and a steady accelerometer.
   const k = Math.min(1, dt / 0.2);
   const accMean: Vec3 = [state.accMean[0] + k * (acc[0] - state.accMean[0]), state.accMean[1] + k * (acc[1] - state.accMean[1]), state.accMean[2] + k * (acc[2] - state.accMean[2])];
   const still =
-    Math.hypot(r.gx - bx, r.gy - by, r.gz - bz) < options.restGyroDps &&
-    Math.hypot(acc[0] - accMean[0], acc[1] - accMean[1], acc[2] - accMean[2]) < options.restAccG &&
+    Math.sqrt((r.gx - bx) ** 2 + (r.gy - by) ** 2 + (r.gz - bz) ** 2) < options.restGyroDps &&
+    Math.sqrt((acc[0] - accMean[0]) ** 2 + (acc[1] - accMean[1]) ** 2 + (acc[2] - accMean[2]) ** 2) < options.restAccG &&
     Math.abs(accNorm - 1) < options.accRejectG;
   const stillSince = still ? (Number.isNaN(state.stillSince) ? t : state.stillSince) : Number.NaN;
   const atRest = still && t - stillSince >= options.restSeconds;
@@ -151,7 +152,7 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
   if (atRest) {
     const kb = Math.min(1, dt / options.biasTimeConstant);
     const next: Vec3 = [bx + kb * (r.gx - bx), by + kb * (r.gy - by), bz + kb * (r.gz - bz)];
-    if (Math.hypot(...next) <= options.maxBiasDps) biasDps = next;
+    if (norm3(next) <= options.maxBiasDps) biasDps = next;
   }
 
   let rejectedFor = state.rejectedFor;
@@ -171,10 +172,11 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
       const c = rotate([q[0], -q[1], -q[2], -q[3]], correction);
       const kb = Math.min(1, dt / options.motionBiasTimeConstant) / (dt * DEG);
       const next: Vec3 = [biasDps[0] - kb * c[0], biasDps[1] - kb * c[1], biasDps[2] - kb * c[2]];
-      if (Math.hypot(...next) <= options.maxBiasDps) biasDps = next;
+      if (norm3(next) <= options.maxBiasDps) biasDps = next;
     }
     rejectedFor = 0;
   } else {
+    q = normalise(q);
     rejectedFor++;
   }
   // Long without a usable accelerometer (vibration, a fall, a sensor not on a person): say so.
