@@ -1,9 +1,10 @@
 /**
  * bench/accuracy: how close the hub's exercise angle is to the truth, on simulated sets of every
- * movement exercise: different people, sensor mountings, sample rates, with and without packet loss.
+ * exercise: different people, sensor mountings, sample rates, with and without packet loss.
  *
- *   npm run bench:accuracy                 # 10 seeds per exercise, 120 s each
+ *   npm run bench:accuracy                 # all 26 exercises, 10 seeds each, 120 s per set
  *   npm run bench:accuracy -- --seeds 3    # quicker
+ *   npm run bench:accuracy -- --reps       # only the exercises counted in reps
  *
  * Each set is recorded by the simulator (firmware-sim/record.ts: person model → IMU model → int16
  * packets → burst loss → decode), written to a CSV, and analysed exactly as `swivel analyze` does
@@ -41,7 +42,8 @@ interface SetResult {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
 
-const exercises = EXERCISE_IDS.filter((id) => exerciseSpec(id).kind === 'reps');
+const repsOnly = process.argv.includes('--reps');
+const exercises: ExerciseId[] = repsOnly ? EXERCISE_IDS.filter((id) => exerciseSpec(id).kind === 'reps') : [...EXERCISE_IDS];
 const dir = await mkdtemp(join(tmpdir(), 'swivel-accuracy-'));
 const results: SetResult[] = [];
 const started = performance.now();
@@ -51,7 +53,7 @@ for (const exercise of exercises) {
     const loss = seed % 2 === 0 ? 0.05 : 0;
     const recording = record({
       exercise,
-      seed: 1000 * (exercises.indexOf(exercise) + 1) + seed,
+      seed: 1000 * (EXERCISE_IDS.indexOf(exercise) + 1) + seed,
       mounting: 'random',
       seconds: SECONDS,
       loss,
@@ -87,12 +89,12 @@ await rm(dir, { recursive: true, force: true });
 const f = (x: number) => x.toFixed(2).padStart(6);
 console.log(`Swivel angle accuracy: ${SEEDS} simulated sets per exercise, ${SECONDS} s each, random mountings,`);
 console.log(`rates ${RATES.join('/')} Hz, 5 % burst loss on every other set; error = hub angle − truth angle\n`);
-console.log('exercise                 | sets | median RMSE ° | worst RMSE ° | median p95 ° | worst p95 ° | worst |max − truth max| °');
+console.log('exercise                   | sets | median RMSE ° | worst RMSE ° | median p95 ° | worst p95 ° | worst |max − truth max| °');
 for (const exercise of exercises) {
   const sets = results.filter((r) => r.exercise === exercise);
   console.log(
     [
-      exercise.padEnd(24),
+      exercise.padEnd(26),
       String(sets.length).padStart(4),
       f(median(sets.map((s) => s.rmse))).padStart(13),
       f(Math.max(...sets.map((s) => s.rmse))).padStart(12),

@@ -1,5 +1,5 @@
 import type { FusionState } from './fusion.ts';
-import { conjugate, multiply, rotationAngle, twistAngle, type Quat, type Vec3 } from './quaternion.ts';
+import { conjugate, fromAxisAngle, multiply, rotationAngle, twistAngle, type Quat, type Vec3 } from './quaternion.ts';
 
 /**
  * The exercise angle: how far the shin has turned away from the start posture, about the axis the
@@ -17,9 +17,10 @@ import { conjugate, multiply, rotationAngle, twistAngle, type Quat, type Vec3 } 
  * - The direction is the one the large excursions go: an exercise goes far one way, while fidgets
  *   and sway go a little both ways. If an early fidget set it the wrong way, the first real rep
  *   turns it round.
- * - A later rest near the start posture re-zeroes it, so heading drift (invisible to the
- *   accelerometer in turns about the vertical) cannot build up over a set. "Near" is a fraction of
- *   the range reached so far, so exercises with a small range do not re-zero at their end holds.
+ * - A later rest near the start posture re-zeroes its heading, so heading drift (invisible to the
+ *   accelerometer in turns about the vertical) cannot build up over a set. Tilt is left alone: the
+ *   accelerometer keeps it honest, and a difference there is real. "Near" is also a fraction of the
+ *   range reached so far, so exercises with a small range do not re-zero at their end holds.
  */
 export interface ExerciseAngleOptions {
   /** Stillness that makes a start posture (the first, and each re-zeroing), seconds. */
@@ -68,6 +69,7 @@ export const initialExerciseAngle: ExerciseAngleState = {
 };
 
 const DEG = Math.PI / 180;
+const UP: Vec3 = [0, 0, 1];
 
 function relativeRotation(reference: Quat, q: Quat): Quat {
   const r = multiply(conjugate(reference), q);
@@ -93,7 +95,10 @@ export function stepExerciseAngle(
     settled &&
     Math.abs(state.angleDeg) < Math.min(options.reZeroWithinDeg, options.reZeroWithinFraction * peak)
   ) {
-    reference = fusion.q;
+    // Only the heading is re-zeroed: it is what drifts (the accelerometer cannot see it), while a
+    // difference in tilt is real, e.g. a partial rep paused a few degrees out.
+    const yaw = twistAngle(multiply(fusion.q, conjugate(state.reference)), UP);
+    reference = multiply(fromAxisAngle(UP, yaw), state.reference);
   }
 
   const relative = relativeRotation(reference ?? provisional, fusion.q);
