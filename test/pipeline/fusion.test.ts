@@ -157,6 +157,15 @@ describe('stepExerciseAngle', () => {
     expect(out.find((o) => o.t >= 8)!.angle.angleDeg).toBeGreaterThan(29);
   });
 
+  it('does not move the zero when a partial rep pauses a few degrees out', () => {
+    // Full 12° rep, then a partial to 2.5° held for 3 s (inside the re-zero window), then full reps.
+    const motion = (t: number) =>
+      bump(t, 2, 4, 12) + (t > 7 && t < 12 ? 2.5 * Math.min(1, (t - 7) / 0.5, (12 - t) / 0.5) : 0) + bump(t, 13, 4, 12) + bump(t, 18, 4, 12);
+    const out = run(synthesise({ rateHz: 100, seconds: 23, orientation: (t) => mul(axisAngle([1, 0, 0], motion(t)), axisAngle([0, 1, 0], 30)), noise }));
+    const after = out.filter((o) => o.t > 12);
+    expect(Math.max(...after.map((o) => Math.abs(o.angle.angleDeg - motion(o.t))))).toBeLessThan(0.5);
+  });
+
   it('says it is calibrating until the person has been still once', () => {
     const out = run(synthesise({ rateHz: 100, seconds: 3, orientation: (t) => axisAngle([1, 0, 0], 20 * Math.sin(3 * t)) }));
     expect(out.at(-1)!.angle.health).toBe('calibrating');
