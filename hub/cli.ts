@@ -5,6 +5,7 @@ import { NoAdapterError, type SensorMode } from './ble/choose-bindings.ts';
 import { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION, startHub } from './main.ts';
 import { defaultRadioDir } from './protocol/radio.ts';
 import { SAMPLE_RATES_HZ, type SampleRateHz } from './protocol/gatt.ts';
+import { EXERCISE_IDS, isExerciseId } from './protocol/exercises.ts';
 
 const MAIN_HELP = `swivel ${VERSION}: wearable timer and rep counter for hip mobility work
 
@@ -28,6 +29,9 @@ dashboard and its live WebSocket.
                            sim: always the simulator; ble: the adapter or fail with the reason
   --radio DIR              radio directory of simulated sensors (default ${defaultRadioDir()})
   --no-spawn-sim           do not start a simulator; wait for one started with "npm run sim"
+  --sim-exercise ID        what the simulator the hub starts does (default seated-hip-ir); see
+                           "swivel analyze --help" for the exercise ids
+  --sim-person N           which simulated person does it (a seed; default 1)
   --rate HZ                sample rate to set on the sensor: ${SAMPLE_RATES_HZ.join(', ')} (default: the sensor's own)
   --build-if-needed        build the dashboard first if it is missing or older than its sources
   -h, --help               this text
@@ -50,6 +54,8 @@ async function serve(args: string[]): Promise<void> {
     sensor: { type: 'string', default: 'auto' },
     radio: { type: 'string' },
     'no-spawn-sim': { type: 'boolean', default: false },
+    'sim-exercise': { type: 'string' },
+    'sim-person': { type: 'string' },
     rate: { type: 'string' },
     'build-if-needed': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
@@ -64,6 +70,14 @@ async function serve(args: string[]): Promise<void> {
   if (!['auto', 'sim', 'ble'].includes(sensor)) throw new UsageError(`--sensor must be auto, sim or ble, got "${values.sensor}"`);
   const rate = values.rate === undefined ? undefined : (Number(values.rate) as SampleRateHz);
   if (rate !== undefined && !SAMPLE_RATES_HZ.includes(rate)) throw new UsageError(`--rate must be one of ${SAMPLE_RATES_HZ.join(', ')}, got "${values.rate}"`);
+  const simulatorExercise = values['sim-exercise'];
+  if (simulatorExercise !== undefined && !isExerciseId(simulatorExercise)) {
+    throw new UsageError(`--sim-exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${simulatorExercise}"`);
+  }
+  const simulatorPerson = values['sim-person'] === undefined ? undefined : Number(values['sim-person']);
+  if (simulatorPerson !== undefined && !(Number.isInteger(simulatorPerson) && simulatorPerson >= 0)) {
+    throw new UsageError(`--sim-person must be a whole number, got "${values['sim-person']}"`);
+  }
   if (values['build-if-needed']) await buildDashboardIfNeeded();
 
   // Registered before noble loads: the HCI bindings exit the process on SIGINT if nobody else listens.
@@ -85,6 +99,8 @@ async function serve(args: string[]): Promise<void> {
     sensor,
     radioDir: values.radio,
     spawnSimulator: !values['no-spawn-sim'],
+    simulatorExercise,
+    simulatorPerson,
     sensorRateHz: rate,
   });
   stop = running.close;
@@ -116,7 +132,7 @@ async function buildDashboardIfNeeded(): Promise<void> {
 
 async function analyze(args: string[]): Promise<void> {
   // Loaded only when this command runs. parse() takes no positionals, so the FILE needs parseArgs here.
-  const { ANALYZE_HELP, EXERCISE_IDS, isAccUnit, isExerciseId, isGyroUnit, isSide, runAnalyze } = await import('./analyze/command.ts');
+  const { ANALYZE_HELP, isAccUnit, isGyroUnit, isSide, runAnalyze } = await import('./analyze/command.ts');
   let parsed;
   try {
     parsed = parseArgs({

@@ -8,6 +8,7 @@ import { chooseBindings, simulatorRadio, type SensorMode } from './ble/choose-bi
 import { socketRadio } from './ble/socket-radio.ts';
 import { defaultRadioDir } from './protocol/radio.ts';
 import type { SampleRateHz } from './protocol/gatt.ts';
+import type { ExerciseId } from './protocol/exercises.ts';
 import { buildApp } from './server/app.ts';
 import type { LiveOptions } from './server/live.ts';
 import { SensorHub } from './sensor-hub.ts';
@@ -25,6 +26,10 @@ export interface HubOptions {
   radioDir?: string;
   /** Start a simulator process when the simulated sensor is used and none is on the air (default true). */
   spawnSimulator?: boolean;
+  /** What a spawned simulator's person does (default: its own default, seated-hip-ir). */
+  simulatorExercise?: ExerciseId;
+  /** Which simulated person (a seed). */
+  simulatorPerson?: number;
   webRoot?: string;
   /** Sample rate to set on the sensor when it connects (default: the sensor's own). */
   sensorRateHz?: SampleRateHz;
@@ -55,7 +60,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   let simulator: ChildProcess | null = null;
   if (choice.source === 'sim' && (options.spawnSimulator ?? true)) {
     if (await simulatorOnAir(radioDir)) log(`swivel: a simulator is already running (radio ${radioDir}); using it`);
-    else simulator = await spawnSimulator(radioDir, log);
+    else {
+      const args = [
+        ...(options.simulatorExercise ? ['--exercise', options.simulatorExercise] : []),
+        ...(options.simulatorPerson !== undefined ? ['--person', String(options.simulatorPerson)] : []),
+      ];
+      simulator = await spawnSimulator(radioDir, args, log);
+    }
   }
 
   const hub = new SensorHub({ bindings: choice.bindings, source: choice.source, sourceReason: choice.reason, timings: options.timings, rateHz: options.sensorRateHz, log });
@@ -119,14 +130,14 @@ async function simulatorOnAir(radioDir: string): Promise<boolean> {
   return false;
 }
 
-async function spawnSimulator(radioDir: string, log: (line: string) => void): Promise<ChildProcess> {
+async function spawnSimulator(radioDir: string, args: string[], log: (line: string) => void): Promise<ChildProcess> {
   const script = join(PROJECT_ROOT, 'bin', 'swivel-sim.mjs');
-  const child = spawn(process.execPath, [script, '--radio', radioDir], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const ready = await new Promise<{ name: string; port: number }>((resolve, reject) => {
+  const child = spawn(process.execPath, [script, '--radio', radioDir, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = await new Promise<{ name: string; port: number; exercise?: string }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
-        const event = JSON.parse(line) as { event: string; name: string; port: number };
+        const event = JSON.parse(line) as { event: string; name: string; port: number; exercise?: string };
         if (event.event === 'ready') resolve(event);
       } catch {
         // not a status line
@@ -135,7 +146,7 @@ async function spawnSimulator(radioDir: string, log: (line: string) => void): Pr
     child.once('exit', (code) => reject(new Error(`the simulator exited before it was ready (code ${code})`)));
     child.once('error', reject);
   });
-  log(`swivel: started simulated sensor ${ready.name} (pid ${child.pid}, radio ${radioDir})`);
+  log(`swivel: started simulated sensor ${ready.name} doing ${ready.exercise ?? 'its default exercise'} (pid ${child.pid}, radio ${radioDir})`);
   child.once('exit', (code, signal) => {
     if (!child.killed) log(`swivel: the simulator stopped (${signal ?? `code ${code}`}); the hub keeps looking for a sensor`);
   });

@@ -8,7 +8,6 @@ import { SIDES, analyzeSamples, type AnalysisResult, type Side } from './analyze
 import { ACC_UNITS, GYRO_UNITS, IMU_CSV_HEADER, MAX_RATE_HZ, MIN_RATE_HZ, readImuCsv, type AccUnit, type GyroUnit, type ImuCsvUnits } from './imu-csv.ts';
 
 // What the command line checks options against, in one module for cli.ts to load.
-export { EXERCISE_IDS, isExerciseId } from '../protocol/exercises.ts';
 export const isSide = (value: string): value is Side => (SIDES as readonly string[]).includes(value);
 export const isAccUnit = (value: string): value is AccUnit => (ACC_UNITS as readonly string[]).includes(value);
 export const isGyroUnit = (value: string): value is GyroUnit => (GYRO_UNITS as readonly string[]).includes(value);

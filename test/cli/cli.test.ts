@@ -32,6 +32,9 @@ describe('swivel command line', () => {
     const badRate = swivel(['serve', '--rate', '33']);
     expect(await badRate.exited).toBe(2);
     expect(badRate.err()).toContain('--rate must be one of 25, 50, 60, 100, 104, 200, 400, 800, got "33"');
+    const badExercise = swivel(['serve', '--sim-exercise', 'squats']);
+    expect(await badExercise.exited).toBe(2);
+    expect(badExercise.err()).toContain('--sim-exercise must be one of rom-prone,');
     const unknown = swivel(['frobnicate']);
     expect(await unknown.exited).toBe(2);
     expect(unknown.err()).toContain('unknown command "frobnicate"');
@@ -45,9 +48,10 @@ describe('swivel command line', () => {
 
   it('serves with its own simulator, prints the URL, and shuts down cleanly on SIGINT', async () => {
     const radioDir = await mkdtemp(join(tmpdir(), 'swivel-radio-'));
-    const run = swivel(['serve', '--port', '0', '--host', '127.0.0.1', '--radio', radioDir]);
+    const run = swivel(['serve', '--port', '0', '--host', '127.0.0.1', '--radio', radioDir, '--sim-exercise', 'swivel-chair', '--sim-person', '4']);
     const url = await waitFor('the dashboard URL', () => run.out().match(/Swivel dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1], 20_000);
     await waitFor('the sensor link', () => run.out().includes('connected to Swivel-'), 20_000);
+    expect(run.out()).toMatch(/started simulated sensor Swivel-\w+ doing swivel-chair/);
     if (!hasAdapter) expect(run.out()).toContain('using the simulated sensor: no Bluetooth adapter found (nothing in /sys/class/bluetooth)');
     const sensors = (await (await fetch(`${url}api/sensors`)).json()) as { sensors: { state: string }[] };
     expect(sensors.sensors[0]!.state).toBe('connected');
