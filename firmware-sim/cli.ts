@@ -6,6 +6,7 @@ import { SwivelDevice } from './device.ts';
 import { EXERCISE_IDS, isExerciseId } from './person/exercises.ts';
 import { RadioServer } from './radio-server.ts';
 import { runRecord } from './record-cli.ts';
+import { numberOption } from './options.ts';
 
 const HELP = `swivel-sim: a virtual Swivel shin sensor on the simulated radio
 
@@ -44,11 +45,12 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function numberOption(value: string | undefined, name: string, lo: number, hi: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < lo || n > hi) fail(`--${name} must be a number from ${lo} to ${hi}, got "${value}"`);
-  return n;
+function option(value: string | undefined, name: string, lo: number, hi: number, fallback: number): number {
+  try {
+    return numberOption(value, name, lo, hi, fallback);
+  } catch (error) {
+    fail((error as Error).message);
+  }
 }
 
 if (process.argv[2] === 'record') {
@@ -85,7 +87,7 @@ if (args.help) {
   process.exit(0);
 }
 if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(args.address!)) fail(`--address must look like 5e:1f:00:00:00:01, got "${args.address}"`);
-const rate = numberOption(args.rate, 'rate', 1, 800, DEFAULT_SENSOR_CONFIG.rateHz);
+const rate = option(args.rate, 'rate', 1, 800, DEFAULT_SENSOR_CONFIG.rateHz);
 if (!SAMPLE_RATES_HZ.includes(rate as SampleRateHz)) fail(`--rate must be one of ${SAMPLE_RATES_HZ.join(', ')}, got ${rate}`);
 
 const exercise = args.exercise ?? 'seated-hip-ir';
@@ -93,10 +95,10 @@ if (!isExerciseId(exercise)) fail(`--exercise must be one of ${EXERCISE_IDS.join
 const side = args.side ?? 'left';
 if (side !== 'left' && side !== 'right') fail(`--side must be left or right, got "${side}"`);
 const mountingArg = args.mounting ?? '0';
-const mounting = mountingArg === 'random' ? 'random' : numberOption(mountingArg, 'mounting', 0, 23, 0);
+const mounting = mountingArg === 'random' ? 'random' : option(mountingArg, 'mounting', 0, 23, 0);
 if (mounting !== 'random' && !Number.isInteger(mounting)) fail(`--mounting must be an integer 0..23 or "random", got "${mountingArg}"`);
-const seed = numberOption(args.seed, 'seed', 0, 2 ** 32 - 1, 1);
-const person = numberOption(args.person, 'person', 0, 2 ** 32 - 1, seed);
+const seed = option(args.seed, 'seed', 0, 2 ** 32 - 1, 1);
+const person = option(args.person, 'person', 0, 2 ** 32 - 1, seed);
 
 const device = new SwivelDevice({
   address: args.address!,
@@ -105,16 +107,16 @@ const device = new SwivelDevice({
   person,
   side,
   mounting,
-  mtu: numberOption(args.mtu, 'mtu', 23, 517, 247),
+  mtu: option(args.mtu, 'mtu', 23, 517, 247),
   config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz },
   faults: {
-    packetLoss: numberOption(args.loss, 'loss', 0, 1, 0),
-    burstLength: numberOption(args.burst, 'burst', 1, 1000, 3),
-    latencyMs: numberOption(args.latency, 'latency', 0, 10_000, 0),
+    packetLoss: option(args.loss, 'loss', 0, 1, 0),
+    burstLength: option(args.burst, 'burst', 1, 1000, 3),
+    latencyMs: option(args.latency, 'latency', 0, 10_000, 0),
   },
 });
-const linkLossEvery = numberOption(args['link-loss-every'], 'link-loss-every', 1, 86_400, 0);
-const linkLossFor = numberOption(args['link-loss-for'], 'link-loss-for', 0, 600_000, 3000);
+const linkLossEvery = option(args['link-loss-every'], 'link-loss-every', 1, 86_400, 0);
+const linkLossFor = option(args['link-loss-for'], 'link-loss-for', 0, 600_000, 3000);
 if (linkLossEvery > 0) setInterval(() => device.loseLink(linkLossFor), linkLossEvery * 1000);
 const radioDir = args.radio ?? defaultRadioDir();
 const server = new RadioServer(device, radioDir, (line) => process.stderr.write(`swivel-sim: ${line}\n`));

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ACC_RANGES_G, DEFAULT_SENSOR_CONFIG, GYRO_RANGES_DPS, SAMPLE_RATES_HZ, type AccRangeG, type GyroRangeDps, type SampleRateHz } from '../hub/protocol/gatt.ts';
 import { EXERCISE_IDS, isExerciseId } from './person/exercises.ts';
 import { record, recordingName, writeRecording } from './record.ts';
+import { UsageError, numberOption } from './options.ts';
 
 const HELP = `swivel-sim record: a simulated recording, made as fast as possible (no real time)
 
@@ -27,15 +28,6 @@ Writes DIR/NAME.csv (t,ax,ay,az,gx,gy,gz: t in s on the sensor clock, acc in g, 
 decoded from the int16 packets, lost packets missing) and DIR/NAME.truth.json (see docs/simulator.md).
 Exercise ids: ${EXERCISE_IDS.join(', ')}
 `;
-
-class UsageError extends Error {}
-
-function numberOption(value: string | undefined, name: string, lo: number, hi: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) throw new UsageError(`--${name} must be a number from ${lo} to ${hi}, got "${value}"`);
-  return n;
-}
 
 function oneOf<T extends number>(table: readonly T[], value: string | undefined, name: string, fallback: T): T {
   if (value === undefined) return fallback;
