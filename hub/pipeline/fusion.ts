@@ -47,7 +47,7 @@ export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
   accTimeConstant: 1.5,
   accLowPassSeconds: 1,
   restAccTimeConstant: 0.3,
-  accRejectG: 0.25,
+  accRejectG: 0.5,
   restGyroDps: 2.5,
   restAccG: 0.03,
   restSeconds: 0.4,
