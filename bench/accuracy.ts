@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeSamples } from '../hub/analyze/analyze.ts';
 import { readImuCsv } from '../hub/analyze/imu-csv.ts';
-import { EXERCISE_IDS, type ExerciseId } from '../hub/protocol/exercises.ts';
+import { EXERCISE_IDS, exerciseKind, type ExerciseId } from '../hub/protocol/exercises.ts';
 import type { SampleRateHz } from '../hub/protocol/gatt.ts';
 import { exerciseSpec } from '../firmware-sim/person/exercises.ts';
 import { record } from '../firmware-sim/record.ts';
@@ -30,6 +30,10 @@ const SETTLE_SECONDS = 2;
 
 interface SetResult {
   exercise: ExerciseId;
+  /** Counted reps minus the truth's full reps (rep exercises only). */
+  repCountError: number | null;
+  /** |end hold − truth end hold| of each counted rep matched to a truth rep, seconds. */
+  holdErrors: number[];
   seed: number;
   rateHz: number;
   loss: number;
@@ -72,8 +76,18 @@ for (const exercise of exercises) {
       if (truth.t[i]! - t0 >= SETTLE_SECONDS) errors.push(analysis.angles[i]! - truth.angleDeg[i]!);
     }
     const abs = errors.map(Math.abs).sort((a, b) => a - b);
+    const truthReps = recording.truth.reps.filter((r) => r.kind === 'rep' && !r.partial);
+    const countsReps = exerciseKind(exercise) === 'reps';
+    const holdErrors = countsReps
+      ? analysis.summary.reps.flatMap((rep) => {
+          const match = truthReps.find((truthRep) => truthRep.peakTime >= rep.start && truthRep.peakTime <= rep.end);
+          return match ? [Math.abs(rep.hold - match.endHoldSeconds)] : [];
+        })
+      : [];
     results.push({
       exercise,
+      repCountError: countsReps ? analysis.summary.repCount - truthReps.length : null,
+      holdErrors,
       seed,
       rateHz,
       loss,
@@ -112,4 +126,29 @@ console.log(
 );
 const rom = results.filter((r) => r.exercise.startsWith('rom-'));
 if (rom.length) console.log(`ROM tests: worst |max angle − truth max| ${Math.max(...rom.map((r) => Math.abs(r.maxAngle - r.truthMax))).toFixed(2)}° over ${rom.length} sets`);
+
+const repSets = results.filter((r) => r.repCountError !== null);
+if (repSets.length) {
+  console.log('\nRep counting (exercises counted in reps; truth = full reps, partials excluded)\n');
+  console.log('exercise                   | sets | exact count | worst |counted − truth| | mean end-hold error s');
+  const meanOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
+  for (const exercise of exercises.filter((e) => exerciseKind(e) === 'reps')) {
+    const sets = repSets.filter((r) => r.exercise === exercise);
+    const exact = sets.filter((r) => r.repCountError === 0).length;
+    console.log(
+      [
+        exercise.padEnd(26),
+        String(sets.length).padStart(4),
+        `${exact}/${sets.length}`.padStart(11),
+        String(Math.max(...sets.map((r) => Math.abs(r.repCountError!)))).padStart(24),
+        meanOf(sets.flatMap((r) => r.holdErrors)).toFixed(2).padStart(22),
+      ].join(' | '),
+    );
+  }
+  const exact = repSets.filter((r) => r.repCountError === 0).length;
+  console.log(
+    `\nrep counts exact in ${exact} of ${repSets.length} sets (${((100 * exact) / repSets.length).toFixed(1)} %), worst off by ${Math.max(...repSets.map((r) => Math.abs(r.repCountError!)))}; ` +
+      `mean end-hold error ${meanOf(repSets.flatMap((r) => r.holdErrors)).toFixed(2)} s over ${repSets.flatMap((r) => r.holdErrors).length} reps`,
+  );
+}
 console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -200,7 +200,9 @@ export function createPerson(options: PersonOptions = {}): Person {
     const start = planned;
     const partial = spec.kind === 'reps' && plan.next() < traits.partialChance;
     let target = clamp(centre + (hi - lo) * plan.uniform(-0.2, 0.2), lo, hi);
-    if (partial) target *= plan.uniform(0.35, 0.7);
+    // A partial rep stops clearly short: under half the usual range, which is where the programme
+    // draws the line between a rep and a partial.
+    if (partial) target *= plan.uniform(0.2, 0.45);
     const out = between(plan, spec.moveSeconds) * traits.tempo;
     const back = out * plan.uniform(0.9, 1.2);
     const holdFor = between(plan, spec.endHoldSeconds);

@@ -4,8 +4,9 @@
  * give the same angles, whether they arrived over Bluetooth, from a replay or from a file. Nothing
  * here does signal maths of its own.
  */
-import { Observable } from 'rxjs';
-import { toAngleFrames } from '../pipeline/operators.ts';
+import { Observable, tap } from 'rxjs';
+import { repEvents, toAngleFrames } from '../pipeline/operators.ts';
+import { exerciseKind } from '../protocol/exercises.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
 import { readingAt, sampleTiming, type ImuSamples, type SampleTiming } from './imu-csv.ts';
@@ -76,20 +77,30 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
   const timing = options.timing ?? sampleTiming(samples.t);
   const angles = new Float64Array(samples.length);
   const orientations = new Float64Array(samples.length * 4);
+  const reps: Rep[] = [];
   let count = 0;
   await new Promise<void>((resolve, reject) => {
     fileSampleBatches(samples, timing.medianInterval, options.sensorId)
-      .pipe(toAngleFrames())
-      .subscribe({
-        next(frame) {
+      .pipe(
+        toAngleFrames(),
+        tap((frame) => {
           // One sample per batch, so the frame's orientation is that sample's.
           orientations.set(frame.orientation, count * 4);
           for (const angle of frame.trace) angles[count++] = angle;
+        }),
+        repEvents(),
+      )
+      .subscribe({
+        next(event) {
+          if (event.kind === 'rep') reps.push({ start: event.rep.start, end: event.rep.end, peakAngle: event.rep.peakAngle, hold: event.rep.hold });
         },
         error: reject,
         complete: resolve,
       });
   });
+  // Reps are counted only where the exercise is measured in reps (holds and efforts get their own
+  // timers in a later issue; the hip click is an instruction).
+  const counted = options.exercise !== null && exerciseKind(options.exercise) === 'reps' ? reps : [];
   if (count !== samples.length) throw new Error(`the angle pipeline gave ${count} angles for ${samples.length} samples`);
   let maxAngle = -Infinity;
   for (const angle of angles) if (angle > maxAngle) maxAngle = angle;
@@ -102,9 +113,8 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
       side: options.side,
       samples: samples.length,
       gapSeconds: Math.round(timing.gapSeconds * 1e6) / 1e6,
-      // Reps and holds come with the rep-counting issue.
-      repCount: 0,
-      reps: [],
+      repCount: counted.length,
+      reps: counted,
       holds: [],
       holdTotal: 0,
       maxAngle,

@@ -3,7 +3,7 @@
  * module only when the command runs.
  */
 import { open } from 'node:fs/promises';
-import { EXERCISE_IDS, type ExerciseId } from '../protocol/exercises.ts';
+import { EXERCISE_IDS, exerciseKind, type ExerciseId } from '../protocol/exercises.ts';
 import { SIDES, analyzeSamples, type AnalysisResult, type Side } from './analyze.ts';
 import { ACC_UNITS, GYRO_UNITS, IMU_CSV_HEADER, MAX_RATE_HZ, MIN_RATE_HZ, readImuCsv, type AccUnit, type GyroUnit, type ImuCsvUnits } from './imu-csv.ts';
 
@@ -103,6 +103,14 @@ async function writeRows(path: string, what: string, header: string, count: numb
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
 
+function repLine(command: AnalyzeCommand, result: AnalysisResult): string {
+  if (command.exercise === null || exerciseKind(command.exercise) !== 'reps') return 'not counted for this exercise (holds and efforts get timers in a later release)';
+  const { reps } = result.summary;
+  if (reps.length === 0) return '0';
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  return `${reps.length} (mean peak ${fixed(mean(reps.map((r) => r.peakAngle)), 1)}°, mean end hold ${fixed(mean(reps.map((r) => r.hold)), 1)} s)`;
+}
+
 export function formatSummary(command: AnalyzeCommand, result: AnalysisResult): string {
   const { summary, timing } = result;
   const rate = timing.rateHz >= 100 ? fixed(timing.rateHz, 0) : fixed(timing.rateHz, 1).replace(/\.0$/, '');
@@ -112,7 +120,7 @@ export function formatSummary(command: AnalyzeCommand, result: AnalysisResult): 
     `  samples    ${summary.samples} over ${fixed(timing.duration, 2)} s at ${rate} Hz`,
     `  gaps       ${gaps}`,
     `  max angle  ${fixed(summary.maxAngle, 1)}°`,
-    `  reps       not counted yet (rep and hold counting comes in a later release)`,
+    `  reps       ${repLine(command, result)}`,
   ];
   if (command.anglesPath) lines.push(`  angles     ${command.anglesPath} (${summary.samples} rows)`);
   if (command.orientationPath) lines.push(`  orientation ${command.orientationPath} (${summary.samples} rows)`);

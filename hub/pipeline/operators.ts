@@ -5,7 +5,7 @@
  * operators only carry state per subscription, so live, replay and file analysis can each run the
  * same operators without sharing anything.
  */
-import { Observable, asyncScheduler, defer, filter, map, scan, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, defer, filter, map, mergeMap, scan, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import { decodeImuPacket, type ImuDecodeError } from '../protocol/gatt.ts';
 import type { SensorStats } from '../protocol/messages.ts';
 import type { SensorEvent } from './events.ts';
@@ -13,6 +13,7 @@ import { initialExerciseAngle, stepExerciseAngle, type AngleHealth, type Exercis
 import { DEFAULT_FUSION_OPTIONS, initialFusion, stepFusion, type FusionOptions, type FusionState } from './fusion.ts';
 import type { Quat } from './quaternion.ts';
 import { initialSequenceState, trackSequence, type SampleBatch, type SequenceState } from './samples.ts';
+import { DEFAULT_REP_OPTIONS, initialReps, stepReps, type RepEvent, type RepOptions, type RepState } from './reps.ts';
 import { emptyStats, reduceStats } from './stats.ts';
 
 export type PipelineEvent =
@@ -69,6 +70,8 @@ export interface AngleFrame {
   t: number;
   angle: number;
   trace: number[];
+  /** Time between the samples of `trace`, seconds (the newest is at `t`). */
+  dt: number;
   /** Orientation of the sensor at the newest sample: sensor → earth (z up, heading arbitrary). */
   orientation: Quat;
   health: AngleHealth;
@@ -97,6 +100,7 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS): 
             t: batch.t0 + (batch.readings.length - 1) * batch.dt,
             angle: angle.angleDeg,
             trace,
+            dt: batch.dt,
             orientation: fusion.q,
             health: angle.health,
             receivedAt: batch.receivedAt,
@@ -166,3 +170,24 @@ export const sensorStats = (): OperatorFunction<PipelineEvent, { sensorId: strin
     ),
     map((acc) => acc.latest),
   ));
+
+/** Rep events of each sensor, from the angle of every sample. */
+export function repEvents(options: RepOptions = DEFAULT_REP_OPTIONS): OperatorFunction<AngleFrame, RepEvent & { sensorId: string }> {
+  return (source) =>
+    defer(() => {
+      const states = new Map<string, RepState>();
+      return source.pipe(
+        mergeMap((frame) => {
+          let state = states.get(frame.sensorId) ?? initialReps();
+          const out: (RepEvent & { sensorId: string })[] = [];
+          const n = frame.trace.length;
+          for (let i = 0; i < n; i++) {
+            state = stepReps(state, frame.trace[i]!, frame.t - (n - 1 - i) * frame.dt, options);
+            for (const event of state.events) out.push({ ...event, sensorId: frame.sensorId });
+          }
+          states.set(frame.sensorId, state);
+          return out;
+        }),
+      );
+    });
+}

@@ -36,3 +36,28 @@ export type ExerciseId = (typeof EXERCISE_IDS)[number];
 
 export const isExerciseId = (value: unknown): value is ExerciseId =>
   typeof value === 'string' && (EXERCISE_IDS as readonly string[]).includes(value);
+
+/**
+ * How an exercise is measured: reps counted, a position held, efforts timed, or an instruction only
+ * (the hip click is done by feel, not counted).
+ */
+export type ExerciseKind = 'reps' | 'hold' | 'effort' | 'instruction';
+
+const REPS: readonly ExerciseId[] = [
+  'rom-prone',
+  'rom-seated',
+  'swivel-chair',
+  'straight-leg-rolls',
+  'sitting-knee-drop',
+  'seated-hip-ir',
+  'side-lie',
+  'foot-lift-9090',
+  'step-across',
+  'staggered-stance-hinge',
+];
+
+export function exerciseKind(id: ExerciseId): ExerciseKind {
+  if (id === 'hip-click') return 'instruction';
+  if (id === 'femoral-head-centration') return 'effort';
+  return REPS.includes(id) ? 'reps' : 'hold';
+}
