@@ -32,8 +32,8 @@ export const DEFAULT_REP_OPTIONS: RepOptions = {
   endFraction: 0.15,
   partialFraction: 0.5,
   minRepSeconds: 0.5,
-  holdToleranceFraction: 0.1,
-  holdToleranceDeg: 1.5,
+  holdToleranceFraction: 0.03,
+  holdToleranceDeg: 0.8,
   gapSeconds: 0.5,
 };
 

@@ -38,10 +38,11 @@ export const isExerciseId = (value: unknown): value is ExerciseId =>
   typeof value === 'string' && (EXERCISE_IDS as readonly string[]).includes(value);
 
 /**
- * How an exercise is measured: reps counted, a position held, efforts timed, or an instruction only
- * (the hip click is done by feel, not counted).
+ * How an exercise is measured: reps counted, a position held, efforts timed, a manual count where a
+ * shin sensor cannot follow the movement (in the step-across the front shin stays still while the
+ * other foot steps), or an instruction only (the hip click is done by feel, not counted).
  */
-export type ExerciseKind = 'reps' | 'hold' | 'effort' | 'instruction';
+export type ExerciseKind = 'reps' | 'hold' | 'effort' | 'manual' | 'instruction';
 
 const REPS: readonly ExerciseId[] = [
   'rom-prone',
@@ -52,12 +53,12 @@ const REPS: readonly ExerciseId[] = [
   'seated-hip-ir',
   'side-lie',
   'foot-lift-9090',
-  'step-across',
   'staggered-stance-hinge',
 ];
 
 export function exerciseKind(id: ExerciseId): ExerciseKind {
   if (id === 'hip-click') return 'instruction';
+  if (id === 'step-across') return 'manual';
   if (id === 'femoral-head-centration') return 'effort';
   return REPS.includes(id) ? 'reps' : 'hold';
 }
