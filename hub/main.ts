@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,4 +153,3 @@ async function spawnSimulator(radioDir: string, args: string[], log: (line: stri
   return child;
 }
 
-export const webBuilt = (webRoot = DEFAULT_WEB_ROOT) => existsSync(join(webRoot, 'index.html'));
