@@ -31,13 +31,32 @@ export interface ExerciseAngleOptions {
   axisEvidence: number;
   /** Re-zero at rests within this many degrees of the start posture ... */
   reZeroWithinDeg: number;
-  /** ... and within this fraction of the largest angle reached so far. */
+  /** ... and within this fraction of the largest angle reached so far ... */
   reZeroWithinFraction: number;
+  /**
+   * ... and only by as much heading as can have drifted since the last zero: this many degrees,
+   * plus `reZeroDriftDps` for every second since. A pause a few degrees out that drift has made
+   * look near the start is then left alone instead of becoming the new zero.
+   */
+  reZeroFloorDeg: number;
+  reZeroDriftDps: number;
+  /** Stillness that re-zeroes, seconds: shorter than a start posture, as rests between reps are short. */
+  reZeroStillSeconds: number;
   /** The direction turns round when the largest excursion the other way is this many times bigger. */
   flipRatio: number;
 }
 
-export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = { startStillSeconds: 1, axisFromDeg: 3, axisEvidence: 0.05, reZeroWithinDeg: 4, reZeroWithinFraction: 0.25, flipRatio: 1.5 };
+export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = {
+  startStillSeconds: 1,
+  axisFromDeg: 3,
+  axisEvidence: 0.05,
+  reZeroWithinDeg: 4,
+  reZeroWithinFraction: 0.25,
+  reZeroFloorDeg: 1,
+  reZeroDriftDps: 0.1,
+  reZeroStillSeconds: 0.5,
+  flipRatio: 1.5,
+};
 
 export type AngleHealth = 'initialising' | 'calibrating' | 'ok' | 'disturbed';
 
@@ -49,6 +68,8 @@ export interface ExerciseAngleState {
   /** Evidence gathered for the axis so far (see `axisEvidence`). */
   axisWeight: number;
   lastT: number;
+  /** When the start posture was captured or last re-zeroed (fusion clock). */
+  zeroedAt: number;
   /** Largest angle so far in the positive and in the negative direction, degrees. */
   peak: number;
   trough: number;
@@ -62,6 +83,7 @@ export const initialExerciseAngle: ExerciseAngleState = {
   axisSum: null,
   axisWeight: 0,
   lastT: Number.NaN,
+  zeroedAt: Number.NaN,
   peak: 0,
   trough: 0,
   angleDeg: 0,
@@ -82,23 +104,30 @@ export function stepExerciseAngle(
   options: ExerciseAngleOptions = DEFAULT_EXERCISE_ANGLE_OPTIONS,
 ): ExerciseAngleState {
   if (fusion.health === 'initialising') return { ...state, health: 'initialising' };
-  let { reference, axisSum, axisWeight, peak, trough } = state;
+  let { reference, axisSum, axisWeight, peak, trough, zeroedAt } = state;
   const dt = Math.min(0.1, Math.max(0, fusion.lastT - state.lastT)) || 0;
   const provisional = state.provisional ?? fusion.q;
   // The fusion's rest (short, for learning bias) is not enough to call a posture the start.
   const settled = fusion.atRest && fusion.lastT - fusion.stillSince >= options.startStillSeconds;
-  if (!reference && settled) reference = fusion.q;
+  if (!reference && settled) {
+    reference = fusion.q;
+    zeroedAt = fusion.lastT;
+  }
   // Back at rest near the start posture: that is the start posture, whatever drift says.
   if (
     state.reference &&
     axisSum &&
-    settled &&
+    fusion.atRest &&
+    fusion.lastT - fusion.stillSince >= options.reZeroStillSeconds &&
     Math.abs(state.angleDeg) < Math.min(options.reZeroWithinDeg, options.reZeroWithinFraction * peak)
   ) {
     // Only the heading is re-zeroed: it is what drifts (the accelerometer cannot see it), while a
     // difference in tilt is real, e.g. a partial rep paused a few degrees out.
     const yaw = twistAngle(multiply(fusion.q, conjugate(state.reference)), UP);
-    reference = multiply(fromAxisAngle(UP, yaw), state.reference);
+    if (Math.abs(yaw) / DEG <= options.reZeroFloorDeg + options.reZeroDriftDps * (fusion.lastT - zeroedAt)) {
+      reference = multiply(fromAxisAngle(UP, yaw), state.reference);
+      zeroedAt = fusion.lastT;
+    }
   }
 
   const relative = relativeRotation(reference ?? provisional, fusion.q);
@@ -125,5 +154,5 @@ export function stepExerciseAngle(
     }
   }
   const health: AngleHealth = fusion.health === 'disturbed' ? 'disturbed' : reference ? 'ok' : 'calibrating';
-  return { reference, provisional, axisSum, axisWeight, lastT: fusion.lastT, peak, trough, angleDeg: angle, health };
+  return { reference, provisional, axisSum, axisWeight, lastT: fusion.lastT, zeroedAt, peak, trough, angleDeg: angle, health };
 }

@@ -1,59 +1,71 @@
 import type { ImuReading } from '../protocol/gatt.ts';
-import { IDENTITY, fromAxisAngle, fromRotationVector, multiply, norm3, normalise, rotate, type Quat, type Vec3 } from './quaternion.ts';
+import { IDENTITY, fromRotationVector, multiply, norm3, normalise, rotate, type Quat, type Vec3 } from './quaternion.ts';
 
 /**
  * Orientation fusion of gyroscope and accelerometer: a plain reducer, one step per sample.
+ * docs/fusion.md explains the design and how it was tuned; in short:
  *
- * - The gyroscope (minus its estimated bias) carries the orientation from sample to sample.
- * - The accelerometer corrects only the inclination (never the heading, which it cannot see), and
- *   only when it reads close to 1 g: during a swing it measures the shin's own acceleration too.
- * - Rest is detected from a quiet gyroscope and a steady accelerometer; at rest the gyroscope's
- *   bias is learned (it reads only bias and noise then) and the inclination is pulled in faster.
+ * - The gyroscope (minus its estimated bias) alone carries an "almost inertial" frame from sample to
+ *   sample (`gyroQ`). It drifts only as slowly as the bias estimate is wrong.
+ * - In that frame gravity hardly moves, while a person's own accelerations (swings, carrying the
+ *   sensor about) go one way and then the other. So the accelerometer is low-passed there, with a
+ *   second-order filter of a few seconds, and the inclination is corrected to match the filtered
+ *   vector in full each sample (`levelQ`): the low-pass is the complementary filter. The correction
+ *   turns about horizontal axes only, so heading, which the accelerometer cannot see, is left alone.
+ * - The gyroscope bias is a small Kalman filter. At rest it is measured directly (the gyroscope then
+ *   reads bias and noise). While moving, the corrections the accelerometer keeps making are the bias
+ *   error seen from the earth frame, on the two axes gravity can see.
  * - Time comes from each sample's own timestamp, so uneven spacing is integrated as it happened; a
  *   gap longer than `maxGapSeconds` (lost packets, a dropped link) re-levels from the accelerometer
  *   instead of integrating a rate across time nobody measured.
  */
 export interface FusionOptions {
-  /** Time constant of the inclination correction while moving, s. */
+  /** Time constant of the second-order low-pass on the accelerometer in the almost-inertial frame, s. */
   accTimeConstant: number;
   /**
-   * Low-pass on the accelerometer in the earth frame while moving, s. A swing's own acceleration
-   * changes direction and averages out there; gravity does not.
+   * ... and at rest, s: still, the accelerometer reads gravity alone, so the inclination can settle
+   * quickly after a movement (a gyroscope scale error leaves the orientation a little off after each).
    */
-  accLowPassSeconds: number;
-  /** ... and at rest, s. */
   restAccTimeConstant: number;
-  /** Accelerometer readings further than this from 1 g are not used for correction. */
-  accRejectG: number;
   /** At rest: gyroscope (bias removed) below this, deg/s ... */
   restGyroDps: number;
-  /** ... and accelerometer within this of its recent mean, g ... */
+  /** ... and accelerometer within this of its recent mean, g, and within `disturbedAccG` of 1 g ... */
   restAccG: number;
   /** ... for at least this long, s. */
   restSeconds: number;
-  /** Time constant of bias learning at rest, s: long enough to average out postural sway. */
-  biasTimeConstant: number;
-  /**
-   * Time constant of bias learning while moving, s: from the correction the accelerometer keeps
-   * having to make (integral feedback). Only the two axes the accelerometer can see are learned.
-   */
-  motionBiasTimeConstant: number;
-  /** Largest bias the filter will believe, deg/s (MEMS gyroscopes stay well inside this). */
-  maxBiasDps: number;
+  /** Low-pass of the gyroscope whose mean is the bias measurement at rest, s. */
+  restGyroTimeConstant: number;
+  /** Readings further than this from 1 g count as disturbed (impacts, shaking) for the health flag. */
+  disturbedAccG: number;
+  bias: BiasOptions;
   maxGapSeconds: number;
 }
 
+/** The bias Kalman filter's noise model, all in deg/s. */
+export interface BiasOptions {
+  /** Uncertainty of the bias before anything is known. */
+  initialSigmaDps: number;
+  /** Time over which the bias may drift by about 0.1 °/s, s: the process noise. */
+  forgettingSeconds: number;
+  /** How well the accelerometer corrections measure the bias while moving. */
+  motionSigmaDps: number;
+  /** How well the mean gyroscope reading measures the bias at rest. */
+  restSigmaDps: number;
+  /** The vertical bias is not observable while moving; this weak pull keeps it from wandering. */
+  verticalForgetting: number;
+  /** Largest bias (and bias disagreement per step) believed, per axis. */
+  clipDps: number;
+}
+
 export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
-  accTimeConstant: 1.5,
-  accLowPassSeconds: 1,
-  restAccTimeConstant: 0.3,
-  accRejectG: 0.5,
+  accTimeConstant: 3,
+  restAccTimeConstant: 0.5,
   restGyroDps: 2.5,
   restAccG: 0.03,
   restSeconds: 0.4,
-  biasTimeConstant: 3,
-  motionBiasTimeConstant: 20,
-  maxBiasDps: 5,
+  restGyroTimeConstant: 0.5,
+  disturbedAccG: 0.5,
+  bias: { initialSigmaDps: 0.5, forgettingSeconds: 100, motionSigmaDps: 0.1, restSigmaDps: 0.03, verticalForgetting: 1e-4, clipDps: 2 },
   maxGapSeconds: 0.25,
 };
 
@@ -61,72 +73,208 @@ export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
 export type FusionHealth = 'initialising' | 'ok' | 'disturbed';
 
 export interface FusionState {
-  /** Sensor → earth (z up; heading arbitrary). */
+  /** Sensor → earth (z up; heading arbitrary): `levelQ ⊗ gyroQ`. */
   q: Quat;
+  /** Sensor → almost-inertial frame, from the gyroscope alone. */
+  gyroQ: Quat;
+  /** Almost-inertial → earth: the inclination corrections so far. */
+  levelQ: Quat;
   biasDps: Vec3;
+  /** Covariance of the bias estimate, (deg/s)², 3 × 3 row-major. */
+  biasP: readonly number[];
+  /**
+   * The low-pass filters' states, position and velocity per channel: accelerometer in the inertial
+   * frame (3), the orientation matrix (9) and the rotated bias (2) for the motion bias update, and
+   * the gyroscope (3) for the rest bias update.
+   */
+  lowPass: readonly number[];
+  /** Samples and seconds since the filters (re)started: they average plainly until one time constant. */
+  lowPassCount: number;
+  lowPassAge: number;
+  /** Samples since the sensor became still (the gyroscope filter's own count). */
+  stillCount: number;
   lastT: number;
   /** The previous sample's rate (deg/s, raw): each interval is integrated at the mean of its two ends. */
   lastGyroDps: Vec3;
   /** Low-passed accelerometer (sensor axes), for rest detection. */
   accMean: Vec3;
-  /** Low-passed accelerometer in the earth frame, for the correction while moving. */
-  accEarth: Vec3;
   /** Time the current still spell began, or NaN while moving. */
   stillSince: number;
   atRest: boolean;
-  /** Consecutive moving samples with the accelerometer rejected: the correction is starved. */
-  rejectedFor: number;
+  /** Time the accelerometer has read far from 1 g without a break, s. */
+  disturbedFor: number;
   health: FusionHealth;
 }
 
+const ACC = 0;
+const ROT = 6;
+const ROT_BIAS = 24;
+const GYRO = 28;
+const LOW_PASS_SIZE = 34;
+
+const initialCovariance = (sigma: number) => [sigma ** 2, 0, 0, 0, sigma ** 2, 0, 0, 0, sigma ** 2];
+
 export const initialFusion: FusionState = {
   q: IDENTITY,
+  gyroQ: IDENTITY,
+  levelQ: IDENTITY,
   biasDps: [0, 0, 0],
+  biasP: initialCovariance(DEFAULT_FUSION_OPTIONS.bias.initialSigmaDps),
+  lowPass: new Array<number>(LOW_PASS_SIZE).fill(0),
+  lowPassCount: 0,
+  lowPassAge: 0,
+  stillCount: 0,
   lastT: Number.NaN,
   lastGyroDps: [0, 0, 0],
   accMean: [0, 0, 0],
-  accEarth: [0, 0, 1],
   stillSince: Number.NaN,
   atRest: false,
-  rejectedFor: 0,
+  disturbedFor: 0,
   health: 'initialising',
 };
 
 const DEG = Math.PI / 180;
 const UP: Vec3 = [0, 0, 1];
 
-/** The correction that turns `a` (earth frame) towards up by `gain` of the way, as a rotation vector (rad, earth frame). */
-function levelling(a: Vec3, gain: number): Vec3 {
-  const n = Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
-  const h = Math.sqrt(a[0] * a[0] + a[1] * a[1]);
-  if (n < 1e-9 || h < 1e-12) return [0, 0, 0];
-  // Axis a × up = (a_y, −a_x, 0): a horizontal axis, so heading is left alone.
-  const angle = Math.acos(Math.max(-1, Math.min(1, a[2] / n))) * gain;
-  return [(a[1] / h) * angle, (-a[0] / h) * angle, 0];
+/** The smallest rotation turning unit vector `a` (earth frame) onto up: about a horizontal axis. */
+function levelling(a: Vec3): Quat {
+  const w = Math.sqrt(Math.max(0, (a[2] + 1) / 2));
+  // Upside down to within 1e-4°: any horizontal axis will do.
+  if (w < 1e-6) return [0, 1, 0, 0];
+  return [w, a[1] / (2 * w), -a[0] / (2 * w), 0];
 }
 
-const applyEarth = (q: Quat, v: Vec3): Quat => normalise(multiply(fromAxisAngle(v, norm3(v)), q));
-const level = (q: Quat, acc: Vec3, gain: number) => applyEarth(q, levelling(rotate(q, acc), gain));
+function unit(v: Vec3): Vec3 {
+  const n = norm3(v);
+  return n > 0 ? [v[0] / n, v[1] / n, v[2] / n] : UP;
+}
+
+/**
+ * One step of a second-order low-pass (critically damped at 1/√2, like a Butterworth; corner
+ * √2/τ rad/s) on `inputs`, in place. Written as a small state-space system so that every step can
+ * have its own dt. Until one time constant has passed, the output is the plain running mean: a
+ * filter started from its first input would carry that one noisy sample for seconds.
+ */
+function lowPass(state: number[], at: number, inputs: ArrayLike<number>, tau: number, dt: number, count: number, age: number) {
+  if (age < tau) {
+    for (let i = 0; i < inputs.length; i++) {
+      const y = state[at + 2 * i]!;
+      state[at + 2 * i] = y + (inputs[i]! - y) / count;
+      state[at + 2 * i + 1] = 0;
+    }
+    return;
+  }
+  const omega = Math.SQRT2 / tau;
+  const stiffness = omega * omega * dt;
+  const damping = Math.SQRT2 * omega * dt;
+  for (let i = 0; i < inputs.length; i++) {
+    const y = state[at + 2 * i]!;
+    const v = state[at + 2 * i + 1]! + stiffness * (inputs[i]! - y) - damping * state[at + 2 * i + 1]!;
+    state[at + 2 * i + 1] = v;
+    state[at + 2 * i] = y + dt * v;
+  }
+}
+
+const out = (state: readonly number[], at: number, i: number) => state[at + 2 * i]!;
+
+/** Rotation matrix (row-major) of unit quaternion q, sensor → earth, into `m`. */
+function matrixInto(m: Float64Array, q: Quat): void {
+  const [w, x, y, z] = q;
+  m[0] = 1 - 2 * (y * y + z * z);
+  m[1] = 2 * (x * y - w * z);
+  m[2] = 2 * (x * z + w * y);
+  m[3] = 2 * (x * y + w * z);
+  m[4] = 1 - 2 * (x * x + z * z);
+  m[5] = 2 * (y * z - w * x);
+  m[6] = 2 * (x * z - w * y);
+  m[7] = 2 * (y * z + w * x);
+  m[8] = 1 - 2 * (x * x + y * y);
+}
+
+const clip = (x: number, limit: number) => Math.max(-limit, Math.min(limit, x));
+
+/**
+ * Kalman measurement update of the bias: measurement model y = H b, disagreement e = y − H b̂,
+ * independent measurement variances w. `P` (symmetric, row-major) is updated in place; the new bias
+ * is returned. Written out in scalars: it runs every sample, and a loop of small matrix products
+ * made the whole filter twice as slow.
+ */
+function updateBias(bias: Vec3, P: number[], H: ArrayLike<number>, e: Vec3, w: Vec3, limit: number): Vec3 {
+  const [p0, p1, p2, p3, p4, p5, p6, p7, p8] = P as [number, number, number, number, number, number, number, number, number];
+  const h0 = H[0]!, h1 = H[1]!, h2 = H[2]!, h3 = H[3]!, h4 = H[4]!, h5 = H[5]!, h6 = H[6]!, h7 = H[7]!, h8 = H[8]!;
+  // A = P Hᵀ
+  const a0 = p0 * h0 + p1 * h1 + p2 * h2, a1 = p0 * h3 + p1 * h4 + p2 * h5, a2 = p0 * h6 + p1 * h7 + p2 * h8;
+  const a3 = p3 * h0 + p4 * h1 + p5 * h2, a4 = p3 * h3 + p4 * h4 + p5 * h5, a5 = p3 * h6 + p4 * h7 + p5 * h8;
+  const a6 = p6 * h0 + p7 * h1 + p8 * h2, a7 = p6 * h3 + p7 * h4 + p8 * h5, a8 = p6 * h6 + p7 * h7 + p8 * h8;
+  // S = H A + W
+  const s0 = h0 * a0 + h1 * a3 + h2 * a6 + w[0], s1 = h0 * a1 + h1 * a4 + h2 * a7, s2 = h0 * a2 + h1 * a5 + h2 * a8;
+  const s3 = h3 * a0 + h4 * a3 + h5 * a6, s4 = h3 * a1 + h4 * a4 + h5 * a7 + w[1], s5 = h3 * a2 + h4 * a5 + h5 * a8;
+  const s6 = h6 * a0 + h7 * a3 + h8 * a6, s7 = h6 * a1 + h7 * a4 + h8 * a7, s8 = h6 * a2 + h7 * a5 + h8 * a8 + w[2];
+  // S⁻¹ by cofactors
+  const c0 = s4 * s8 - s5 * s7, c3 = s5 * s6 - s3 * s8, c6 = s3 * s7 - s4 * s6;
+  const det = s0 * c0 + s1 * c3 + s2 * c6;
+  if (!(Math.abs(det) > 1e-300)) return bias;
+  const k = 1 / det;
+  const i0 = c0 * k, i1 = (s2 * s7 - s1 * s8) * k, i2 = (s1 * s5 - s2 * s4) * k;
+  const i3 = c3 * k, i4 = (s0 * s8 - s2 * s6) * k, i5 = (s2 * s3 - s0 * s5) * k;
+  const i6 = c6 * k, i7 = (s1 * s6 - s0 * s7) * k, i8 = (s0 * s4 - s1 * s3) * k;
+  // K = A S⁻¹
+  const k0 = a0 * i0 + a1 * i3 + a2 * i6, k1 = a0 * i1 + a1 * i4 + a2 * i7, k2 = a0 * i2 + a1 * i5 + a2 * i8;
+  const k3 = a3 * i0 + a4 * i3 + a5 * i6, k4 = a3 * i1 + a4 * i4 + a5 * i7, k5 = a3 * i2 + a4 * i5 + a5 * i8;
+  const k6 = a6 * i0 + a7 * i3 + a8 * i6, k7 = a6 * i1 + a7 * i4 + a8 * i7, k8 = a6 * i2 + a7 * i5 + a8 * i8;
+  // P −= K H P = K Aᵀ (P symmetric)
+  P[0] = p0 - (k0 * a0 + k1 * a1 + k2 * a2);
+  P[1] = p1 - (k0 * a3 + k1 * a4 + k2 * a5);
+  P[2] = p2 - (k0 * a6 + k1 * a7 + k2 * a8);
+  P[3] = p3 - (k3 * a0 + k4 * a1 + k5 * a2);
+  P[4] = p4 - (k3 * a3 + k4 * a4 + k5 * a5);
+  P[5] = p5 - (k3 * a6 + k4 * a7 + k5 * a8);
+  P[6] = p6 - (k6 * a0 + k7 * a1 + k8 * a2);
+  P[7] = p7 - (k6 * a3 + k7 * a4 + k8 * a5);
+  P[8] = p8 - (k6 * a6 + k7 * a7 + k8 * a8);
+  const e0 = clip(e[0], limit);
+  const e1 = clip(e[1], limit);
+  const e2 = clip(e[2], limit);
+  return [
+    clip(bias[0] + k0 * e0 + k1 * e1 + k2 * e2, limit),
+    clip(bias[1] + k3 * e0 + k4 * e1 + k5 * e2, limit),
+    clip(bias[2] + k6 * e0 + k7 * e1 + k8 * e2, limit),
+  ];
+}
+
+const IDENTITY3 = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+const R = new Float64Array(9);
+const Rf = new Float64Array(9);
 
 export function stepFusion(state: FusionState, r: ImuReading, t: number, options: FusionOptions = DEFAULT_FUSION_OPTIONS): FusionState {
   const acc: Vec3 = [r.ax, r.ay, r.az];
   const accNorm = Math.sqrt(r.ax * r.ax + r.ay * r.ay + r.az * r.az);
   const dt = t - state.lastT;
+  const plausible = Math.abs(accNorm - 1) < options.disturbedAccG;
 
   // First sample, a gap, or a clock that jumped back (a restarted sensor): level from the
-  // accelerometer and keep what we knew of the heading.
+  // accelerometer, keep what we knew of the heading and the bias, and start the filters afresh.
   if (state.health === 'initialising' || !(Math.abs(dt) <= options.maxGapSeconds)) {
+    const q = normalise(multiply(levelling(unit(rotate(state.q, acc))), state.q));
+    const lowPass = new Array<number>(LOW_PASS_SIZE).fill(0);
+    const a = rotate(q, acc);
+    for (let i = 0; i < 3; i++) lowPass[ACC + 2 * i] = a[i]!;
     return {
       ...state,
-      q: level(state.q, acc, 1),
+      q,
+      gyroQ: q,
+      levelQ: IDENTITY,
+      lowPass,
+      lowPassCount: 1,
+      lowPassAge: 0,
+      stillCount: 0,
       lastT: t,
       lastGyroDps: [r.gx, r.gy, r.gz],
       accMean: acc,
-      accEarth: UP,
       stillSince: Number.NaN,
       atRest: false,
-      rejectedFor: 0,
-      health: accNorm > 0.5 && accNorm < 1.5 ? 'ok' : 'initialising',
+      disturbedFor: 0,
+      health: plausible ? 'ok' : 'initialising',
     };
   }
   if (dt <= 0) return state; // a repeated timestamp, or a sample that arrived late: nothing to integrate
@@ -135,8 +283,7 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
   // Trapezoidal: a rate sampled at the end of the interval would lead the truth by half a sample.
   const [px, py, pz] = state.lastGyroDps;
   const omega: Vec3 = [((r.gx + px) / 2 - bx) * DEG, ((r.gy + py) / 2 - by) * DEG, ((r.gz + pz) / 2 - bz) * DEG];
-  // Normalised once, after the correction below.
-  let q = multiply(state.q, fromRotationVector(omega, dt));
+  const gyroQ = normalise(multiply(state.gyroQ, fromRotationVector(omega, dt)));
 
   // Rest detection on a quiet gyroscope and a steady accelerometer.
   const k = Math.min(1, dt / 0.2);
@@ -144,44 +291,76 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
   const still =
     Math.sqrt((r.gx - bx) ** 2 + (r.gy - by) ** 2 + (r.gz - bz) ** 2) < options.restGyroDps &&
     Math.sqrt((acc[0] - accMean[0]) ** 2 + (acc[1] - accMean[1]) ** 2 + (acc[2] - accMean[2]) ** 2) < options.restAccG &&
-    Math.abs(accNorm - 1) < options.accRejectG;
+    plausible;
   const stillSince = still ? (Number.isNaN(state.stillSince) ? t : state.stillSince) : Number.NaN;
   const atRest = still && t - stillSince >= options.restSeconds;
 
+  // Inclination: low-pass the accelerometer in the inertial frame, then level to it in full.
+  const lp = state.lowPass.slice();
+  const count = state.lowPassCount + 1;
+  const age = state.lowPassAge + dt;
+  const tau = options.accTimeConstant;
+  lowPass(lp, ACC, rotate(gyroQ, acc), atRest ? options.restAccTimeConstant : tau, dt, count, age);
+  const up = unit(rotate(state.levelQ, [out(lp, ACC, 0), out(lp, ACC, 1), out(lp, ACC, 2)]));
+  const levelQ = normalise(multiply(levelling(up), state.levelQ));
+  const q = normalise(multiply(levelQ, gyroQ));
+
+  // Bias: predict (it may have drifted), then measure, at rest or from the corrections.
+  const b = options.bias;
+  const drift = (0.1 * 0.1 * dt) / b.forgettingSeconds;
+  const P0 = b.initialSigmaDps ** 2;
+  const P = state.biasP.slice();
+  for (let i = 0; i < 9; i += 4) if (P[i]! < P0) P[i]! += drift;
+  matrixInto(R, q);
+  lowPass(lp, ROT, R, tau, dt, count, age);
+  const Rb = [R[0]! * bx + R[1]! * by + R[2]! * bz, R[3]! * bx + R[4]! * by + R[5]! * bz];
+  lowPass(lp, ROT_BIAS, Rb, tau, dt, count, age);
+  // The gyroscope's mean since the sensor came to rest (then low-passed): a filter running through
+  // the movement before would still carry its tail when rest is declared.
+  const stillCount = still ? state.stillCount + 1 : 0;
+  if (still) lowPass(lp, GYRO, [r.gx, r.gy, r.gz], options.restGyroTimeConstant, dt, stillCount, t - stillSince);
+
   let biasDps = state.biasDps;
   if (atRest) {
-    const kb = Math.min(1, dt / options.biasTimeConstant);
-    const next: Vec3 = [bx + kb * (r.gx - bx), by + kb * (r.gy - by), bz + kb * (r.gz - bz)];
-    if (norm3(next) <= options.maxBiasDps) biasDps = next;
+    const w = b.restSigmaDps ** 4 / drift + b.restSigmaDps ** 2;
+    const e: Vec3 = [out(lp, GYRO, 0) - bx, out(lp, GYRO, 1) - by, out(lp, GYRO, 2) - bz];
+    biasDps = updateBias(biasDps, P, IDENTITY3, e, [w, w, w], b.clipDps);
+  } else if (age >= tau) {
+    // Only once the filters have settled: before that their outputs are running means.
+    // The rotation just applied, as an earth-frame rate (small angle: the components of `up` are
+    // the angles), is minus the bias error the inertial frame picked up. The filtered signals lag
+    // the bias as seen through the orientation, hence the filtered R and R b̂.
+    for (let i = 0; i < 9; i++) Rf[i] = out(lp, ROT, i);
+    const e: Vec3 = [
+      -up[1] / dt / DEG + out(lp, ROT_BIAS, 0) - (Rf[0]! * bx + Rf[1]! * by + Rf[2]! * bz),
+      up[0] / dt / DEG + out(lp, ROT_BIAS, 1) - (Rf[3]! * bx + Rf[4]! * by + Rf[5]! * bz),
+      -(Rf[6]! * bx + Rf[7]! * by + Rf[8]! * bz),
+    ];
+    const w = b.motionSigmaDps ** 4 / drift + b.motionSigmaDps ** 2;
+    biasDps = updateBias(biasDps, P, Rf, e, [w, w, w / b.verticalForgetting], b.clipDps);
   }
 
-  let rejectedFor = state.rejectedFor;
-  let accEarth = state.accEarth;
-  if (Math.abs(accNorm - 1) < options.accRejectG) {
-    const a = rotate(q, acc);
-    const kl = Math.min(1, dt / options.accLowPassSeconds);
-    accEarth = [accEarth[0] + kl * (a[0] - accEarth[0]), accEarth[1] + kl * (a[1] - accEarth[1]), accEarth[2] + kl * (a[2] - accEarth[2])];
-    if (atRest) {
-      // At rest there is no swing to average out: trust the reading itself, and quickly.
-      q = applyEarth(q, levelling(a, Math.min(1, dt / options.restAccTimeConstant)));
-    } else {
-      const correction = levelling(accEarth, Math.min(1, dt / options.accTimeConstant));
-      q = applyEarth(q, correction);
-      // A bias the gyroscope keeps adding is what the correction keeps taking away: in the sensor
-      // frame the correction rate is −(bias error) on the axes gravity can see.
-      const c = rotate([q[0], -q[1], -q[2], -q[3]], correction);
-      const kb = Math.min(1, dt / options.motionBiasTimeConstant) / (dt * DEG);
-      const next: Vec3 = [biasDps[0] - kb * c[0], biasDps[1] - kb * c[1], biasDps[2] - kb * c[2]];
-      if (norm3(next) <= options.maxBiasDps) biasDps = next;
-    }
-    rejectedFor = 0;
-  } else {
-    q = normalise(q);
-    rejectedFor++;
-  }
-  // Long without a usable accelerometer (vibration, a fall, a sensor not on a person): say so.
-  const health: FusionHealth = rejectedFor * dt > 2 ? 'disturbed' : 'ok';
-  return { q, biasDps, lastT: t, lastGyroDps: [r.gx, r.gy, r.gz], accMean, accEarth, stillSince, atRest, rejectedFor, health };
+  // Long with the accelerometer far from 1 g (vibration, a fall, a sensor not on a person): say so.
+  const disturbedFor = plausible ? 0 : state.disturbedFor + dt;
+  const health: FusionHealth = disturbedFor > 2 ? 'disturbed' : 'ok';
+  return {
+    q,
+    gyroQ,
+    levelQ,
+    biasDps,
+    biasP: P,
+    lowPass: lp,
+    lowPassCount: count,
+    lowPassAge: age,
+    stillCount,
+    lastT: t,
+    lastGyroDps: [r.gx, r.gy, r.gz],
+    accMean,
+    stillSince,
+    atRest,
+    disturbedFor,
+    health,
+  };
 }
 
 /** The earth-frame "up" as the sensor sees it: handy for tests and for inclination. */

@@ -43,6 +43,32 @@ describe('stepFusion', () => {
     expect(Math.max(...moving)).toBeLessThan(1.5);
   });
 
+  it('keeps the inclination while the sensor is carried about (slow, sustained translation)', () => {
+    // 0.2–0.3 g at 3–6 s periods while tilting slowly: over a few seconds this looks like tilt, so
+    // only a long low-pass in the almost-inertial frame keeps it out (4.1° RMS with our first filter).
+    const out = run(
+      synthesise({
+        rateHz: 286,
+        seconds: 40,
+        orientation: (t) => axisAngle([1, 0.3, 0], 10 * Math.sin(0.3 * t)),
+        biasDps: [0.2, 0.3, -0.2],
+        noise,
+        linearAcc: (t) => [0.3 * Math.sin(1.5 * t), 0.25 * Math.sin(2.3 * t + 1), 0.2 * Math.sin(1.1 * t)],
+      }),
+    );
+    expect(rms(out.filter((o) => o.t > 5).map((o) => o.inclinationError))).toBeLessThan(2.5);
+  });
+
+  it('does not learn the tail of a movement as bias when the sensor stops', () => {
+    // A fast 60° turn that stops dead, then stillness: the bias must stay what it was at rest before.
+    const bias: V3 = [0.2, -0.1, 0.3];
+    const turn = (t: number) => 60 * Math.min(1, Math.max(0, t - 3)); // 60 °/s for 1 s, then stop
+    const out = run(synthesise({ rateHz: 100, seconds: 8, orientation: (t) => axisAngle([1, 0, 0], turn(t)), biasDps: bias, noise }));
+    const late = out.at(-1)!.fusion;
+    expect(late.atRest).toBe(true);
+    for (let i = 0; i < 3; i++) expect(Math.abs(late.biasDps[i]! - bias[i]!)).toBeLessThan(0.05);
+  });
+
   it('learns the gyroscope bias at rest, so a slow turn about the vertical keeps its angle', () => {
     const bias: V3 = [0.5, -0.3, 0.8];
     // Shin horizontal (kneeling on a swivel chair), still 8 s, then 90° about the vertical in 3 s.
@@ -163,6 +189,16 @@ describe('stepExerciseAngle', () => {
       bump(t, 2, 4, 12) + (t > 7 && t < 12 ? 2.5 * Math.min(1, (t - 7) / 0.5, (12 - t) / 0.5) : 0) + bump(t, 13, 4, 12) + bump(t, 18, 4, 12);
     const out = run(synthesise({ rateHz: 100, seconds: 23, orientation: (t) => mul(axisAngle([1, 0, 0], motion(t)), axisAngle([0, 1, 0], 30)), noise }));
     const after = out.filter((o) => o.t > 12);
+    expect(Math.max(...after.map((o) => Math.abs(o.angle.angleDeg - motion(o.t))))).toBeLessThan(0.5);
+  });
+
+  it('does not re-zero at a pause a few degrees out that drift could not explain', () => {
+    // Pure yaw (swivel chair): a 30° rep, a rest at the start, another rep, then a 2 s pause at 3.5°
+    // (inside the 4° window, but 3.5° of heading cannot have drifted in the few seconds since the
+    // last zero), then a last rep that must still read from the true start.
+    const motion = (t: number) => bump(t, 2, 3, 30) + bump(t, 6, 3, 30) + (t > 9.5 && t < 12.5 ? 3.5 * Math.min(1, (t - 9.5) / 0.4, (12.5 - t) / 0.4) : 0) + bump(t, 13, 3, 30);
+    const out = run(synthesise({ rateHz: 100, seconds: 17, orientation: (t) => mul(axisAngle([0, 0, 1], motion(t)), axisAngle([1, 0, 0], 90)), noise }));
+    const after = out.filter((o) => o.t > 12.5);
     expect(Math.max(...after.map((o) => Math.abs(o.angle.angleDeg - motion(o.t))))).toBeLessThan(0.5);
   });
 
