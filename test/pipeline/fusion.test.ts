@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialFusion, stepFusion, upInSensor, type FusionState } from '../../hub/pipeline/fusion.ts';
 import { initialExerciseAngle, stepExerciseAngle, type ExerciseAngleState } from '../../hub/pipeline/exercise-angle.ts';
+import { stressCases } from '../support/fusion-stress-cases.ts';
 import { axisAngle, bump, inclinationErrorDeg, mul, synthesise, type Mat3, type SyntheticSample, type V3 } from '../support/synthetic-imu.ts';
 
 function run(samples: SyntheticSample[]) {
@@ -46,16 +47,7 @@ describe('stepFusion', () => {
   it('keeps the inclination while the sensor is carried about (slow, sustained translation)', () => {
     // 0.2–0.3 g at 3–6 s periods while tilting slowly: over a few seconds this looks like tilt, so
     // only a long low-pass in the almost-inertial frame keeps it out (4.1° RMS with our first filter).
-    const out = run(
-      synthesise({
-        rateHz: 286,
-        seconds: 40,
-        orientation: (t) => axisAngle([1, 0.3, 0], 10 * Math.sin(0.3 * t)),
-        biasDps: [0.2, 0.3, -0.2],
-        noise,
-        linearAcc: (t) => [0.3 * Math.sin(1.5 * t), 0.25 * Math.sin(2.3 * t + 1), 0.2 * Math.sin(1.1 * t)],
-      }),
-    );
+    const out = run(stressCases().translate!);
     expect(rms(out.filter((o) => o.t > 5).map((o) => o.inclinationError))).toBeLessThan(2.5);
   });
 

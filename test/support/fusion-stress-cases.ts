@@ -1,0 +1,45 @@
+/**
+ * Hard synthetic motion for the orientation filter, shared by bench/fusion-stress (which scores it)
+ * and the fusion tests (which bound it). Cases (286 Hz like the motion-capture set, except `swing`):
+ *   swing      ±60° at 1 Hz about a skew axis, 0.3 g of swing acceleration
+ *   wander     a minute never at rest, slow turns about changing axes, 0.1 g slow translation
+ *   translate  slow tilting while the sensor is carried about: 0.2–0.3 g at 3–6 s periods
+ *   fast       200 °/s heading rotation with a 70° nod at 3 rad/s and 0.5 g shaking
+ */
+import { axisAngle, mul, synthesise, type SyntheticSample } from './synthetic-imu.ts';
+
+export const STRESS_NOISE = { accG: 0.004, gyroDps: 0.08, seed: 7 };
+export const stressCases = (): Record<string, SyntheticSample[]> => ({
+  swing: synthesise({
+    rateHz: 100,
+    seconds: 8,
+    orientation: (t) => mul(axisAngle([0, 1, 0], 15), axisAngle([0.3, 0.9, 0.1], t < 2 ? 0 : 60 * Math.sin(2 * Math.PI * (t - 2)))),
+    linearAcc: (t) => (t < 2 ? [0, 0, 0] : [0.3 * Math.cos(2 * Math.PI * (t - 2)), 0, 0.1 * Math.sin(4 * Math.PI * t)]),
+    biasDps: [0.3, -0.2, 0.45],
+    noise: STRESS_NOISE,
+  }),
+  wander: synthesise({
+    rateHz: 286,
+    seconds: 60,
+    orientation: (t) => mul(axisAngle([0, 0, 1], 30 * t), mul(axisAngle([1, 0, 0], 25 * Math.sin(0.7 * t)), axisAngle([0, 1, 0], 20 * Math.sin(0.45 * t + 1)))),
+    biasDps: [0.5, -0.4, 0.3],
+    noise: STRESS_NOISE,
+    linearAcc: (t) => [0.1 * Math.sin(2.1 * t), 0.1 * Math.cos(1.7 * t), 0],
+  }),
+  translate: synthesise({
+    rateHz: 286,
+    seconds: 40,
+    orientation: (t) => axisAngle([1, 0.3, 0], 10 * Math.sin(0.3 * t)),
+    biasDps: [0.2, 0.3, -0.2],
+    noise: STRESS_NOISE,
+    linearAcc: (t) => [0.3 * Math.sin(1.5 * t), 0.25 * Math.sin(2.3 * t + 1), 0.2 * Math.sin(1.1 * t)],
+  }),
+  fast: synthesise({
+    rateHz: 286,
+    seconds: 30,
+    orientation: (t) => mul(axisAngle([0, 0, 1], 200 * t), axisAngle([1, 0, 0], 70 * Math.sin(3 * t))),
+    biasDps: [0.3, 0.2, -0.4],
+    noise: STRESS_NOISE,
+    linearAcc: (t) => [0.5 * Math.sin(9 * t), 0.5 * Math.cos(7 * t), 0.3 * Math.sin(11 * t)],
+  }),
+});
