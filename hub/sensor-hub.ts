@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { Subscription, groupBy, mergeMap, share, type Observable } from 'rxjs';
+import { Subject, Subscription, groupBy, mergeMap, share, type Observable } from 'rxjs';
 import { SensorLink, type SensorLinkTimings } from './ble/sensor-link.ts';
 import type { LinkEvent } from './pipeline/events.ts';
 import { coalesceFrames, decodeNotifications, sampleBatches, sensorStats, toAngleFrames, type AngleFrame, type PipelineEvent } from './pipeline/operators.ts';
@@ -31,6 +31,7 @@ export class SensorHub {
   private readonly link: SensorLink;
   private readonly latest = new Map<string, { link: LinkEvent; stats: SensorStats; angle: number | null }>();
   private subscription: Subscription | null = null;
+  private readonly angleResets = new Subject<number>();
 
   /** Decoded events of every sensor: samples, malformed packets, link, battery, signal. */
   readonly events$: Observable<PipelineEvent>;
@@ -47,7 +48,7 @@ export class SensorHub {
     this.link = new SensorLink({ bindings: deps.bindings, timings: deps.timings, rateHz: deps.rateHz, log: deps.log });
     this.link$ = this.link.link$;
     this.events$ = this.link.events$.pipe(decodeNotifications(), share());
-    this.frames$ = this.events$.pipe(sampleBatches(), toAngleFrames(), share());
+    this.frames$ = this.events$.pipe(sampleBatches(), toAngleFrames(undefined, this.angleResets), share());
     this.displayFrames$ = this.frames$.pipe(
       groupBy((frame) => frame.sensorId),
       mergeMap((frames) => frames.pipe(coalesceFrames(DISPLAY_FRAME_MS))),
@@ -71,6 +72,11 @@ export class SensorHub {
     this.subscription.add(this.stats$.subscribe(({ sensorId, stats }) => (entry(sensorId).stats = stats)));
     this.subscription.add(this.frames$.subscribe((frame) => (entry(frame.sensorId).angle = frame.angle)));
     this.link.start(signal);
+  }
+
+  /** Every sensor's exercise angle takes a new start posture; frames after it carry `epoch`. */
+  resetAngle(epoch: number): void {
+    this.angleResets.next(epoch);
   }
 
   async stop(): Promise<void> {

@@ -5,7 +5,7 @@
  * operators only carry state per subscription, so live, replay and file analysis can each run the
  * same operators without sharing anything.
  */
-import { Observable, asyncScheduler, defer, filter, map, mergeMap, scan, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { NEVER, Observable, asyncScheduler, concatWith, defer, filter, finalize, map, mergeMap, scan, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import { decodeImuPacket, type ImuDecodeError } from '../protocol/gatt.ts';
 import type { SensorStats } from '../protocol/messages.ts';
 import type { SensorEvent } from './events.ts';
@@ -13,7 +13,7 @@ import { initialExerciseAngle, stepExerciseAngle, type AngleHealth, type Exercis
 import { DEFAULT_FUSION_OPTIONS, initialFusion, stepFusion, type FusionOptions, type FusionState } from './fusion.ts';
 import type { Quat } from './quaternion.ts';
 import { initialSequenceState, trackSequence, type SampleBatch, type SequenceState } from './samples.ts';
-import { DEFAULT_REP_OPTIONS, initialReps, stepReps, type RepEvent, type RepOptions, type RepState } from './reps.ts';
+import { DEFAULT_REP_OPTIONS, finishReps, initialReps, stepReps, type RepEvent, type RepOptions, type RepState } from './reps.ts';
 import { emptyStats, reduceStats } from './stats.ts';
 
 export type PipelineEvent =
@@ -75,16 +75,31 @@ export interface AngleFrame {
   /** Orientation of the sensor at the newest sample: sensor → earth (z up, heading arbitrary). */
   orientation: Quat;
   health: AngleHealth;
+  /**
+   * The start-posture epoch: the value of the latest reset (see toAngleFrames), 0 before any. A frame
+   * with health `ok` in epoch n means the start posture was taken after reset n.
+   */
+  epoch: number;
   /** Hub clock when the newest notification arrived (performance.now, ms). */
   receivedAt: number;
 }
 
-/** Orientation fusion and the exercise angle, per sensor, sample by sample. */
-export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS): OperatorFunction<SampleBatch, AngleFrame> {
+/**
+ * Orientation fusion and the exercise angle, per sensor, sample by sample. Each value of `resets`
+ * (an epoch number) makes every sensor's exercise angle take a new start posture and learn a new
+ * axis, as a new exercise needs; the orientation (and the gyroscope bias it has learned) carries on.
+ */
+export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, resets: Observable<number> = NEVER): OperatorFunction<SampleBatch, AngleFrame> {
   return (source) =>
     defer(() => {
       const states = new Map<string, { fusion: FusionState; angle: ExerciseAngleState }>();
+      let epoch = 0;
+      const onReset = resets.subscribe((next) => {
+        epoch = next;
+        for (const state of states.values()) state.angle = initialExerciseAngle;
+      });
       return source.pipe(
+        finalize(() => onReset.unsubscribe()),
         map((batch) => {
           let { fusion, angle } = states.get(batch.sensorId) ?? { fusion: initialFusion, angle: initialExerciseAngle };
           const trace = new Array<number>(batch.readings.length);
@@ -103,6 +118,7 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS): 
             dt: batch.dt,
             orientation: fusion.q,
             health: angle.health,
+            epoch,
             receivedAt: batch.receivedAt,
           };
         }),
@@ -171,7 +187,10 @@ export const sensorStats = (): OperatorFunction<PipelineEvent, { sensorId: strin
     map((acc) => acc.latest),
   ));
 
-/** Rep events of each sensor, from the angle of every sample. */
+/**
+ * Rep events of each sensor, from the angle of every sample. When the input ends, reps still waiting
+ * for their set's range are decided (see `finishReps`).
+ */
 export function repEvents(options: RepOptions = DEFAULT_REP_OPTIONS): OperatorFunction<AngleFrame, RepEvent & { sensorId: string }> {
   return (source) =>
     defer(() => {
@@ -188,6 +207,7 @@ export function repEvents(options: RepOptions = DEFAULT_REP_OPTIONS): OperatorFu
           states.set(frame.sensorId, state);
           return out;
         }),
+        concatWith(defer(() => [...states].flatMap(([sensorId, state]) => finishReps(state, options).events.map((event) => ({ ...event, sensorId }))))),
       );
     });
 }
