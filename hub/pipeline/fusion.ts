@@ -15,9 +15,10 @@ import { IDENTITY, fromRotationVector, multiply, norm3, normalise, rotate, type 
  * - The gyroscope bias is a small Kalman filter. At rest it is measured directly (the gyroscope then
  *   reads bias and noise). While moving, the corrections the accelerometer keeps making are the bias
  *   error seen from the earth frame, on the two axes gravity can see.
- * - Time comes from each sample's own timestamp, so uneven spacing is integrated as it happened; a
- *   gap longer than `maxGapSeconds` (lost packets, a dropped link) re-levels from the accelerometer
- *   instead of integrating a rate across time nobody measured.
+ * - Time comes from each sample's own timestamp, so uneven spacing is integrated as it happened. A
+ *   short gap (a burst of lost packets) is bridged at the mean of the rates on either side; a gap
+ *   longer than `maxGapSeconds` (a dropped link) re-levels from the accelerometer instead of
+ *   integrating a rate across time nobody measured.
  */
 export interface FusionOptions {
   /** Time constant of the second-order low-pass on the accelerometer in the almost-inertial frame, s. */
@@ -38,6 +39,7 @@ export interface FusionOptions {
   /** Readings further than this from 1 g count as disturbed (impacts, shaking) for the health flag. */
   disturbedAccG: number;
   bias: BiasOptions;
+  /** Gaps up to this long are bridged by the gyroscope; longer ones re-level, s. */
   maxGapSeconds: number;
 }
 
@@ -66,7 +68,7 @@ export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
   restGyroTimeConstant: 0.5,
   disturbedAccG: 0.5,
   bias: { initialSigmaDps: 0.5, forgettingSeconds: 100, motionSigmaDps: 0.1, restSigmaDps: 0.03, verticalForgetting: 1e-4, clipDps: 2 },
-  maxGapSeconds: 0.25,
+  maxGapSeconds: 1,
 };
 
 /** How far to trust the orientation right now. */
@@ -96,6 +98,10 @@ export interface FusionState {
   lastT: number;
   /** The previous sample's rate (deg/s, raw): each interval is integrated at the mean of its two ends. */
   lastGyroDps: Vec3;
+  /** Its rate of change, deg/s², smoothed: how a gap of lost samples is bridged. */
+  gyroSlope: Vec3;
+  /** The previous interval, s: a much longer one is a gap. */
+  lastDt: number;
   /** Low-passed accelerometer (sensor axes), for rest detection. */
   accMean: Vec3;
   /** Time the current still spell began, or NaN while moving. */
@@ -126,6 +132,8 @@ export const initialFusion: FusionState = {
   stillCount: 0,
   lastT: Number.NaN,
   lastGyroDps: [0, 0, 0],
+  gyroSlope: [0, 0, 0],
+  lastDt: 0,
   accMean: [0, 0, 0],
   stillSince: Number.NaN,
   atRest: false,
@@ -164,6 +172,9 @@ function lowPass(state: number[], at: number, inputs: ArrayLike<number>, tau: nu
     }
     return;
   }
+  // A bridged gap must not kick the filter: beyond a few hundredths of a second this explicit step
+  // would overshoot, and nothing was measured in the gap anyway.
+  dt = Math.min(dt, 0.04);
   const omega = Math.SQRT2 / tau;
   const stiffness = omega * omega * dt;
   const damping = Math.SQRT2 * omega * dt;
@@ -270,6 +281,8 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
       stillCount: 0,
       lastT: t,
       lastGyroDps: [r.gx, r.gy, r.gz],
+      gyroSlope: [0, 0, 0],
+      lastDt: 0,
       accMean: acc,
       stillSince: Number.NaN,
       atRest: false,
@@ -280,10 +293,30 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
   if (dt <= 0) return state; // a repeated timestamp, or a sample that arrived late: nothing to integrate
 
   const [bx, by, bz] = state.biasDps;
-  // Trapezoidal: a rate sampled at the end of the interval would lead the truth by half a sample.
   const [px, py, pz] = state.lastGyroDps;
-  const omega: Vec3 = [((r.gx + px) / 2 - bx) * DEG, ((r.gy + py) / 2 - by) * DEG, ((r.gz + pz) / 2 - bz) * DEG];
+  const bridging = state.lastDt > 0 && dt > 3 * state.lastDt;
+  let omega: Vec3;
+  if (!bridging) {
+    // Trapezoidal: a rate sampled at the end of the interval would lead the truth by half a sample.
+    omega = [((r.gx + px) / 2 - bx) * DEG, ((r.gy + py) / 2 - by) * DEG, ((r.gz + pz) / 2 - bz) * DEG];
+  } else {
+    // Lost samples: the rate across the gap is a parabola from the last rate and its slope to the new
+    // rate. A straight line (the trapezoid) cuts the corner of a movement speeding up or slowing down:
+    // 3.8° lost over a 0.3 s gap in a 40° turn, against 0.3° this way.
+    const [sx, sy, sz] = state.gyroSlope;
+    const mean = (p: number, s: number, g: number, b: number) => ((2 * p + g) / 3 + (s * dt) / 6 - b) * DEG;
+    omega = [mean(px, sx, r.gx, bx), mean(py, sy, r.gy, by), mean(pz, sz, r.gz, bz)];
+  }
   const gyroQ = normalise(multiply(state.gyroQ, fromRotationVector(omega, dt)));
+  // The rate's slope, smoothed over a few samples (noise), for bridging the next gap.
+  const ks = 0.3;
+  const gyroSlope: Vec3 = bridging
+    ? [0, 0, 0]
+    : [
+        state.gyroSlope[0] + ks * ((r.gx - px) / dt - state.gyroSlope[0]),
+        state.gyroSlope[1] + ks * ((r.gy - py) / dt - state.gyroSlope[1]),
+        state.gyroSlope[2] + ks * ((r.gz - pz) / dt - state.gyroSlope[2]),
+      ];
 
   // Rest detection on a quiet gyroscope and a steady accelerometer.
   const k = Math.min(1, dt / 0.2);
@@ -355,6 +388,8 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
     stillCount,
     lastT: t,
     lastGyroDps: [r.gx, r.gy, r.gz],
+    gyroSlope,
+    lastDt: bridging ? state.lastDt : dt,
     accMean,
     stillSince,
     atRest,
