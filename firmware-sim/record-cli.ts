@@ -12,6 +12,7 @@ Usage: npm run --silent sim -- record --exercise ID --seconds S --out DIR [optio
   --seed N         seed for the sensor and, unless --person, the person (default 1)
   --person N       seed for the person (default: --seed)
   --side S         left or right leg (default left)
+  --hold-break     in every hold, slip out of position once for a few seconds and come back
   --mounting K     0..23 (axis-aligned placement; default 0) or "random" (from --seed)
   --rate HZ        sample rate: ${SAMPLE_RATES_HZ.join(', ')} (default ${DEFAULT_SENSOR_CONFIG.rateHz})
   --acc-range G    accelerometer range: ${ACC_RANGES_G.join(', ')} (default ${DEFAULT_SENSOR_CONFIG.accRangeG})
@@ -46,6 +47,7 @@ export async function runRecord(argv: string[]): Promise<number> {
         seed: { type: 'string' },
         person: { type: 'string' },
         side: { type: 'string' },
+        'hold-break': { type: 'boolean' },
         mounting: { type: 'string' },
         rate: { type: 'string' },
         'acc-range': { type: 'string' },
@@ -81,6 +83,7 @@ export async function runRecord(argv: string[]): Promise<number> {
       seed,
       personSeed: numberOption(args.person, 'person', 0, 2 ** 32 - 1, seed),
       side,
+      holdBreak: args['hold-break'] ?? false,
       mounting,
       seconds: numberOption(args.seconds, 'seconds', 0.1, 24 * 3600, 60),
       config: {

@@ -28,6 +28,8 @@ export interface RecordOptions {
   seed: number;
   personSeed?: number;
   side?: Side;
+  /** Every hold has a break out of position (see PersonOptions.holdBreak). Default false. */
+  holdBreak?: boolean;
   /** Default: placement 0. */
   mounting?: MountingChoice;
   seconds: number;
@@ -92,6 +94,7 @@ export function record(options: RecordOptions): Recording {
     exercise: options.exercise,
     personSeed,
     ...(options.side ? { side: options.side } : {}),
+    ...(options.holdBreak ? { holdBreak: true } : {}),
     mounting: options.mounting ?? 0,
   });
   const person = model.person!;
@@ -150,6 +153,7 @@ export function record(options: RecordOptions): Recording {
     endHoldStart: onSensorClock(rep.endHoldStart),
     endHoldEnd: onSensorClock(rep.endHoldEnd),
     endHoldSeconds: round(rep.endHoldSeconds, 4),
+    inPosition: rep.inPosition.map((span) => ({ start: onSensorClock(span.start), end: onSensorClock(span.end) })),
     peakDeg: round(rep.peakDeg, 4),
     targetDeg: round(rep.targetDeg, 4),
   }));

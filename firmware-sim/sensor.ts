@@ -35,6 +35,8 @@ export interface SensorModelOptions {
   personSeed?: number;
   side?: Side;
   settleSeconds?: number;
+  /** Every hold has a break out of position (see PersonOptions.holdBreak). */
+  holdBreak?: boolean;
   /** Default 0, the standard placement. */
   mounting?: MountingChoice;
   errors?: ImuErrorOptions;
@@ -89,6 +91,7 @@ export class SensorModel {
         seed: options.personSeed ?? seed,
         ...(options.side ? { side: options.side } : {}),
         ...(options.settleSeconds !== undefined ? { settleSeconds: options.settleSeconds } : {}),
+        ...(options.holdBreak ? { holdBreak: true } : {}),
       });
       this.kinematics = this.person;
     }

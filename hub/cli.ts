@@ -6,6 +6,7 @@ import { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION, startHub } from './main.ts';
 import { defaultRadioDir } from './protocol/radio.ts';
 import { SAMPLE_RATES_HZ, type SampleRateHz } from './protocol/gatt.ts';
 import { EXERCISE_IDS, isExerciseId } from './protocol/exercises.ts';
+import { DEFAULT_PROGRAMME_PATH, ProgrammeError, loadProgramme } from './programme/load-programme.ts';
 
 const MAIN_HELP = `swivel ${VERSION}: wearable timer and rep counter for hip mobility work
 
@@ -14,6 +15,7 @@ Usage: swivel <command> [options]      (from a clone: npm run --silent swivel --
 Commands:
   serve      run the hub: sensor link, live pipeline and the dashboard
   analyze    run a recorded IMU file (CSV) through the same pipeline and summarise it
+  programme  check a programme file (docs/programme.md): "swivel programme check FILE"
 
 Run "swivel <command> --help" for a command's options.
 `;
@@ -33,6 +35,8 @@ dashboard and its live WebSocket.
                            "swivel analyze --help" for the exercise ids
   --sim-person N           which simulated person does it (a seed; default 1)
   --rate HZ                sample rate to set on the sensor: ${SAMPLE_RATES_HZ.join(', ')} (default: the sensor's own)
+  --programme FILE         the programme sessions follow (default: the shipped hip internal-rotation
+                           programme); docs/programme.md describes the format
   --build-if-needed        build the dashboard first if it is missing or older than its sources
   -h, --help               this text
 `;
@@ -57,6 +61,7 @@ async function serve(args: string[]): Promise<void> {
     'sim-exercise': { type: 'string' },
     'sim-person': { type: 'string' },
     rate: { type: 'string' },
+    programme: { type: 'string' },
     'build-if-needed': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   });
@@ -78,6 +83,8 @@ async function serve(args: string[]): Promise<void> {
   if (simulatorPerson !== undefined && !(Number.isInteger(simulatorPerson) && simulatorPerson >= 0)) {
     throw new UsageError(`--sim-person must be a whole number, got "${values['sim-person']}"`);
   }
+  // Checked before anything starts: a broken programme file is a usage problem, not a crash later.
+  const programme = await loadProgramme(values.programme ?? DEFAULT_PROGRAMME_PATH);
   if (values['build-if-needed']) await buildDashboardIfNeeded();
 
   // Registered before noble loads: the HCI bindings exit the process on SIGINT if nobody else listens.
@@ -102,6 +109,7 @@ async function serve(args: string[]): Promise<void> {
     simulatorExercise,
     simulatorPerson,
     sensorRateHz: rate,
+    programme,
   });
   stop = running.close;
   if (stopping) await stop();
@@ -181,7 +189,24 @@ async function analyze(args: string[]): Promise<void> {
   });
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze };
+const PROGRAMME_HELP = `Usage: swivel programme check FILE
+
+Checks a programme file (the format is in docs/programme.md) and says what is wrong with it, one
+line per problem, or how many exercises it has.
+`;
+
+async function programme(args: string[]): Promise<void> {
+  const [action, ...files] = args;
+  if (action === '--help' || action === '-h') {
+    process.stdout.write(PROGRAMME_HELP);
+    return;
+  }
+  if (action !== 'check' || files.length !== 1) throw new UsageError('usage: swivel programme check FILE');
+  const checked = await loadProgramme(files[0]!);
+  process.stdout.write(`${files[0]}: ok, "${checked.title}": ${checked.exercises.length} exercises in ${checked.stages.length} stages\n`);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -205,6 +230,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) process.stderr.write(`swivel: ${error.message}\nTry "swivel --help".\n`);
+    else if (error instanceof ProgrammeError) process.stderr.write(`swivel: the programme file cannot be used:\n${error.message}\n`);
     else if (error instanceof NoAdapterError) process.stderr.write(`swivel: ${error.message}\nUse --sensor sim to run with the simulated sensor.\n`);
     else process.stderr.write(`swivel: ${(error as Error).message}\n`);
     process.exit(2);

@@ -12,6 +12,9 @@ import type { ExerciseId } from './protocol/exercises.ts';
 import { buildApp } from './server/app.ts';
 import type { LiveOptions } from './server/live.ts';
 import { SensorHub } from './sensor-hub.ts';
+import { SessionService } from './session/session-service.ts';
+import { loadDefaultProgramme } from './programme/load-programme.ts';
+import type { Programme } from './protocol/programme.ts';
 import type { SensorLinkTimings } from './ble/sensor-link.ts';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +39,8 @@ export interface HubOptions {
   log?: (line: string) => void;
   timings?: Partial<SensorLinkTimings>;
   liveOptions?: Partial<LiveOptions>;
+  /** The programme sessions follow (default: the shipped hip internal-rotation programme). */
+  programme?: Programme;
 }
 
 export interface RunningHub {
@@ -47,6 +52,7 @@ export interface RunningHub {
   sensorSource: 'sim' | 'ble';
   sensorSourceReason: string;
   hub: SensorHub;
+  session: SessionService;
   close(): Promise<void>;
 }
 
@@ -69,12 +75,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
   }
 
+  const programme = options.programme ?? (await loadDefaultProgramme());
   const hub = new SensorHub({ bindings: choice.bindings, source: choice.source, sourceReason: choice.reason, timings: options.timings, rateHz: options.sensorRateHz, log });
-  const app = await buildApp({ live: hub, version: VERSION, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, liveOptions: options.liveOptions, log });
+  const session = new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
+  const app = await buildApp({ live: hub, session, programme, version: VERSION, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, liveOptions: options.liveOptions, log });
+  session.start();
   hub.start();
   try {
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {
+    session.stop();
     await hub.stop();
     simulator?.kill('SIGTERM');
     const code = (error as NodeJS.ErrnoException).code;
@@ -93,8 +103,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     sensorSource: choice.source,
     sensorSourceReason: choice.reason,
     hub,
+    session,
     close: () =>
       (closing ??= (async () => {
+        session.stop();
         await hub.stop();
         await app.close();
         if (simulator && simulator.exitCode === null) {

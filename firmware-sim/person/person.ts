@@ -25,6 +25,12 @@ export interface PersonOptions {
   side?: Side;
   /** Still in the start posture before anything moves, seconds. */
   settleSeconds?: number;
+  /**
+   * During every hold, slip out of position once (back most of the way to the start posture for a few
+   * seconds) and return; the time in position is still the planned hold, so the hold lasts longer.
+   * Default false.
+   */
+  holdBreak?: boolean;
 }
 
 /** What stays the same for one person across reps. */
@@ -44,6 +50,12 @@ export interface PersonTraits {
   partialChance: number;
 }
 
+/** A stretch of time, seconds. */
+export interface TruthSpan {
+  start: number;
+  end: number;
+}
+
 /** Ground truth for one rep, hold or effort. Times in seconds since the start, on the true clock. */
 export interface TruthRep {
   kind: 'rep' | 'hold' | 'effort';
@@ -57,9 +69,16 @@ export interface TruthRep {
   peakTime: number;
   /** The angle the person aimed for, degrees. */
   targetDeg: number;
+  /** From arriving at the end position to setting off back (a break out of position included). */
   endHoldStart: number;
   endHoldEnd: number;
+  /** Time in position: the spans of `inPosition` added up. */
   endHoldSeconds: number;
+  /**
+   * When the person was at the end position: from arriving (the end of the movement out) to setting
+   * off again (the start of a slip, or of the movement back). One span unless a hold had a break.
+   */
+  inPosition: TruthSpan[];
   partial: boolean;
 }
 
@@ -137,11 +156,13 @@ const mirrorQuat = (q: Quat): Quat => [q[0], -q[1], q[2], -q[3]];
 const mirrorVec = (v: Vec3): Vec3 => [v[0], -v[1], v[2]];
 
 export function createPerson(options: PersonOptions = {}): Person {
-  const { exercise = 'seated-hip-ir', seed = 1, side = 'left', settleSeconds = 2 } = options;
+  const { exercise = 'seated-hip-ir', seed = 1, side = 'left', settleSeconds = 2, holdBreak = false } = options;
   const spec = exerciseSpec(exercise);
   const traits = personTraits(seed, spec);
   const plan = seededRandom(deriveSeed(seed, `plan:${exercise}`));
   const swayRandom = seededRandom(deriveSeed(seed, 'sway'));
+  // Its own stream, so that a person with breaks moves and rests exactly as without: only the holds differ.
+  const breakRandom = seededRandom(deriveSeed(seed, `break:${exercise}`));
 
   const { posture } = spec;
   const shin0 = posture.shin;
@@ -207,17 +228,35 @@ export function createPerson(options: PersonOptions = {}): Person {
     const back = out * plan.uniform(0.9, 1.2);
     const holdFor = between(plan, spec.endHoldSeconds);
     push(out, 0, target);
-    let hold: Segment;
+    let inPosition: TruthSpan[];
     let settleAt = target;
+    const spanOf = (segment: Segment): TruthSpan => ({ start: segment.start, end: segment.start + segment.duration });
     if (spec.kind === 'hold') {
       // A stretch creeps a little deeper as the tissue gives.
-      settleAt = target + plan.uniform(0, 2);
-      hold = push(holdFor, target, settleAt);
-      maybeFidget(hold, traits.fidgetChance * 2);
+      const creep = plan.uniform(0, 2);
+      settleAt = target + creep;
+      if (holdBreak) {
+        // Out of position part way through: most of the way back towards the start posture, a few
+        // seconds there, then back to where the stretch had got to, and on with the creep.
+        const after = holdFor * breakRandom.uniform(0.3, 0.7);
+        const reached = target + creep * ease(after / holdFor);
+        const away = reached * breakRandom.uniform(0.05, 0.35);
+        const first = push(after, target, reached);
+        push(breakRandom.uniform(0.6, 1.2) * traits.tempo, reached, away);
+        push(breakRandom.uniform(2, 5), away, away);
+        push(breakRandom.uniform(1, 2) * traits.tempo, away, reached);
+        const second = push(holdFor - after, reached, settleAt);
+        maybeFidget(first.duration >= second.duration ? first : second, traits.fidgetChance * 2);
+        inPosition = [spanOf(first), spanOf(second)];
+      } else {
+        const hold = push(holdFor, target, settleAt);
+        maybeFidget(hold, traits.fidgetChance * 2);
+        inPosition = [spanOf(hold)];
+      }
     } else if (spec.kind === 'effort') {
-      hold = push(holdFor, target, target, { tremorDeg: plan.uniform(0.01, 0.03) });
+      inPosition = [spanOf(push(holdFor, target, target, { tremorDeg: plan.uniform(0.01, 0.03) }))];
     } else {
-      hold = push(holdFor, target, target);
+      inPosition = [spanOf(push(holdFor, target, target))];
     }
     push(back, settleAt, 0);
     const end = planned;
@@ -236,9 +275,10 @@ export function createPerson(options: PersonOptions = {}): Person {
       start,
       end,
       targetDeg: target,
-      endHoldStart: hold.start,
-      endHoldEnd: hold.start + hold.duration,
-      endHoldSeconds: hold.duration,
+      endHoldStart: inPosition[0]!.start,
+      endHoldEnd: inPosition.at(-1)!.end,
+      endHoldSeconds: inPosition.reduce((total, span) => total + (span.end - span.start), 0),
+      inPosition,
       partial,
     });
   };

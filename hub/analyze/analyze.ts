@@ -4,8 +4,10 @@
  * give the same angles, whether they arrived over Bluetooth, from a replay or from a file. Nothing
  * here does signal maths of its own.
  */
-import { Observable, tap } from 'rxjs';
+import { Observable, connect, map, merge, tap } from 'rxjs';
 import { repEvents, toAngleFrames } from '../pipeline/operators.ts';
+import { initialRom, romTrial, stepRom } from '../pipeline/rom.ts';
+import { holdTimer } from '../pipeline/timing-operators.ts';
 import { exerciseKind } from '../protocol/exercises.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
@@ -23,6 +25,7 @@ export interface Rep {
   hold: number;
 }
 
+/** A time in position during a hold, seconds on the file's clock. */
 export interface Hold {
   start: number;
   end: number;
@@ -38,9 +41,11 @@ export interface AnalysisSummary {
   gapSeconds: number;
   repCount: number;
   reps: Rep[];
+  /** The spans in position, for hold exercises. */
   holds: Hold[];
+  /** Seconds in position, for hold exercises: what the hold timer counted. */
   holdTotal: number;
-  /** Largest angle of any sample, degrees. */
+  /** Range-of-motion tests: the best trial (the largest rep peak); otherwise the largest angle of any sample, degrees. */
   maxAngle: number;
 }
 
@@ -72,12 +77,20 @@ export function fileSampleBatches(samples: ImuSamples, dt: number, sensorId = 'f
   });
 }
 
+/** The exercises that are range-of-motion tests: their result is the best trial. */
+const ROM_TESTS: readonly ExerciseId[] = ['rom-prone', 'rom-seated'];
+
 /** Runs the samples through the live angle pipeline and summarises them. */
 export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptions): Promise<AnalysisResult> {
   const timing = options.timing ?? sampleTiming(samples.t);
   const angles = new Float64Array(samples.length);
   const orientations = new Float64Array(samples.length * 4);
+  const kind = options.exercise === null ? null : exerciseKind(options.exercise);
   const reps: Rep[] = [];
+  const holds: Hold[] = [];
+  let rom = initialRom();
+  // One file is one side; a side not given files its trials under the left.
+  const romSide = options.side ?? 'left';
   let count = 0;
   await new Promise<void>((resolve, reject) => {
     fileSampleBatches(samples, timing.medianInterval, options.sensorId)
@@ -88,22 +101,36 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
           orientations.set(frame.orientation, count * 4);
           for (const angle of frame.trace) angles[count++] = angle;
         }),
-        repEvents(),
+        // The rep counter and the hold timer see the very same frames, as they do live.
+        connect((frames) =>
+          merge(
+            frames.pipe(repEvents()),
+            kind === 'hold' ? frames.pipe(holdTimer(), map((report) => ({ kind: 'hold-report' as const, report }))) : [],
+          ),
+        ),
       )
       .subscribe({
         next(event) {
-          if (event.kind === 'rep') reps.push({ start: event.rep.start, end: event.rep.end, peakAngle: event.rep.peakAngle, hold: event.rep.hold });
+          if (event.kind === 'rep') {
+            reps.push({ start: event.rep.start, end: event.rep.end, peakAngle: event.rep.peakAngle, hold: event.rep.hold });
+            rom = stepRom(rom, romTrial(romSide, event.rep));
+          } else if (event.kind === 'hold-report') {
+            // A span can close as soon as it opened (a return that was not one): no time in position.
+            for (const hold of event.report.events) if (hold.kind === 'paused' && hold.span.end > hold.span.start) holds.push(hold.span);
+          }
         },
         error: reject,
         complete: resolve,
       });
   });
-  // Reps are counted only where the exercise is measured in reps (holds and efforts get their own
-  // timers in a later issue; the hip click is an instruction).
-  const counted = options.exercise !== null && exerciseKind(options.exercise) === 'reps' ? reps : [];
+  // Reps are counted only where the exercise is measured in reps (efforts are timed, the hip click is
+  // an instruction).
+  const counted = kind === 'reps' ? reps : [];
   if (count !== samples.length) throw new Error(`the angle pipeline gave ${count} angles for ${samples.length} samples`);
   let maxAngle = -Infinity;
   for (const angle of angles) if (angle > maxAngle) maxAngle = angle;
+  const trials = rom[romSide];
+  if (options.exercise !== null && ROM_TESTS.includes(options.exercise) && trials.length > 0) maxAngle = Math.max(...trials);
   return {
     timing,
     angles,
@@ -115,8 +142,8 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
       gapSeconds: Math.round(timing.gapSeconds * 1e6) / 1e6,
       repCount: counted.length,
       reps: counted,
-      holds: [],
-      holdTotal: 0,
+      holds,
+      holdTotal: holds.reduce((total, hold) => total + (hold.end - hold.start), 0),
       maxAngle,
     },
   };

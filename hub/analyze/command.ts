@@ -104,7 +104,7 @@ async function writeRows(path: string, what: string, header: string, count: numb
 const fixed = (value: number, digits: number) => value.toFixed(digits);
 
 function repLine(command: AnalyzeCommand, result: AnalysisResult): string {
-  if (command.exercise === null || exerciseKind(command.exercise) !== 'reps') return 'not counted for this exercise (holds and efforts get timers in a later release)';
+  if (command.exercise === null || exerciseKind(command.exercise) !== 'reps') return 'not counted for this exercise';
   const { reps } = result.summary;
   if (reps.length === 0) return '0';
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -122,6 +122,10 @@ export function formatSummary(command: AnalyzeCommand, result: AnalysisResult): 
     `  max angle  ${fixed(summary.maxAngle, 1)}°`,
     `  reps       ${repLine(command, result)}`,
   ];
+  if (command.exercise !== null && exerciseKind(command.exercise) === 'hold') {
+    const spans = summary.holds.length === 1 ? '1 span' : `${summary.holds.length} spans`;
+    lines.push(`  held       ${fixed(summary.holdTotal, 1)} s in position (${spans})`);
+  }
   if (command.anglesPath) lines.push(`  angles     ${command.anglesPath} (${summary.samples} rows)`);
   if (command.orientationPath) lines.push(`  orientation ${command.orientationPath} (${summary.samples} rows)`);
   return `${lines.join('\n')}\n`;

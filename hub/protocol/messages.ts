@@ -3,6 +3,7 @@
  * serialises with them; web/ imports the static types (and nothing else from the hub).
  */
 import { Type, type Static } from 'typebox';
+import { SessionCommand, SessionEvent, SessionView } from './session.ts';
 
 export const LinkState = Type.Union([
   Type.Literal('idle'),
@@ -90,6 +91,25 @@ export const HelloMessage = Type.Object({
   sensorSource: SensorSource,
   sensorSourceReason: Type.String(),
   sensors: Type.Array(SensorSnapshot),
+  /** The guided session as it stands. */
+  session: SessionView,
+});
+
+/**
+ * The guided session after a change: its whole state, so a screen just renders it. Sent at most about
+ * ten times a second (a hold timer changes with every sample), and always after the last change.
+ */
+export const SessionMessage = Type.Object({
+  type: Type.Literal('session'),
+  session: SessionView,
+});
+
+/** Something that just happened in the session (a rep counted, a hold reached its target …). */
+export const EventMessage = Type.Object({
+  type: Type.Literal('event'),
+  event: SessionEvent,
+  /** Hub clock, ms since the epoch. */
+  at: Type.Number(),
 });
 
 /**
@@ -133,19 +153,23 @@ export const ErrorMessage = Type.Object({
 
 export const PongMessage = Type.Object({ type: Type.Literal('pong'), at: Type.Number() });
 
-export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, ErrorMessage, PongMessage]);
+export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, SessionMessage, EventMessage, ErrorMessage, PongMessage]);
 export type HelloMessage = Static<typeof HelloMessage>;
 export type AngleMessage = Static<typeof AngleMessage>;
 export type LinkMessage = Static<typeof LinkMessage>;
 export type StatsMessage = Static<typeof StatsMessage>;
 export type ErrorMessage = Static<typeof ErrorMessage>;
 export type PongMessage = Static<typeof PongMessage>;
+export type SessionMessage = Static<typeof SessionMessage>;
+export type EventMessage = Static<typeof EventMessage>;
 export type ServerMessage = Static<typeof ServerMessage>;
 
 // ---- WebSocket: viewer → hub ----
 
 export const PingMessage = Type.Object({ type: Type.Literal('ping'), at: Type.Number() }, { additionalProperties: false });
-export const ClientMessage = Type.Union([PingMessage]);
+/** Steer the guided session (start, next, skip, switch side, calibrate, count, stop). */
+export const SessionCommandMessage = Type.Object({ type: Type.Literal('session'), command: SessionCommand }, { additionalProperties: false });
+export const ClientMessage = Type.Union([PingMessage, SessionCommandMessage]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
 /** Largest viewer message the hub reads; anything bigger closes that viewer's socket. */

@@ -118,6 +118,8 @@ export const EXERCISE_FIELDS = {
   sides: Type.Array(Side, { minItems: 1, maxItems: 2, uniqueItems: true }),
   /** True when the sides take turns rep by rep rather than one whole set per side. */
   alternateSides: Type.Optional(Type.Boolean()),
+  /** Sets per side (default 1), with a rest between them. */
+  sets: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
   instructions: Instructions,
   sensor: SensorUse,
   /** Ways to make it harder once it is easy, in order; may be empty. */
@@ -142,7 +144,11 @@ export const PROGRAMME_FIELDS = {
   title: Text,
   description: Text,
   stages: Type.Array(Stage, { minItems: 1 }),
+  /** Rest between sets, sides and exercises, seconds (default 30); the person can cut it short. */
+  restSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 600 })),
 };
+
+export const DEFAULT_REST_SECONDS = 30;
 
 export const Programme = Type.Object({ ...PROGRAMME_FIELDS, exercises: Type.Array(Exercise, { minItems: 1 }) }, { additionalProperties: false });
 export type Programme = Static<typeof Programme>;

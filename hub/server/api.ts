@@ -1,18 +1,22 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HealthResponse, SensorsResponse } from '../protocol/messages.ts';
-import type { LiveSource } from './app.ts';
+import { Programme } from '../protocol/programme.ts';
+import { SessionView } from '../protocol/session.ts';
+import type { LiveSource, SessionControl } from './app.ts';
 import type { LatencyWindow } from './latency-window.ts';
 
 export interface ApiOptions {
   live: LiveSource;
+  session: SessionControl;
+  programme: Programme;
   version: string;
   startedAt: number;
   viewers: { count: number };
   frameLatency: LatencyWindow;
 }
 
-export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live, version, startedAt, viewers, frameLatency }) => {
+export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live, session, programme, version, startedAt, viewers, frameLatency }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/health', { schema: { response: { 200: HealthResponse } } }, async () => {
@@ -31,8 +35,13 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live,
 
   app.get('/sensors', { schema: { response: { 200: SensorsResponse } } }, async () => ({ sensors: live.snapshot() }));
 
+  // The programme sessions follow: names, stages, instructions and targets for the dashboard.
+  app.get('/programme', { schema: { response: { 200: Programme } } }, async () => programme);
+
+  app.get('/session', { schema: { response: { 200: SessionView } } }, async () => session.view);
+
   // Unknown API paths get a JSON answer that says what exists, not the dashboard's HTML.
   app.setNotFoundHandler({}, async (request, reply) =>
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no API route ${request.method} ${request.url}; try GET /api/health or GET /api/sensors` }),
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no API route ${request.method} ${request.url}; try GET /api/health, /api/sensors, /api/programme or /api/session` }),
   );
 };

@@ -4,6 +4,8 @@ import type { Observable } from 'rxjs';
 import type { LinkEvent } from '../pipeline/events.ts';
 import type { AngleFrame } from '../pipeline/operators.ts';
 import type { SensorSnapshot, SensorSource, SensorStats } from '../protocol/messages.ts';
+import type { SessionCommand, SessionEvent, SessionView } from '../protocol/session.ts';
+import type { Programme } from '../protocol/programme.ts';
 import { apiPlugin } from './api.ts';
 import { dashboardPlugin } from './dashboard.ts';
 import { livePlugin, type LiveOptions } from './live.ts';
@@ -19,8 +21,20 @@ export interface LiveSource {
   snapshot(): SensorSnapshot[];
 }
 
+/** What the server needs from the guided session (SessionService provides it). */
+export interface SessionControl {
+  readonly view: SessionView;
+  readonly view$: Observable<SessionView>;
+  readonly events$: Observable<{ event: SessionEvent; at: number }>;
+  /** Throws SessionCommandError, whose message is for the person, when the command makes no sense now. */
+  command(command: SessionCommand): void;
+}
+
 export interface AppDeps {
   live: LiveSource;
+  session: SessionControl;
+  /** The programme the session follows (served to the dashboard). */
+  programme: Programme;
   version: string;
   /** Folder of the built dashboard (dist/web); null or missing serves a page saying how to build it. */
   webRoot: string | null;
@@ -34,8 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const startedAt = Date.now();
   const viewers = { count: 0 };
   const frameLatency = new LatencyWindow(1000);
-  await app.register(livePlugin, { live: deps.live, version: deps.version, viewers, frameLatency, log: deps.log ?? (() => {}), ...deps.liveOptions });
-  await app.register(apiPlugin, { live: deps.live, version: deps.version, startedAt, viewers, frameLatency, prefix: '/api' });
+  await app.register(livePlugin, { live: deps.live, session: deps.session, version: deps.version, viewers, frameLatency, log: deps.log ?? (() => {}), ...deps.liveOptions });
+  await app.register(apiPlugin, { live: deps.live, session: deps.session, programme: deps.programme, version: deps.version, startedAt, viewers, frameLatency, prefix: '/api' });
   await app.register(dashboardPlugin, { webRoot: deps.webRoot });
   return app;
 }

@@ -3,8 +3,10 @@ import websocket from '@fastify/websocket';
 import { Compile } from 'typebox/compile';
 import { Subscription, groupBy, mergeMap, throttleTime, asyncScheduler } from 'rxjs';
 import type { WebSocket } from 'ws';
-import { ClientMessage, MAX_CLIENT_MESSAGE_BYTES, type ServerMessage } from '../protocol/messages.ts';
-import type { LiveSource } from './app.ts';
+import { ClientMessage, MAX_CLIENT_MESSAGE_BYTES, PingMessage, type ServerMessage } from '../protocol/messages.ts';
+import { SessionCommand } from '../protocol/session.ts';
+import { SessionCommandError } from '../session/engine.ts';
+import type { LiveSource, SessionControl } from './app.ts';
 import type { LatencyWindow } from './latency-window.ts';
 
 export interface LiveOptions {
@@ -14,9 +16,11 @@ export interface LiveOptions {
   maxBufferedBytes: number;
   /** Statistics go out at most this often per sensor. */
   statsEveryMs: number;
+  /** The session goes out at most this often (the newest state always follows the last change). */
+  sessionEveryMs: number;
 }
 
-export const DEFAULT_LIVE_OPTIONS: LiveOptions = { heartbeatMs: 10_000, maxBufferedBytes: 1 << 20, statsEveryMs: 1000 };
+export const DEFAULT_LIVE_OPTIONS: LiveOptions = { heartbeatMs: 10_000, maxBufferedBytes: 1 << 20, statsEveryMs: 1000, sessionEveryMs: 100 };
 
 interface Viewer {
   socket: WebSocket;
@@ -24,6 +28,8 @@ interface Viewer {
 }
 
 const clientMessage = Compile(ClientMessage);
+const sessionCommand = Compile(SessionCommand);
+const pingMessage = Compile(PingMessage);
 
 /** WebSocket close codes we use: 1008 policy (bad message), 1009 too big, 4000 not reading. */
 const CLOSE_NOT_READING = 4000;
@@ -34,10 +40,10 @@ const CLOSE_NOT_READING = 4000;
  * dropped (its queue capped, its pings unanswered) so one stalled tablet cannot grow the hub's memory.
  */
 export const livePlugin: FastifyPluginAsync<
-  { live: LiveSource; version: string; viewers: { count: number }; frameLatency: LatencyWindow; log: (line: string) => void } & Partial<LiveOptions>
+  { live: LiveSource; session: SessionControl; version: string; viewers: { count: number }; frameLatency: LatencyWindow; log: (line: string) => void } & Partial<LiveOptions>
 > = async (
   app,
-  { live, version, viewers: viewerCount, frameLatency, log, ...overrides },
+  { live, session, version, viewers: viewerCount, frameLatency, log, ...overrides },
 ) => {
   const options = { ...DEFAULT_LIVE_OPTIONS, ...overrides };
   const viewers = new Set<Viewer>();
@@ -95,6 +101,13 @@ export const livePlugin: FastifyPluginAsync<
       .subscribe(({ sensorId, stats }) => broadcast({ type: 'stats', sensorId, stats })),
   );
 
+  subscription.add(
+    session.view$
+      .pipe(throttleTime(options.sessionEveryMs, asyncScheduler, { leading: true, trailing: true }))
+      .subscribe((view) => broadcast({ type: 'session', session: view })),
+  );
+  subscription.add(session.events$.subscribe(({ event, at }) => broadcast({ type: 'event', event, at })));
+
   const heartbeat = setInterval(() => {
     for (const viewer of viewers) {
       if (!viewer.answeredPing) {
@@ -132,16 +145,45 @@ export const livePlugin: FastifyPluginAsync<
       } catch {
         return reply({ type: 'error', message: 'that message is not valid JSON' });
       }
-      if (!clientMessage.Check(value)) {
-        const first = clientMessage.Errors(value)[0];
-        const where = first?.instancePath ? ` at ${first.instancePath}` : '';
-        return reply({ type: 'error', message: `the hub did not understand that message${where}: ${first?.message ?? 'unknown shape'}; expected {"type":"ping","at":<number>}` });
-      }
+      if (!clientMessage.Check(value)) return reply({ type: 'error', message: explainBadMessage(value) });
       switch (value.type) {
         case 'ping':
           return reply({ type: 'pong', at: value.at });
+        case 'session':
+          try {
+            session.command(value.command);
+          } catch (error) {
+            if (error instanceof SessionCommandError) return reply({ type: 'error', message: `cannot ${value.command.action}: ${error.message}` });
+            log(`swivel: session command ${JSON.stringify(value.command)} failed: ${(error as Error).stack ?? String(error)}`);
+            return reply({ type: 'error', message: `the hub could not ${value.command.action} (an internal error, logged on the hub)` });
+          }
+          return;
       }
     });
-    sendTo(viewer, JSON.stringify({ type: 'hello', version, sensorSource: live.source, sensorSourceReason: live.sourceReason, sensors: live.snapshot() } satisfies ServerMessage));
+    sendTo(
+      viewer,
+      JSON.stringify({ type: 'hello', version, sensorSource: live.source, sensorSourceReason: live.sourceReason, sensors: live.snapshot(), session: session.view } satisfies ServerMessage),
+    );
   });
 };
+
+const SESSION_ACTIONS = 'start, next, previous, skip, switch-side, calibrate, count or stop';
+
+/** A message that failed validation, explained in a sentence a person (or a dashboard author) can act on. */
+function explainBadMessage(value: unknown): string {
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (type === 'session') {
+    const command = (value as { command?: unknown }).command;
+    const first = sessionCommand.Errors(command)[0];
+    const action = typeof command === 'object' && command !== null ? (command as { action?: unknown }).action : undefined;
+    if (typeof action !== 'string') return `a session message needs a command with an action (${SESSION_ACTIONS}), e.g. {"type":"session","command":{"action":"next"}}`;
+    const where = first?.instancePath ? ` at command${first.instancePath}` : '';
+    return `the hub did not understand the session command "${action}"${where}: ${first?.message ?? 'unknown shape'}; actions are ${SESSION_ACTIONS}, and start may name an exerciseId and a side (left or right)`;
+  }
+  if (type === 'ping') {
+    const first = pingMessage.Errors(value)[0];
+    const where = first?.instancePath ? ` at ${first.instancePath}` : '';
+    return `the hub did not understand that ping${where}: ${first?.message ?? 'unknown shape'}; expected {"type":"ping","at":<number>}`;
+  }
+  return `the hub did not understand that message: expected {"type":"ping","at":<number>} or {"type":"session","command":{"action":...}}`;
+}

@@ -2,13 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { share } from 'rxjs';
+import { lastValueFrom, share, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeSamples } from '../../hub/analyze/analyze.ts';
+import { analyzeSamples, fileSampleBatches } from '../../hub/analyze/analyze.ts';
+import { formatSummary } from '../../hub/analyze/command.ts';
 import { imuSamplesFrom, readImuCsv } from '../../hub/analyze/imu-csv.ts';
 import { RadioBindings } from '../../hub/ble/radio-bindings.ts';
 import { SensorLink } from '../../hub/ble/sensor-link.ts';
 import { decodeNotifications, sampleBatches, toAngleFrames, type AngleFrame } from '../../hub/pipeline/operators.ts';
+import { holdTimer } from '../../hub/pipeline/timing-operators.ts';
 import type { SampleBatch } from '../../hub/pipeline/samples.ts';
 import type { ImuReading } from '../../hub/protocol/gatt.ts';
 import { SwivelDevice } from '../../firmware-sim/device.ts';
@@ -50,6 +52,31 @@ function knownSwing(rateHz: number, seconds: number, peakDeg: number): Row[] {
   }
   return rows;
 }
+
+/**
+ * The shin turning about the sensor's z axis through `theta` (degrees, a function of time from the
+ * first row), sampled at `rateHz` from t = 100.
+ */
+function motionRows(rateHz: number, seconds: number, theta: (u: number) => number): Row[] {
+  const rows: Row[] = [];
+  const h = 1e-4;
+  for (let i = 0; i < rateHz * seconds; i++) {
+    const u = i / rateHz;
+    const rad = (theta(u) * Math.PI) / 180;
+    const rateDps = (theta(u + h) - theta(u - h)) / (2 * h);
+    rows.push({ t: 100 + u, ax: -Math.cos(rad), ay: Math.sin(rad), az: 0, gx: 0, gy: 0, gz: rateDps });
+  }
+  return rows;
+}
+
+/** Eased moves between (time, angle) points, like a limb: the angle at time u. */
+const eased = (points: [number, number][]) => (u: number) => {
+  const k = points.findIndex(([pu]) => pu >= u);
+  if (k <= 0) return points[k === 0 ? 0 : points.length - 1]![1];
+  const [u0, a0] = points[k - 1]!;
+  const [u1, a1] = points[k]!;
+  return a0 + ((a1 - a0) * (1 - Math.cos((Math.PI * (u - u0)) / (u1 - u0)))) / 2;
+};
 
 let dir = '';
 beforeAll(async () => {
@@ -145,5 +172,55 @@ describe('analyzeSamples', () => {
     expect(result.timing.gapCount).toBe(1);
     expect(result.timing.duration).toBeCloseTo(3.98, 9);
     expect(result.summary.maxAngle).toBe(Math.max(...result.angles));
+  });
+});
+
+describe('holds', () => {
+  // Still for 2 s, into a 25° stretch by 4 s, slipping out to 4° at 20–21 s, back at 25.5 s, held
+  // until 45 s, out by 47 s: 16 s + 19.5 s in position.
+  const stretch = eased([[0, 0], [2, 0], [4, 25], [20, 25], [21, 4], [24, 4], [25.5, 25], [45, 25], [47, 0], [50, 0]]);
+  const rows = motionRows(100, 50, stretch);
+
+  it('fills holds and holdTotal for a hold exercise: the spans in position, slip excluded', async () => {
+    const { summary } = await analyzeSamples(imuSamplesFrom(rows), { exercise: 'figure4-sitting', side: 'left' });
+    expect(summary.repCount).toBe(0);
+    expect(summary.holds).toHaveLength(2);
+    const [first, second] = summary.holds;
+    for (const [actual, expected] of [[first!.start, 104], [first!.end, 120], [second!.start, 125.5], [second!.end, 145]] as const) {
+      expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThan(0.3);
+    }
+    expect(summary.holdTotal).toBeCloseTo(summary.holds.reduce((sum, h) => sum + h.end - h.start, 0), 9);
+    expect(Math.abs(summary.holdTotal - 35.5)).toBeLessThan(0.5);
+    expect(Math.abs(summary.maxAngle - 25)).toBeLessThan(0.5);
+  });
+
+  it('are exactly what the live hold timer gives on the same frames', async () => {
+    const samples = imuSamplesFrom(rows);
+    const { summary } = await analyzeSamples(samples, { exercise: 'figure4-sitting', side: null });
+    const reports = await lastValueFrom(fileSampleBatches(samples, 0.01).pipe(toAngleFrames(), holdTimer(), toArray()));
+    const live = reports.flatMap((r) => r.events.flatMap((e) => (e.kind === 'paused' && e.span.end > e.span.start ? [e.span] : [])));
+    expect(summary.holds).toEqual(live);
+    // And what the timer showed at the end is the total.
+    expect(summary.holdTotal).toBeCloseTo(reports.at(-1)!.status.heldSeconds, 9);
+  });
+
+  it('times nothing for exercises that are not holds, and says how long a hold was held', async () => {
+    const samples = imuSamplesFrom(rows);
+    const reps = await analyzeSamples(samples, { exercise: 'seated-hip-ir', side: null });
+    expect(reps.summary).toMatchObject({ holds: [], holdTotal: 0 });
+    const hold = await analyzeSamples(samples, { exercise: 'figure4-sitting', side: null });
+    const command = { file: 'f.csv', exercise: 'figure4-sitting', side: null, json: false, anglesPath: null, orientationPath: null, units: { acc: 'g', gyro: 'dps' } } as const;
+    expect(formatSummary(command, hold)).toMatch(new RegExp(`held +${hold.summary.holdTotal.toFixed(1)} s in position \\(2 spans\\)`));
+    expect(formatSummary({ ...command, exercise: 'seated-hip-ir' }, reps)).not.toMatch(/held/);
+  });
+});
+
+describe('range-of-motion tests', () => {
+  it('maxAngle is the best trial: the largest peak of the counted reps', async () => {
+    const trials = eased([[0, 0], [2, 0], [4, 38], [6.5, 38], [8.5, 0], [11, 0], [13, 42], [15.5, 42], [17.5, 0], [20, 0], [22, 40], [24.5, 40], [26.5, 0], [30, 0]]);
+    const { summary } = await analyzeSamples(imuSamplesFrom(motionRows(100, 30, trials)), { exercise: 'rom-seated', side: 'left' });
+    expect(summary.repCount).toBe(3);
+    expect(summary.maxAngle).toBe(Math.max(...summary.reps.map((r) => r.peakAngle)));
+    expect(Math.abs(summary.maxAngle - 42)).toBeLessThan(0.5);
   });
 });

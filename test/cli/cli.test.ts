@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,26 @@ describe('swivel command line', () => {
     const run = swivel(['serve', '--sensor', 'ble', '--port', '0']);
     expect(await run.exited).toBe(2);
     expect(run.err()).toBe('swivel: --sensor ble: no Bluetooth adapter found (nothing in /sys/class/bluetooth)\nUse --sensor sim to run with the simulated sensor.\n');
+  });
+
+  it('checks a programme file, and refuses to serve with a broken one', async () => {
+    const good = swivel(['programme', 'check', 'hub/programme/hip-internal-rotation.json']);
+    expect(await good.exited).toBe(0);
+    expect(good.out()).toMatch(/ok, "Hip internal rotation": 26 exercises/);
+    const dir = await mkdtemp(join(tmpdir(), 'swivel-programme-'));
+    try {
+      const file = join(dir, 'mine.json');
+      await writeFile(file, '{"version": 1, "id": "mine", "title": "Mine", "description": "x", "stages": [], "exercises": []');
+      const bad = swivel(['programme', 'check', file]);
+      expect(await bad.exited).toBe(2);
+      expect(bad.err()).toMatch(/^swivel: the programme file cannot be used:\n.*mine\.json: line 1, column \d+: /);
+      expect(bad.err()).not.toMatch(/\n\s+at /); // no stack trace
+      const serve = swivel(['serve', '--port', '0', '--sensor', 'sim', '--no-spawn-sim', '--programme', file]);
+      expect(await serve.exited).toBe(2);
+      expect(serve.err()).toContain('mine.json: line 1');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('serves with its own simulator, prints the URL, and shuts down cleanly on SIGINT', async () => {

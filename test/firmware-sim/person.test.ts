@@ -85,6 +85,37 @@ describe('person model', () => {
     }
   });
 
+  it('a hold with a break: slips out part way through, comes back, and still holds the planned time in position', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      for (const exercise of ['figure4-supine', 'release-piriformis'] as const) {
+        const plain = createPerson({ exercise, seed });
+        const person = createPerson({ exercise, seed, holdBreak: true });
+        const [hold] = person.reps(300);
+        const [plainHold] = plain.reps(300);
+        expect(hold!.inPosition).toHaveLength(2);
+        const [first, second] = hold!.inPosition;
+        // The same person, the same hold: only the break differs.
+        expect(hold!.targetDeg).toBe(plainHold!.targetDeg);
+        expect(hold!.endHoldSeconds).toBeCloseTo(plainHold!.endHoldSeconds, 9);
+        expect(first!.end - first!.start + second!.end - second!.start).toBeCloseTo(hold!.endHoldSeconds, 9);
+        expect(hold!.endHoldStart).toBe(first!.start);
+        expect(hold!.endHoldEnd).toBe(second!.end);
+        // Until the hold, the very same movement (in the hold, the creep and a fidget fall elsewhere).
+        for (let t = 0; t < first!.start; t += 0.25) expect(person.angleAt(t)).toBe(plain.angleAt(t));
+        // Out of position for a few seconds, back under half of the position.
+        const away = second!.start - first!.end;
+        expect(away).toBeGreaterThan(2.5);
+        expect(away).toBeLessThan(9);
+        const lowest = Math.min(...Array.from({ length: 100 }, (_, i) => person.angleAt(first!.end + (away * i) / 99)));
+        expect(lowest).toBeLessThan(0.5 * hold!.targetDeg);
+        expect(person.angleAt(second!.start + 1)).toBeGreaterThan(0.8 * hold!.targetDeg);
+      }
+    }
+    // Reps and efforts have one span: their end hold.
+    const [rep] = createPerson({ exercise: 'seated-hip-ir', seed: 2, holdBreak: true }).reps(30);
+    expect(rep!.inPosition).toEqual([{ start: rep!.endHoldStart, end: rep!.endHoldEnd }]);
+  });
+
   it('the right leg is the mirror image of the left: same truth angle, mirrored orientation', () => {
     const left = createPerson({ exercise: 'swivel-chair', seed: 8, side: 'left' });
     const right = createPerson({ exercise: 'swivel-chair', seed: 8, side: 'right' });

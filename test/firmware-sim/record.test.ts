@@ -31,6 +31,25 @@ describe('recordings', () => {
     expect(c.csv).not.toBe(a.csv);
   });
 
+  it('record the spans in position of a hold with a break, on the sensor clock', () => {
+    const options = { exercise: 'ir-stretch-supine', seed: 4, seconds: 100, holdBreak: true } as const;
+    const { truth } = record(options);
+    const [hold] = truth.reps;
+    expect(hold!.kind).toBe('hold');
+    expect(hold!.inPosition).toHaveLength(2);
+    const seconds = hold!.inPosition.reduce((sum, span) => sum + span.end - span.start, 0);
+    // endHoldSeconds is true time; the spans are on the sensor's clock, up to 100 ppm off.
+    expect(Math.abs(seconds - hold!.endHoldSeconds)).toBeLessThan(0.01);
+    // In position means near the position; out of it, well short of it.
+    const at = (t: number) => truth.samples.angleDeg[truth.samples.t.findIndex((st) => st >= t)]!;
+    const [first, second] = hold!.inPosition;
+    expect(at((first!.start + first!.end) / 2)).toBeGreaterThan(0.8 * hold!.targetDeg);
+    expect(at((first!.end + second!.start) / 2)).toBeLessThan(0.5 * hold!.targetDeg);
+    expect(JSON.stringify(record(options).truth)).toBe(JSON.stringify(truth));
+    // Without the option, one span.
+    expect(record({ ...options, holdBreak: false }).truth.reps[0]!.inPosition).toHaveLength(1);
+  });
+
   it('every exercise id produces data', () => {
     for (const exercise of EXERCISE_IDS) {
       const { csv, truth } = record({ exercise, seed: 2, seconds: 30, config: { rateHz: 25, accRangeG: 4, gyroRangeDps: 1000 } });

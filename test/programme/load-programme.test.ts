@@ -259,7 +259,7 @@ const badContent: BadCase[] = [
   {
     name: 'an unknown top-level field',
     content: () => shippedWith((p) => void (p['author'] = 'me')),
-    message: 'FILE: author is not a field Swivel knows (the fields here are version, id, title, description, stages, exercises)',
+    message: 'FILE: author is not a field Swivel knows (the fields here are version, id, title, description, stages, restSeconds, exercises)',
   },
   {
     name: 'an exercise that is not an object',

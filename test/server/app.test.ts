@@ -54,10 +54,19 @@ describe('HTTP API', () => {
     expect(typeof body.sensors[0].angle).toBe('number');
   });
 
+  it('GET /api/programme and /api/session give the dashboard the programme and the session as they stand', async () => {
+    const programme = await (await fetch(`${hub.base}/api/programme`)).json();
+    expect(programme).toMatchObject({ version: 1, id: 'hip-internal-rotation' });
+    expect(programme.exercises).toHaveLength(26);
+    expect(programme.exercises.find((e: { id: string }) => e.id === 'seated-hip-ir')).toMatchObject({ kind: 'reps', targets: { reps: 20, endHoldSeconds: { min: 3, max: 5 } } });
+    const session = await (await fetch(`${hub.base}/api/session`)).json();
+    expect(session).toMatchObject({ status: 'idle', programme: { id: 'hip-internal-rotation', exercises: 26 }, results: [] });
+  });
+
   it('answers an unknown API path with a 404 that says what exists', async () => {
     const response = await fetch(`${hub.base}/api/sensor`);
     expect(response.status).toBe(404);
-    expect((await response.json()).message).toBe('no API route GET /api/sensor; try GET /api/health or GET /api/sensors');
+    expect((await response.json()).message).toBe('no API route GET /api/sensor; try GET /api/health, /api/sensors, /api/programme or /api/session');
   });
 
   it('serves a page saying how to build the dashboard when it is not built', async () => {

@@ -1,0 +1,111 @@
+import { BehaviorSubject, Subject, Subscription, asyncScheduler, distinctUntilChanged, filter, interval, map, type Observable, type SchedulerLike } from 'rxjs';
+import type { LinkEvent } from '../pipeline/events.ts';
+import type { AngleFrame } from '../pipeline/operators.ts';
+import type { Programme } from '../protocol/programme.ts';
+import type { SessionCommand, SessionEvent, SessionView } from '../protocol/session.ts';
+import { initialSession, stepSession, type SessionInput, type SessionState } from './engine.ts';
+import { scoreSet } from './set-scoring.ts';
+
+export interface SessionServiceDeps {
+  programme: Programme;
+  /** Every angle frame of the sensor (not the coalesced display frames: scoring needs every sample). */
+  frames$: Observable<AngleFrame>;
+  link$: Observable<LinkEvent>;
+  /** Makes the exercise angle take a new start posture; later frames carry this epoch. */
+  resetAngle: (epoch: number) => void;
+  scheduler?: SchedulerLike;
+  /** How often rests count down, ms. */
+  tickMs?: number;
+}
+
+/**
+ * Runs the session engine live: feeds it commands, the clock, the sensor's link and calibration, and
+ * the scoring of the set under way, and publishes its view. The engine decides; this only wires.
+ */
+export class SessionService {
+  private readonly deps: SessionServiceDeps;
+  private readonly scheduler: SchedulerLike;
+  private state: SessionState;
+  private readonly views: BehaviorSubject<SessionView>;
+  private subscription: Subscription | null = null;
+  private scoring: Subscription | null = null;
+  private scoringRun: number | null = null;
+
+  /** The session as viewers see it: the current view at once, then every change. */
+  readonly view$: Observable<SessionView>;
+  /** What happens, as it happens (reps, holds, efforts, sets completed), with the hub clock in ms. */
+  readonly events$: Observable<{ event: SessionEvent; at: number }>;
+  private readonly eventSubject = new Subject<{ event: SessionEvent; at: number }>();
+
+  constructor(deps: SessionServiceDeps) {
+    this.deps = deps;
+    this.scheduler = deps.scheduler ?? asyncScheduler;
+    this.state = initialSession(deps.programme);
+    this.views = new BehaviorSubject(this.state.view);
+    this.view$ = this.views.asObservable();
+    this.events$ = this.eventSubject.asObservable();
+  }
+
+  get view(): SessionView {
+    return this.state.view;
+  }
+
+  start(signal?: AbortSignal): void {
+    if (this.subscription) return;
+    const now = () => this.scheduler.now();
+    this.subscription = new Subscription();
+    this.subscription.add(interval(this.deps.tickMs ?? 100, this.scheduler).subscribe(() => this.apply({ kind: 'tick', now: now() })));
+    this.subscription.add(
+      this.deps.link$
+        .pipe(
+          map((link) => link.state === 'connected'),
+          distinctUntilChanged(),
+        )
+        .subscribe((connected) => this.apply({ kind: 'link', connected, now: now() })),
+    );
+    this.subscription.add(
+      this.deps.frames$
+        .pipe(filter((frame) => frame.health === 'ok' && frame.epoch === this.state.angleEpoch && this.state.view.status === 'calibrating'))
+        .subscribe((frame) => this.apply({ kind: 'calibrated', epoch: frame.epoch, now: now() })),
+    );
+    signal?.addEventListener('abort', () => this.stop(), { once: true });
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = null;
+    this.scoring?.unsubscribe();
+    this.scoring = null;
+    this.scoringRun = null;
+  }
+
+  /** Applies a dashboard's command; throws SessionCommandError (with a message for the person) if it makes no sense now. */
+  command(command: SessionCommand): void {
+    this.apply({ kind: 'command', command, now: this.scheduler.now() });
+  }
+
+  private apply(input: SessionInput): void {
+    const before = this.state;
+    const after = stepSession(before, input);
+    if (after === before) return;
+    this.state = after;
+    for (const event of after.events) this.eventSubject.next({ event, at: input.now });
+    if (after.angleEpoch !== before.angleEpoch) this.deps.resetAngle(after.angleEpoch);
+    this.follow(after.scoring);
+    // Following may have applied more input already (a scoring that reports at once): publish the newest.
+    if (this.state.view !== this.views.value) this.views.next(this.state.view);
+  }
+
+  /** Keeps one scoring subscription, for the engine's current scoring run. */
+  private follow(scoring: SessionState['scoring']): void {
+    const run = scoring?.run ?? null;
+    if (run === this.scoringRun) return;
+    this.scoring?.unsubscribe();
+    this.scoring = null;
+    this.scoringRun = run;
+    if (!scoring) return;
+    this.scoring = this.deps.frames$
+      .pipe(scoreSet(scoring.set.exercise, { scheduler: this.scheduler }))
+      .subscribe((progress) => this.apply({ kind: 'progress', run: scoring.run, progress, now: this.scheduler.now() }));
+  }
+}
