@@ -12,6 +12,10 @@ import { exerciseKind } from '../protocol/exercises.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
 import { readingAt, sampleTiming, type ImuSamples, type SampleTiming } from './imu-csv.ts';
+import { DEFAULT_REP_OPTIONS } from '../pipeline/reps.ts';
+import { loadDefaultProgramme } from '../programme/load-programme.ts';
+import type { Programme } from '../protocol/programme.ts';
+import { holdOptionsFor, repOptionsFor } from '../session/set-scoring.ts';
 
 export const SIDES = ['left', 'right'] as const;
 export type Side = (typeof SIDES)[number];
@@ -23,6 +27,8 @@ export interface Rep {
   peakAngle: number;
   /** Time held at the end position, seconds. */
   hold: number;
+  /** Whether the end hold reached the exercise's target (3 s for the strengthening reps); null without one. */
+  holdMet: boolean | null;
 }
 
 /** A time in position during a hold, seconds on the file's clock. */
@@ -56,6 +62,8 @@ export interface AnalysisOptions {
   timing?: SampleTiming;
   /** Sensor id the batches carry. */
   sensorId?: string;
+  /** The programme that defines the exercise's targets (default: the shipped one), as live sets use. */
+  programme?: Programme;
 }
 
 export interface AnalysisResult {
@@ -86,6 +94,10 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
   const angles = new Float64Array(samples.length);
   const orientations = new Float64Array(samples.length * 4);
   const kind = options.exercise === null ? null : exerciseKind(options.exercise);
+  // The exercise as the programme defines it: its targets set the rep counter's and the hold
+  // timer's options exactly as in a live set.
+  const programme = options.programme ?? (await loadDefaultProgramme());
+  const exercise = options.exercise === null ? null : (programme.exercises.find((e) => e.id === options.exercise) ?? null);
   const reps: Rep[] = [];
   const holds: Hold[] = [];
   let rom = initialRom();
@@ -104,15 +116,15 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
         // The rep counter and the hold timer see the very same frames, as they do live.
         connect((frames) =>
           merge(
-            frames.pipe(repEvents()),
-            kind === 'hold' ? frames.pipe(holdTimer(), map((report) => ({ kind: 'hold-report' as const, report }))) : [],
+            frames.pipe(repEvents(exercise ? repOptionsFor(exercise) : DEFAULT_REP_OPTIONS)),
+            kind === 'hold' && exercise ? frames.pipe(holdTimer(holdOptionsFor(exercise)), map((report) => ({ kind: 'hold-report' as const, report }))) : [],
           ),
         ),
       )
       .subscribe({
         next(event) {
           if (event.kind === 'rep') {
-            reps.push({ start: event.rep.start, end: event.rep.end, peakAngle: event.rep.peakAngle, hold: event.rep.hold });
+            reps.push({ start: event.rep.start, end: event.rep.end, peakAngle: event.rep.peakAngle, hold: event.rep.hold, holdMet: event.rep.holdMet });
             rom = stepRom(rom, romTrial(romSide, event.rep));
           } else if (event.kind === 'hold-report') {
             // A span can close as soon as it opened (a return that was not one): no time in position.

@@ -9,7 +9,7 @@ import { repEvents } from '../pipeline/operators.ts';
 import { DEFAULT_REP_OPTIONS, type Rep, type RepOptions } from '../pipeline/reps.ts';
 import type { HoldEvent } from '../pipeline/holds.ts';
 import type { RepSummary, SessionEvent } from '../protocol/session.ts';
-import { DEFAULT_HOLD_OPTIONS } from '../pipeline/holds.ts';
+import { DEFAULT_HOLD_OPTIONS, type HoldOptions } from '../pipeline/holds.ts';
 import { cycleTimer, holdTimer } from '../pipeline/timing-operators.ts';
 import type { Exercise } from '../protocol/programme.ts';
 import { emptyProgress, endHoldTarget, holdTargetSeconds, type SetProgress } from './engine.ts';
@@ -34,13 +34,24 @@ const maxAngleUpdates = (frames: Observable<AngleFrame>): Observable<Update> =>
 
 const summary = (rep: Rep): RepSummary => ({ start: rep.start, end: rep.end, peakAngle: rep.peakAngle, hold: rep.hold, holdMet: rep.holdMet });
 
-function repUpdates(frames: Observable<AngleFrame>, exercise: Exercise): Observable<Update> {
-  const options: RepOptions = {
+/**
+ * The rep counter's options for an exercise of the programme. Live sets and `swivel analyze` both
+ * take them from here, so the same samples give the same reps.
+ */
+export function repOptionsFor(exercise: Exercise): RepOptions {
+  return {
     ...DEFAULT_REP_OPTIONS,
     holdTargetSeconds: endHoldTarget(exercise),
     // A range-of-motion test knows roughly how far a trial goes, so its first trial can count at once.
     expectedRangeDeg: exercise.kind === 'reps' && exercise.targets.maxAngle ? exercise.targets.maxAngle.normalDeg.min : null,
   };
+}
+
+/** The hold timer's options for an exercise of the programme (live and `swivel analyze`). */
+export const holdOptionsFor = (exercise: Exercise): HoldOptions => ({ ...DEFAULT_HOLD_OPTIONS, targetSeconds: holdTargetSeconds(exercise) ?? DEFAULT_HOLD_OPTIONS.targetSeconds });
+
+function repUpdates(frames: Observable<AngleFrame>, exercise: Exercise): Observable<Update> {
+  const options = repOptionsFor(exercise);
   // The first reps of a set wait to be judged; each is later decided, oldest first, as a rep or a partial.
   const decided = (p: SetProgress) => (p.pending > 0 ? p.pending - 1 : 0);
   return frames.pipe(
@@ -86,9 +97,10 @@ function holdEvent(event: HoldEvent): SessionEvent {
 }
 
 function holdUpdates(frames: Observable<AngleFrame>, exercise: Exercise, scheduler: SchedulerLike): Observable<Update> {
-  const targetSeconds = holdTargetSeconds(exercise) ?? DEFAULT_HOLD_OPTIONS.targetSeconds;
+  const options = holdOptionsFor(exercise);
+  const { targetSeconds } = options;
   return frames.pipe(
-    holdTimer({ ...DEFAULT_HOLD_OPTIONS, targetSeconds }, { scheduler }),
+    holdTimer(options, { scheduler }),
     map(({ status, events }) => (p: SetProgress) => ({
       ...p,
       hold: { inPosition: status.inPosition, heldSeconds: status.heldSeconds, targetSeconds, remainingSeconds: status.remainingSeconds, position: status.position },
