@@ -227,6 +227,8 @@ if (repSets.length) {
     );
   }
   const exact = repSets.filter((r) => r.repCountError === 0).length;
+  const missed = repSets.filter((r) => r.repCountError !== 0);
+  if (missed.length) console.log(`\nmissed: ${missed.map((r) => `${r.exercise} seed ${r.seed} (${r.repCountError! > 0 ? '+' : ''}${r.repCountError})`).join(', ')}`);
   console.log(
     `\nrep counts exact in ${exact} of ${repSets.length} sets (${((100 * exact) / repSets.length).toFixed(1)} %), worst off by ${Math.max(...repSets.map((r) => Math.abs(r.repCountError!)))}; ` +
       `mean end-hold error ${meanOf(repSets.flatMap((r) => r.holdErrors)).toFixed(2)} s over ${repSets.flatMap((r) => r.holdErrors).length} reps`,
