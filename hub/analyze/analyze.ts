@@ -123,7 +123,14 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
       )
       .subscribe({
         next(event) {
-          if (event.kind === 'rep') {
+          if (event.kind === 'rep-withdrawn') {
+            const at = reps.findIndex((rep) => rep.start === event.rep.start);
+            if (at >= 0) reps.splice(at, 1);
+            // Its trial goes too (rom keeps angles; the withdrawn one is the same number).
+            const trials = rom[romSide];
+            const trial = trials.lastIndexOf(event.rep.peakAngle);
+            if (trial >= 0) rom = { ...rom, [romSide]: [...trials.slice(0, trial), ...trials.slice(trial + 1)] };
+          } else if (event.kind === 'rep') {
             reps.push({ start: event.rep.start, end: event.rep.end, peakAngle: event.rep.peakAngle, hold: event.rep.hold, holdMet: event.rep.holdMet });
             rom = stepRom(rom, romTrial(romSide, event.rep));
           } else if (event.kind === 'hold-report') {

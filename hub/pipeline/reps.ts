@@ -19,6 +19,12 @@
  * never turns a rep into a partial by itself, because a person in rehab may well be short of the usual
  * range.
  *
+ * The first judgement can still be wrong: three tentative small movements look like a set of small
+ * reps until a full one comes. So while the set's range is being learned (its first `rangeReps`
+ * judged reps), a rep counted earlier whose peak falls under half of the range that later reps show
+ * is withdrawn (`rep-withdrawn`): it becomes a partial, and the count goes down. After that the
+ * counts stand.
+ *
  * The end hold is the time the shin stays at the end position: within a tolerance of the peak and
  * still, moving at under `stillFraction` of the rep's top speed. The speed test leaves out the slow
  * last degrees of the way out and the first of the way back, which a tolerance band alone would count
@@ -100,7 +106,9 @@ export type RepEvent =
   | { kind: 'rep-pending'; rep: Rep }
   /** A counted rep; `count` is the number counted so far. */
   | { kind: 'rep'; rep: Rep; count: number }
-  | { kind: 'partial'; rep: Rep };
+  | { kind: 'partial'; rep: Rep }
+  /** A rep counted while the set's range was still being learned turned out to be a partial; `count` is the new count. */
+  | { kind: 'rep-withdrawn'; rep: Rep; count: number };
 
 export interface RepState {
   phase: 'rest' | 'out';
@@ -109,6 +117,10 @@ export interface RepState {
   counted: number;
   /** Reps that ended before the set's range was known, oldest first. */
   pending: Rep[];
+  /** Reps judged so far (counted or partial): the range is being learned over the first `rangeReps`. */
+  judged: number;
+  /** Reps counted while the range was being learned: they may yet be withdrawn. */
+  provisional: Rep[];
   /** Last time the angle was near the start posture: where the next rep begins. */
   lastRestT: number;
   lastT: number;
@@ -139,6 +151,8 @@ export const initialReps = (): RepState => ({
   recentPeaks: [],
   counted: 0,
   pending: [],
+  judged: 0,
+  provisional: [],
   lastRestT: Number.NaN,
   lastT: Number.NaN,
   start: 0,
@@ -197,12 +211,24 @@ function judge(state: RepState, rep: Rep, options: RepOptions, events: RepEvent[
   // Partials count towards the range too: a person whose reps really get smaller (tiring, say) has a
   // smaller range after a few of them.
   state.recentPeaks = [...state.recentPeaks.slice(Math.max(0, state.recentPeaks.length + 1 - options.rangeReps)), rep.peakAngle];
-  if (rep.partial) {
-    events.push({ kind: 'partial', rep });
-    return;
+  state.judged++;
+  if (state.provisional.length > 0) {
+    // The range has just been learned a little better: reps counted before it may have been partials.
+    const level = options.partialFraction * setRange(state)!;
+    const withdrawn = state.provisional.filter((earlier) => earlier.peakAngle < level);
+    if (withdrawn.length > 0) state.provisional = state.provisional.filter((earlier) => earlier.peakAngle >= level);
+    for (const earlier of withdrawn) {
+      state.counted--;
+      events.push({ kind: 'rep-withdrawn', rep: { ...earlier, partial: true }, count: state.counted });
+    }
   }
-  state.counted++;
-  events.push({ kind: 'rep', rep, count: state.counted });
+  if (rep.partial) events.push({ kind: 'partial', rep });
+  else {
+    state.counted++;
+    events.push({ kind: 'rep', rep, count: state.counted });
+  }
+  if (state.judged >= options.rangeReps) state.provisional = [];
+  else if (!rep.partial) state.provisional = [...state.provisional, rep];
 }
 
 /**

@@ -148,6 +148,8 @@ export const SessionEvent = Type.Union([
   Type.Object({ kind: Type.Literal('rep-start'), t: Type.Number() }),
   Type.Object({ kind: Type.Literal('rep'), count: Type.Integer(), rep: RepSummary }),
   Type.Object({ kind: Type.Literal('partial'), rep: RepSummary }),
+  /** A rep counted while the set's range was still being learned turned out to be a partial: the count goes down to `count`. */
+  Type.Object({ kind: Type.Literal('rep-withdrawn'), count: Type.Integer(), rep: RepSummary }),
   /** The end hold of the rep under way reached its target. */
   Type.Object({ kind: Type.Literal('end-hold-reached'), t: Type.Number() }),
   Type.Object({ kind: Type.Literal('hold-start'), t: Type.Number(), position: Type.Number() }),

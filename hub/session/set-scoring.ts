@@ -66,6 +66,21 @@ function repUpdates(frames: Observable<AngleFrame>, exercise: Exercise): Observa
           return (p) => ({ ...p, pending: decided(p), partials: p.partials + 1, events: [{ kind: 'partial', rep: summary(event.rep) }] });
         case 'hold-reached':
           return (p) => ({ ...p, holdsReached: p.holdsReached + 1, events: [{ kind: 'end-hold-reached', t: event.t }] });
+        case 'rep-withdrawn': {
+          // Counted while the set's range was being learned, and it turns out to have been a partial.
+          const { rep } = event;
+          return (p) => {
+            const at = p.trials.indexOf(rep.peakAngle);
+            return {
+              ...p,
+              reps: p.reps - 1,
+              partials: p.partials + 1,
+              missedHolds: p.missedHolds - (rep.holdMet === false ? 1 : 0),
+              trials: at < 0 ? p.trials : [...p.trials.slice(0, at), ...p.trials.slice(at + 1)],
+              events: [{ kind: 'rep-withdrawn', count: p.reps - 1, rep: summary(rep) }],
+            };
+          };
+        }
         case 'rep': {
           const { rep } = event;
           return (p) => ({

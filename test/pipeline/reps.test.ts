@@ -46,6 +46,20 @@ const rep = (at: number, peak: number, hold = 3): [number, number][] => [
 ];
 
 describe('stepReps', () => {
+  it('withdraws tentative first reps once full reps show the set\'s range, and only while the range is being learned', () => {
+    // Three small tentative movements (8°, 7°, 9°) are judged together as reps; the first 24° rep
+    // shows they were partials. Later, a 10° movement is simply a partial, and a 30° rep after the
+    // range is learned withdraws nothing.
+    const events = run(trace([[0, 0], ...rep(1, 8, 1), ...rep(5, 7, 1), ...rep(9, 9, 1), ...rep(13, 24), ...rep(19, 22), ...rep(25, 10), ...rep(31, 23), ...rep(37, 30), [44, 0]]));
+    const withdrawn = events.flatMap((e) => (e.kind === 'rep-withdrawn' ? [e] : []));
+    expect(peaks(withdrawn.map((e) => e.rep))).toEqual([8, 7, 9]);
+    expect(withdrawn.map((e) => e.count)).toEqual([2, 1, 0]);
+    expect(withdrawn.every((e) => e.rep.partial)).toBe(true);
+    const counts = events.flatMap((e) => (e.kind === 'rep' ? [e.count] : []));
+    expect(counts).toEqual([1, 2, 3, 1, 2, 3, 4]);
+    expect(peaks(partials(events))).toEqual([10]);
+  });
+
   it('counts clean reps with their start, end, peak and end hold', () => {
     const events = run(trace([[0, 0], ...rep(1, 30), ...rep(7, 32), ...rep(13, 29), [20, 0]]));
     const counted = reps(events);
