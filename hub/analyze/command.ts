@@ -41,8 +41,10 @@ increasing), acceleration in g and rotation in deg/s unless told otherwise, at a
   --exercise ID            the exercise recorded (required unless only --orientation is asked for):
 ${wrappedIds('                             ')}
   --side left|right        the side exercised (default: not given; null in --json)
-  --json                   print one JSON object: exercise, side, samples, gapSeconds, repCount, reps,
-                           holds, holdTotal, maxAngle (times in seconds on the file's clock)
+  --json                   print one JSON object: exercise, side, samples, gapSeconds, repCount,
+                           reps [{start, end, peakAngle, hold, holdMet}], holds [{start, end}],
+                           holdTotal, maxAngle (times in seconds on the file's clock); reps and holds
+                           are judged with the programme's targets for the exercise, as in a live set
   --angles OUT.csv         write "t,angle" for every sample (t on the file's clock, angle in degrees)
   --orientation OUT.csv    write "t,qw,qx,qy,qz" for every sample: the fused orientation of the sensor
                            in an earth frame with z up (heading arbitrary); with this alone,
