@@ -5,6 +5,8 @@
  *   wander     a minute never at rest, slow turns about changing axes, 0.1 g slow translation
  *   translate  slow tilting while the sensor is carried about: 0.2–0.3 g at 3–6 s periods
  *   fast       200 °/s heading rotation with a 70° nod at 3 rad/s and 0.5 g shaking
+ *   tapping    slow tilting with a 4 g, 10 ms tap (and its rebound) every 0.7 s
+ *   vibration  slow tilting on a 25 Hz, 1 g vibration with 2 °/s of gyroscope chatter
  */
 import { axisAngle, mul, synthesise, type SyntheticSample } from './synthetic-imu.ts';
 
@@ -41,5 +43,25 @@ export const stressCases = (): Record<string, SyntheticSample[]> => ({
     biasDps: [0.3, 0.2, -0.4],
     noise: STRESS_NOISE,
     linearAcc: (t) => [0.5 * Math.sin(9 * t), 0.5 * Math.cos(7 * t), 0.3 * Math.sin(11 * t)],
+  }),
+  tapping: synthesise({
+    rateHz: 286,
+    seconds: 30,
+    orientation: (t) => mul(axisAngle([0, 0, 1], 20 * t), axisAngle([1, 0.5, 0], 25 * Math.sin(0.5 * t))),
+    biasDps: [0.3, -0.2, 0.2],
+    noise: STRESS_NOISE,
+    linearAcc: (t) => {
+      const u = t % 0.7;
+      const pulse = u < 0.01 ? 4 : u < 0.03 ? -1.5 : 0;
+      return [0.2 * pulse, 0.1 * pulse, pulse];
+    },
+  }),
+  vibration: synthesise({
+    rateHz: 286,
+    seconds: 30,
+    orientation: (t) => mul(axisAngle([0, 0, 1], 15 * t), mul(axisAngle([0, 1, 0], 20 * Math.sin(0.4 * t)), axisAngle([1, 0, 0], 0.2 * Math.sin(2 * Math.PI * 25 * t)))),
+    biasDps: [0.2, 0.3, -0.3],
+    noise: STRESS_NOISE,
+    linearAcc: (t) => [0.3 * Math.sin(2 * Math.PI * 25 * t), 0.2 * Math.cos(2 * Math.PI * 25 * t + 1), Math.sin(2 * Math.PI * 25 * t + 2)],
   }),
 });
