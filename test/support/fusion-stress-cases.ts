@@ -6,7 +6,7 @@
  *   translate  slow tilting while the sensor is carried about: 0.2–0.3 g at 3–6 s periods
  *   fast       200 °/s heading rotation with a 70° nod at 3 rad/s and 0.5 g shaking
  *   tapping    slow tilting with a 4 g, 10 ms tap (and its rebound) every 0.7 s
- *   vibration  slow tilting on a 25 Hz, 1 g vibration with 2 °/s of gyroscope chatter
+ *   vibration  slow tilting on a 25 Hz, 1 g vibration with ±0.2° of rotational jitter
  */
 import { axisAngle, mul, synthesise, type SyntheticSample } from './synthetic-imu.ts';
 
