@@ -6,6 +6,8 @@ import {
   DEVICE_NAME_PREFIX,
   FIRMWARE_REVISION_CHARACTERISTIC,
   IMU_CONTROL_CHARACTERISTIC,
+  SIM_PERSON_CHARACTERISTIC,
+  decodeSimPersonInstruction,
   IMU_DATA_CHARACTERISTIC,
   MANUFACTURER_NAME_CHARACTERISTIC,
   MODEL_NUMBER_CHARACTERISTIC,
@@ -29,7 +31,7 @@ import {
 import type { ImuErrorOptions, SensorClock } from './imu.ts';
 import { burstLoss, nextLost, type BurstLoss } from './loss.ts';
 import type { ShinMotion } from './motion.ts';
-import type { ExerciseId } from './person/exercises.ts';
+import { isExerciseId, type ExerciseId } from './person/exercises.ts';
 import type { Side } from './person/person.ts';
 import { deriveSeed, seededRandom, type Random } from './random.ts';
 import { SensorModel, type MountingChoice } from './sensor.ts';
@@ -161,6 +163,11 @@ export class SwivelDevice {
     return this.central !== null;
   }
 
+  /** What the simulated person is doing now (null for a fixed motion). */
+  get exercise(): ExerciseId | null {
+    return this.sensor.person?.spec.id ?? null;
+  }
+
   get sensorConfig(): SensorConfig {
     return this.config;
   }
@@ -251,6 +258,13 @@ export class SwivelDevice {
         return;
       }
       case 'write':
+        if (request.service === SWIVEL_IMU_SERVICE && request.characteristic === SIM_PERSON_CHARACTERISTIC) {
+          const problem = this.instructPerson(fromBase64(request.data));
+          if (problem) {
+            reply({ op: 'error', id: request.id, message: problem });
+            return;
+          }
+        }
         if (request.service === SWIVEL_IMU_SERVICE && request.characteristic === IMU_CONTROL_CHARACTERISTIC) {
           const decoded = decodeSensorConfig(fromBase64(request.data));
           if (!decoded.ok) {
@@ -270,6 +284,20 @@ export class SwivelDevice {
     }
   }
 
+  /**
+   * The hub says which exercise and side come next: the person gets into its start position and
+   * begins, from the first sample not yet taken. Returns a problem to report, or null.
+   */
+  private instructPerson(bytes: Uint8Array): string | null {
+    const decoded = decodeSimPersonInstruction(bytes);
+    if (!decoded.ok) return decoded.message;
+    const { exercise, side } = decoded.instruction;
+    if (!isExerciseId(exercise)) return `the simulated person does not know the exercise "${exercise}"`;
+    if (!this.sensor.person) return 'this simulated sensor follows a fixed motion, not a person';
+    this.sensor.startExercise(exercise, side, this.sensor.trueTimeOf(Math.max(this.nextSampleIndex, this.sampleIndexNow()), this.config.rateHz));
+    return null;
+  }
+
   private currentRssi(): number {
     return Math.round(this.rssi + 3 * this.random.normal());
   }
@@ -281,6 +309,8 @@ export class SwivelDevice {
         characteristics: [
           { uuid: IMU_DATA_CHARACTERISTIC, properties: IMU_PROPERTIES },
           { uuid: IMU_CONTROL_CHARACTERISTIC, properties: CONTROL_PROPERTIES },
+          // Simulator only: the hub tells the simulated person which exercise comes next.
+          ...(this.sensor.person ? [{ uuid: SIM_PERSON_CHARACTERISTIC, properties: ['write'] }] : []),
         ],
       },
       { uuid: BATTERY_SERVICE, characteristics: [{ uuid: BATTERY_LEVEL_CHARACTERISTIC, properties: ['read', 'notify'] }] },

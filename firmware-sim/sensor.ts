@@ -17,7 +17,7 @@ import {
   type Mounting,
   type SensorClock,
 } from './imu.ts';
-import { DEG, qAxisAngle, qFromAxes, qmul } from './math3d.ts';
+import { DEG, qAxisAngle, qExp, qFromAxes, qLog, qconj, qmul } from './math3d.ts';
 import type { ShinMotion } from './motion.ts';
 import type { ExerciseId } from './person/exercises.ts';
 import { createPerson, type Kinematics, type Person, type Side } from './person/person.ts';
@@ -70,8 +70,12 @@ export function chooseMounting(choice: MountingChoice, seed: number): Mounting {
  * asked for in time order (the bias drift is a random walk); everything is deterministic from the seeds.
  */
 export class SensorModel {
-  readonly kinematics: Kinematics;
-  readonly person: Person | null;
+  kinematics: Kinematics;
+  /** The person and, for a live switch of exercise, when their timeline began (true time). */
+  person: Person | null;
+  personStartsAt = 0;
+  private readonly personSeed: number;
+  private readonly holdBreak: boolean;
   readonly mounting: Mounting;
   readonly errors: ImuErrors;
   readonly clock: SensorClock;
@@ -81,6 +85,8 @@ export class SensorModel {
 
   constructor(options: SensorModelOptions = {}) {
     const seed = options.seed ?? 1;
+    this.personSeed = options.personSeed ?? seed;
+    this.holdBreak = options.holdBreak ?? false;
     this.motion = options.motion ?? null;
     if (options.motion) {
       this.person = null;
@@ -100,6 +106,39 @@ export class SensorModel {
     this.clock = options.clock === false ? { ppm: 0, jitterUs: 0 } : (options.clock ?? sensorClock(seededRandom(deriveSeed(seed, 'clock'))));
     this.noise = seededRandom(deriveSeed(seed, 'imu-noise'));
     this.jitter = seededRandom(deriveSeed(seed, 'jitter'));
+  }
+
+  /**
+   * The person starts another exercise at true time `at`, as a real person does when the dashboard
+   * moves on: over `transitionSeconds` they get into the new start position (a smooth turn of the
+   * shin), then stay still there for a moment and begin. Samples before `at` are unchanged.
+   */
+  startExercise(exercise: ExerciseId, side: Side, at: number, transitionSeconds = 3): void {
+    const from = this.kinematics;
+    const person = createPerson({ exercise, seed: this.personSeed, side, ...(this.holdBreak ? { holdBreak: true } : {}) });
+    const begins = at + transitionSeconds;
+    const leaving = from.shinAt(at);
+    const arriving = person.shinAt(0);
+    const turn = qLog(qmul(qconj(leaving), arriving));
+    const ease = (u: number) => (1 - Math.cos(Math.PI * Math.min(1, Math.max(0, u)))) / 2;
+    this.person = person;
+    this.personStartsAt = begins;
+    this.kinematics = {
+      pivotToKnee: person.pivotToKnee,
+      shinAt: (t) => {
+        if (t < at) return from.shinAt(t);
+        if (t < begins) {
+          const u = ease((t - at) / transitionSeconds);
+          return qmul(leaving, qExp([turn[0] * u, turn[1] * u, turn[2] * u]));
+        }
+        return person.shinAt(t - begins);
+      },
+    };
+  }
+
+  /** True time of sample `index` at `rateHz`. */
+  trueTimeOf(index: number, rateHz: number): number {
+    return sampleTrueTime(this.clock, index, rateHz);
   }
 
   /** Sample `index` at `rateHz` (index 0 at power-on, evenly spaced on the sensor's clock). */
@@ -122,6 +161,6 @@ export class SensorModel {
 
   /** Truth angle at a true time, degrees (a legacy motion's angle, or the person's). */
   angleAt(trueTime: number): number {
-    return this.person ? this.person.angleAt(trueTime) : this.motion!(trueTime).angleDeg;
+    return this.person ? this.person.angleAt(trueTime - this.personStartsAt) : this.motion!(trueTime).angleDeg;
   }
 }

@@ -13,6 +13,7 @@ import { buildApp } from './server/app.ts';
 import type { LiveOptions } from './server/live.ts';
 import { SensorHub } from './sensor-hub.ts';
 import { SessionService } from './session/session-service.ts';
+import { followSessionWithSimulatedPerson } from './session/simulated-person.ts';
 import { loadDefaultProgramme } from './programme/load-programme.ts';
 import type { Programme } from './protocol/programme.ts';
 import type { SensorLinkTimings } from './ble/sensor-link.ts';
@@ -80,6 +81,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const session = new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
   const app = await buildApp({ live: hub, session, programme, version: VERSION, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, liveOptions: options.liveOptions, log });
   session.start();
+  // With the simulated sensor, the simulated person follows the session (a real sensor ignores this).
+  followSessionWithSimulatedPerson(session.view$, (instruction) => hub.instructSimulatedPerson(instruction));
   hub.start();
   try {
     await app.listen({ port: options.port, host: options.host });

@@ -4,7 +4,7 @@ import { SensorLink, type SensorLinkTimings } from './ble/sensor-link.ts';
 import type { LinkEvent } from './pipeline/events.ts';
 import { coalesceFrames, decodeNotifications, sampleBatches, sensorStats, toAngleFrames, type AngleFrame, type PipelineEvent } from './pipeline/operators.ts';
 import { emptyStats } from './pipeline/stats.ts';
-import type { SampleRateHz } from './protocol/gatt.ts';
+import type { SampleRateHz, SimPersonInstruction } from './protocol/gatt.ts';
 import type { SensorSnapshot, SensorSource, SensorStats } from './protocol/messages.ts';
 
 /** Angle frames for screens: at most one per this many ms per sensor (about 60 a second). */
@@ -72,6 +72,11 @@ export class SensorHub {
     this.subscription.add(this.stats$.subscribe(({ sensorId, stats }) => (entry(sensorId).stats = stats)));
     this.subscription.add(this.frames$.subscribe((frame) => (entry(frame.sensorId).angle = frame.angle)));
     this.link.start(signal);
+  }
+
+  /** A simulated sensor's person is told what to do next (see followSessionWithSimulatedPerson); a real sensor ignores it. */
+  instructSimulatedPerson(instruction: SimPersonInstruction): void {
+    void this.link.instructSimulatedPerson(instruction);
   }
 
   /** Every sensor's exercise angle takes a new start posture; frames after it carry `epoch`. */

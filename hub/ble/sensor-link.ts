@@ -9,6 +9,9 @@ import {
   FIRMWARE_REVISION_CHARACTERISTIC,
   IMU_CONTROL_CHARACTERISTIC,
   IMU_DATA_CHARACTERISTIC,
+  SIM_PERSON_CHARACTERISTIC,
+  encodeSimPersonInstruction,
+  type SimPersonInstruction,
   MANUFACTURER_NAME_CHARACTERISTIC,
   MODEL_NUMBER_CHARACTERISTIC,
   SWIVEL_IMU_SERVICE,
@@ -67,6 +70,8 @@ export class SensorLink {
   private info: SensorInfo | null = null;
   private knownPeripheralId: string | null = null;
   private linkEpoch = 0;
+  /** While connected to a simulated sensor: tells its person what to do (see SIM_PERSON_CHARACTERISTIC). */
+  private writeSimPerson: ((bytes: Uint8Array) => Promise<unknown>) | null = null;
 
   /** Every event, in order. */
   readonly events$: Observable<SensorEvent>;
@@ -108,6 +113,21 @@ export class SensorLink {
     this.running = null;
     this.eventsSubject.complete();
     this.linkSubject.complete();
+  }
+
+  /**
+   * A simulated sensor's person is told which exercise and side come next, as a dashboard tells a
+   * real person. A real sensor has no such characteristic, and then this does nothing. Never throws:
+   * a failed instruction is logged, and the simulator just goes on with what it was doing.
+   */
+  async instructSimulatedPerson(instruction: SimPersonInstruction): Promise<void> {
+    const write = this.writeSimPerson;
+    if (!write) return;
+    try {
+      await write(encodeSimPersonInstruction(instruction));
+    } catch (error) {
+      this.log(`${this.sensorId}: could not tell the simulated person to do ${instruction.exercise} (${(error as Error).message})`);
+    }
   }
 
   private linkEvent(state: LinkState, detail: string): LinkEvent {
@@ -226,6 +246,12 @@ export class SensorLink {
         }
         if (config.ok) this.eventsSubject.next({ kind: 'config', sensorId: this.sensorId, rateHz: config.config.rateHz });
         else this.log(`${this.sensorId}: ${sensorName} reports a configuration we cannot read (${config.message})`);
+      }
+
+      const simPerson = find(SIM_PERSON_CHARACTERISTIC);
+      if (simPerson) {
+        this.writeSimPerson = (bytes) => gatt(simPerson.writeAsync(Buffer.from(bytes), false), 'instructing the simulated person');
+        detach.push(() => (this.writeSimPerson = null));
       }
 
       const battery = find(BATTERY_LEVEL_CHARACTERISTIC);

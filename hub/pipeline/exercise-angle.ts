@@ -68,6 +68,12 @@ export interface ExerciseAngleState {
   /** Evidence gathered for the axis so far (see `axisEvidence`). */
   axisWeight: number;
   lastT: number;
+  /**
+   * The first sample this state saw (fusion clock): a start posture needs stillness after it. A
+   * person who was still before the set started (in the last exercise's posture, say) must not have
+   * that taken as the new start posture the moment the set begins.
+   */
+  startedAt: number;
   /** When the start posture was captured or last re-zeroed (fusion clock). */
   zeroedAt: number;
   /** Largest angle so far in the positive and in the negative direction, degrees. */
@@ -83,6 +89,7 @@ export const initialExerciseAngle: ExerciseAngleState = {
   axisSum: null,
   axisWeight: 0,
   lastT: Number.NaN,
+  startedAt: Number.NaN,
   zeroedAt: Number.NaN,
   peak: 0,
   trough: 0,
@@ -108,7 +115,8 @@ export function stepExerciseAngle(
   const dt = Math.min(0.1, Math.max(0, fusion.lastT - state.lastT)) || 0;
   const provisional = state.provisional ?? fusion.q;
   // The fusion's rest (short, for learning bias) is not enough to call a posture the start.
-  const settled = fusion.atRest && fusion.lastT - fusion.stillSince >= options.startStillSeconds;
+  const startedAt = Number.isNaN(state.startedAt) ? fusion.lastT : state.startedAt;
+  const settled = fusion.atRest && fusion.lastT - Math.max(fusion.stillSince, startedAt) >= options.startStillSeconds;
   if (!reference && settled) {
     reference = fusion.q;
     zeroedAt = fusion.lastT;
@@ -154,5 +162,5 @@ export function stepExerciseAngle(
     }
   }
   const health: AngleHealth = fusion.health === 'disturbed' ? 'disturbed' : reference ? 'ok' : 'calibrating';
-  return { reference, provisional, axisSum, axisWeight, lastT: fusion.lastT, zeroedAt, peak, trough, angleDeg: angle, health };
+  return { reference, provisional, axisSum, axisWeight, lastT: fusion.lastT, startedAt, zeroedAt, peak, trough, angleDeg: angle, health };
 }

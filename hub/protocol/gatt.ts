@@ -14,6 +14,12 @@ const swivelUuid = (short: number) => `5357${short.toString(16).padStart(4, '0')
 export const SWIVEL_IMU_SERVICE = swivelUuid(0x0001);
 export const IMU_DATA_CHARACTERISTIC = swivelUuid(0x0002);
 export const IMU_CONTROL_CHARACTERISTIC = swivelUuid(0x0003);
+/**
+ * Simulator only (a real sensor does not have it): what the simulated person should do next. The
+ * hub writes the exercise and side when a set starts, as a dashboard tells a real person; the
+ * person then gets into that exercise's start position, stays still, and starts.
+ */
+export const SIM_PERSON_CHARACTERISTIC = swivelUuid(0x00f1);
 
 export const BATTERY_SERVICE = '180f';
 export const BATTERY_LEVEL_CHARACTERISTIC = '2a19';
@@ -215,3 +221,20 @@ export function decodeSensorConfig(bytes: Uint8Array): SensorConfigResult {
 export const encodeBatteryLevel = (percent: number) => Uint8Array.of(Math.max(0, Math.min(100, Math.round(percent))));
 export const decodeBatteryLevel = (bytes: Uint8Array): number | undefined =>
   bytes.byteLength === 1 && bytes[0]! <= 100 ? bytes[0] : undefined;
+
+/** The simulated person's instruction: `exerciseId,side` in UTF-8 (see SIM_PERSON_CHARACTERISTIC). */
+export interface SimPersonInstruction {
+  exercise: string;
+  side: 'left' | 'right';
+}
+
+export const encodeSimPersonInstruction = ({ exercise, side }: SimPersonInstruction): Uint8Array => new TextEncoder().encode(`${exercise},${side}`);
+
+export function decodeSimPersonInstruction(bytes: Uint8Array): { ok: true; instruction: SimPersonInstruction } | { ok: false; message: string } {
+  const text = new TextDecoder().decode(bytes);
+  const [exercise, side, ...rest] = text.split(',');
+  if (!exercise || (side !== 'left' && side !== 'right') || rest.length > 0) {
+    return { ok: false, message: `a simulated person's instruction is "exercise,left|right", got ${JSON.stringify(text.slice(0, 60))}` };
+  }
+  return { ok: true, instruction: { exercise, side } };
+}

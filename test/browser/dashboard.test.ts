@@ -11,6 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHub } from '../../hub/main.ts';
+import type { ExerciseId } from '../../hub/protocol/exercises.ts';
+import { startSimulator, type SimulatorProcess } from '../support/simulator-process.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots');
@@ -23,6 +25,7 @@ let webRoot: string;
 const tempDirs: string[] = [];
 const hubs: Hub[] = [];
 const pages: Page[] = [];
+const simulators: SimulatorProcess[] = [];
 const pageErrors: string[] = [];
 const hubLog: string[] = [];
 
@@ -32,19 +35,34 @@ async function tempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-/** A hub with its own simulator process on a fresh radio directory. */
-async function hubWithSimulator(port = 0): Promise<Hub> {
+/** A hub with its own simulator process (its person doing `exercise`) on a fresh radio directory. */
+async function hubWithSimulator(port = 0, exercise?: ExerciseId): Promise<Hub> {
   const hub = await startHub({
     port,
     host: '127.0.0.1',
     sensor: 'sim',
     spawnSimulator: true,
+    simulatorExercise: exercise,
     radioDir: await tempDir('swivel-radio-'),
     webRoot,
     log: (line) => hubLog.push(line),
   });
   hubs.push(hub);
   return hub;
+}
+
+/** A hub looking for a simulated sensor that is not on the air yet (the test starts one when it wants). */
+async function hubWithoutSensor(): Promise<{ hub: Hub; radioDir: string }> {
+  const radioDir = await tempDir('swivel-radio-');
+  const hub = await startHub({ port: 0, host: '127.0.0.1', sensor: 'sim', spawnSimulator: false, radioDir, webRoot, log: (line) => hubLog.push(line) });
+  hubs.push(hub);
+  return { hub, radioDir };
+}
+
+async function simulator(radioDir: string, args: string[]): Promise<SimulatorProcess> {
+  const sim = await startSimulator(radioDir, args);
+  simulators.push(sim);
+  return sim;
 }
 
 async function closeHub(hub: Hub): Promise<void> {
@@ -65,6 +83,56 @@ const settle = (page: Page) =>
   page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 
 const angleText = (page: Page) => page.locator('[data-testid=angle-value]').textContent();
+const testid = (page: Page, id: string) => page.locator(`[data-testid=${id}]`);
+const screen = (page: Page) => testid(page, 'screen');
+const repCount = async (page: Page) => Number((await testid(page, 'rep-count').textContent()) ?? NaN);
+
+const TABLET_LANDSCAPE = { width: 1280, height: 800 };
+const TABLET_PORTRAIT = { width: 800, height: 1280 };
+
+/** A screenshot of the page at both tablet sizes, for a person to look at; returns to the first size. */
+async function screenshots(page: Page, name: string, sizes = [TABLET_LANDSCAPE, TABLET_PORTRAIT]): Promise<void> {
+  const before = page.viewportSize();
+  for (const size of sizes) {
+    await page.setViewportSize(size);
+    await settle(page);
+    await page.waitForTimeout(150); // the trace resizes on a ResizeObserver callback
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.width}x${size.height}.png`) });
+  }
+  if (before) await page.setViewportSize(before);
+}
+
+/** Records every value the screen's `data-status` takes from now on (a calibration can be brief). */
+async function recordStatuses(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const main = document.querySelector('swivel-app')!.shadowRoot!.querySelector('main')!;
+    const seen: string[] = [main.dataset.status ?? ''];
+    (window as unknown as { statuses: string[] }).statuses = seen;
+    new MutationObserver(() => {
+      const status = main.dataset.status ?? '';
+      if (seen[seen.length - 1] !== status) seen.push(status);
+    }).observe(main, { attributes: true, attributeFilter: ['data-status'] });
+  });
+  return () => page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+}
+
+/** Every touch target on screen at least 48 × 48 CSS pixels. */
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const small: string[] = [];
+    const visit = (root: Document | ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) visit(el.shadowRoot);
+        if (el.tagName !== 'BUTTON') continue;
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue;
+        if (box.width < 48 || box.height < 48) small.push(`${el.textContent?.trim() || el.getAttribute('aria-label')} ${box.width}x${box.height}`);
+      }
+    };
+    visit(document);
+    return small;
+  });
+}
 const linkState = (page: Page, state: string) => page.locator(`[data-testid=link-state][data-state=${state}]`);
 const hubBanner = (page: Page) => page.locator('[data-testid=hub-banner]');
 
@@ -86,6 +154,7 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const page of pages.splice(0)) await page.close();
   for (const hub of hubs.splice(0)) await hub.close();
+  for (const sim of simulators.splice(0)) await sim.kill();
   expect(pageErrors.splice(0), 'uncaught errors in the page').toEqual([]);
 });
 
@@ -95,7 +164,7 @@ afterAll(async () => {
 });
 
 describe('dashboard', () => {
-  it('shows the live angle and the link state of the simulated sensor, readable at both tablet sizes', async () => {
+  it('shows the programme with the live angle and the link state of the simulated sensor, readable at both tablet sizes', async () => {
     const hub = await hubWithSimulator();
     const page = await openDashboard(hub.url);
 
@@ -163,8 +232,12 @@ describe('dashboard', () => {
       expect(number!.y + number!.height).toBeLessThanOrEqual(viewport.height);
       expect(status!.y + status!.height).toBeLessThanOrEqual(viewport.height);
       expect(status!.x + status!.width).toBeLessThanOrEqual(viewport.width);
-      await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${viewport.width}x${viewport.height}.png`) });
+      await page.screenshot({ path: join(SCREENSHOTS, `programme-${viewport.width}x${viewport.height}.png`) });
     }
+    await screenshots(page, 'programme', [{ width: 390, height: 844 }]);
+    expect(await screen(page).getAttribute('data-screen')).toBe('programme');
+    await expect(testid(page, 'start-programme').isVisible()).resolves.toBe(true);
+    expect(await smallTargets(page)).toEqual([]);
   }, 60_000);
 
   it('shows a banner while the hub is down and reconnects by itself when it is back on the same port', async () => {
@@ -181,7 +254,7 @@ describe('dashboard', () => {
     expect(await banner.getAttribute('data-kind')).toBe('lost');
     // Nothing claims the sensor is fine while the hub cannot say.
     await linkState(page, 'unknown').waitFor({ timeout: 5_000 });
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-hub-lost-1280x800.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'hub-lost-1280x800.png') });
 
     // Let a few retries fail, then bring a hub back on the same port; the page must not be reloaded.
     await page.waitForTimeout(2_000);
@@ -191,4 +264,135 @@ describe('dashboard', () => {
     const before = await angleText(page);
     await expect.poll(() => angleText(page), { timeout: 10_000 }).not.toBe(before);
   }, 90_000);
+
+  it('starts seated-hip-ir from the programme: calibrating, then reps counted on two screens in step; the hub refusing an action says why', async () => {
+    const hub = await hubWithSimulator(0, 'seated-hip-ir');
+    const tablet = await openDashboard(hub.url);
+    const laptop = await openDashboard(hub.url, TABLET_PORTRAIT);
+    await linkState(tablet, 'connected').waitFor({ timeout: 20_000 });
+    const statuses = await recordStatuses(tablet);
+
+    await testid(tablet, 'start-seated-hip-ir').click();
+    await expect.poll(() => screen(tablet).getAttribute('data-status'), { timeout: 20_000 }).toBe('active');
+    expect(await statuses()).toEqual(['idle', 'calibrating', 'active']);
+    expect(await testid(tablet, 'exercise-name').textContent()).toBe('Seated inward rotation lifts');
+    expect(await testid(tablet, 'exercise-side').textContent()).toBe('Left side');
+    expect(await testid(tablet, 'rep-target').textContent()).toBe('20');
+    expect(await smallTargets(tablet)).toEqual([]);
+
+    // The first reps of a set are judged together, so the count can jump; then it rises one by one.
+    await expect.poll(() => repCount(tablet), { timeout: 50_000, interval: 250 }).toBeGreaterThanOrEqual(1);
+    const first = await repCount(tablet);
+    await expect.poll(() => repCount(tablet), { timeout: 20_000, interval: 250 }).toBeGreaterThan(first);
+    // The laptop, which started nothing, shows the same set and count.
+    await expect.poll(() => testid(laptop, 'exercise-name').textContent(), { timeout: 5_000 }).toBe('Seated inward rotation lifts');
+    await expect.poll(async () => (await repCount(laptop)) === (await repCount(tablet)), { timeout: 5_000 }).toBe(true);
+    // Each counted rep was sounded (the cue controller counts what it played).
+    const played = await tablet.evaluate(() => (document.querySelector('swivel-app') as unknown as { cues: { played: { rep: number } } }).cues.played.rep);
+    expect(played).toBeGreaterThanOrEqual(1);
+    await screenshots(tablet, 'exercise-reps');
+
+    // A manual-count tap now makes no sense: the hub says so, and the person reads why.
+    await tablet.evaluate(() => {
+      const main = document.querySelector('swivel-app')!.shadowRoot!.querySelector('main')!;
+      main.dispatchEvent(Object.assign(new Event('swivel-command', { bubbles: true, composed: true }), { command: { action: 'count' } }));
+    });
+    const error = testid(tablet, 'hub-error');
+    await error.waitFor({ timeout: 5_000 });
+    expect(await error.textContent()).toContain('taps count reps only during a manual-count exercise');
+    expect(await error.getAttribute('role')).toBe('alert');
+    await tablet.screenshot({ path: join(SCREENSHOTS, 'hub-error-1280x800.png') });
+    await error.getByRole('button', { name: 'Dismiss this message' }).click();
+    await error.waitFor({ state: 'detached', timeout: 2_000 });
+
+    // Stopped from the laptop: both show the summary.
+    await testid(laptop, 'control-stop').click();
+    for (const page of [tablet, laptop]) {
+      await expect.poll(() => screen(page).getAttribute('data-screen'), { timeout: 5_000 }).toBe('summary');
+      await expect.poll(() => testid(page, 'summary-table').textContent(), { timeout: 5_000 }).toContain('Seated inward rotation lifts');
+    }
+  }, 120_000);
+
+  it('waits for the sensor, calibrates when it arrives, fills the hold ring, and says so when the link drops', async () => {
+    const { hub, radioDir } = await hubWithoutSensor();
+    const page = await openDashboard(hub.url, TABLET_PORTRAIT);
+    await testid(page, 'start-figure4-sitting').click();
+    await expect.poll(() => screen(page).getAttribute('data-status'), { timeout: 5_000 }).toBe('calibrating');
+    await testid(page, 'waiting-sensor').waitFor({ timeout: 5_000 });
+    expect(await testid(page, 'calibration').textContent()).toContain('Get into the start position and stay still');
+    await screenshots(page, 'waiting-for-sensor');
+
+    // The simulated person sits still for 2 s after power-on (the start posture), then eases into the stretch.
+    const sim = await simulator(radioDir, ['--exercise', 'figure4-sitting']);
+    await expect.poll(() => screen(page).getAttribute('data-status'), { timeout: 20_000 }).toBe('active');
+    await testid(page, 'waiting-sensor').waitFor({ state: 'detached', timeout: 5_000 });
+    const fraction = async () => Number(await testid(page, 'hold-ring').getAttribute('data-fraction'));
+    await expect.poll(fraction, { timeout: 30_000, interval: 250 }).toBeGreaterThan(0.05);
+    const filled = await fraction();
+    await expect.poll(fraction, { timeout: 5_000, interval: 250 }).toBeGreaterThan(filled);
+    const left = Number(await testid(page, 'ring-value').textContent());
+    expect(left).toBeLessThan(60);
+    expect(left).toBeGreaterThan(0);
+    await screenshots(page, 'exercise-hold');
+
+    await sim.command('lose-link 4000');
+    await testid(page, 'waiting-sensor').waitFor({ timeout: 10_000 });
+    await screenshots(page, 'sensor-lost', [TABLET_LANDSCAPE]);
+    await testid(page, 'waiting-sensor').waitFor({ state: 'detached', timeout: 20_000 });
+  }, 90_000);
+
+  it('shows range-of-motion results per side, rests between sets with a countdown that can be skipped, and sums up', async () => {
+    const hub = await hubWithSimulator(0, 'rom-seated');
+    const page = await openDashboard(hub.url);
+    await linkState(page, 'connected').waitFor({ timeout: 20_000 });
+    await testid(page, 'start-rom-seated').click();
+    // A range-of-motion trial counts at once: the expected range is known.
+    await expect.poll(() => repCount(page), { timeout: 40_000, interval: 250 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => testid(page, 'rom-left').textContent(), { timeout: 5_000 }).toMatch(/\d+°/);
+    await screenshots(page, 'exercise-rom');
+
+    // Three trials reach the set's target; the rest before the other side follows by itself.
+    await expect.poll(() => screen(page).getAttribute('data-screen'), { timeout: 60_000, interval: 250 }).toBe('rest');
+    expect(await testid(page, 'rest-next').textContent()).toContain('Range check sitting \u2014 right side');
+    const restLeft = Number(await testid(page, 'ring-value').textContent());
+    await expect.poll(async () => Number(await testid(page, 'ring-value').textContent()), { timeout: 5_000 }).toBeLessThan(restLeft);
+    await screenshots(page, 'rest');
+
+    await testid(page, 'control-next').click(); // "Skip rest"
+    await expect.poll(() => screen(page).getAttribute('data-screen'), { timeout: 5_000 }).toBe('exercise');
+    expect(await testid(page, 'exercise-side').textContent()).toBe('Right side');
+    await testid(page, 'control-stop').click();
+    await expect.poll(() => screen(page).getAttribute('data-screen'), { timeout: 5_000 }).toBe('summary');
+    const rom = testid(page, 'summary-rom');
+    expect(await rom.locator('[data-testid=rom-left]').textContent()).toMatch(/\d+°/);
+    expect(await rom.locator('[data-testid=rom-asymmetry]').textContent()).toContain('once both sides are measured');
+    await screenshots(page, 'summary');
+  }, 90_000);
+
+  it('shows an instruction screen with "done", counts taps for a manual exercise, and remembers the mute switch', async () => {
+    const { hub } = await hubWithoutSensor();
+    const page = await openDashboard(hub.url);
+    await testid(page, 'start-hip-click').click();
+    await testid(page, 'instruction-done').waitFor({ timeout: 5_000 });
+    expect(await testid(page, 'exercise-name').textContent()).toBe('Hip click');
+    await screenshots(page, 'exercise-instruction');
+    await testid(page, 'instruction-done').click();
+    await expect.poll(() => testid(page, 'exercise-side').textContent(), { timeout: 5_000 }).toBe('Right side');
+
+    // The programme can be looked at mid-session and any exercise started from it.
+    await testid(page, 'control-programme').click();
+    await testid(page, 'start-step-across').click();
+    const tap = testid(page, 'tap-count');
+    await tap.waitFor({ timeout: 5_000 });
+    for (let i = 0; i < 3; i++) await tap.click();
+    await expect.poll(() => repCount(page), { timeout: 5_000 }).toBe(3);
+    await screenshots(page, 'exercise-manual');
+
+    const mute = testid(page, 'mute');
+    expect(await mute.getAttribute('aria-pressed')).toBe('false');
+    await mute.click();
+    expect(await mute.getAttribute('aria-pressed')).toBe('true');
+    await page.reload();
+    await expect.poll(() => testid(page, 'mute').getAttribute('aria-pressed'), { timeout: 5_000 }).toBe('true');
+  }, 60_000);
 });

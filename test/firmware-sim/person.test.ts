@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EXERCISE_IDS, exerciseSpec, type ExerciseId } from '../../firmware-sim/person/exercises.ts';
 import { createPerson } from '../../firmware-sim/person/person.ts';
-import { rotate } from '../../firmware-sim/math3d.ts';
+import { qAngleBetween, rotate } from '../../firmware-sim/math3d.ts';
+import { SensorModel } from '../../firmware-sim/sensor.ts';
 
 describe('person model', () => {
   it('knows exactly the programme’s exercise ids', () => {
@@ -155,5 +156,27 @@ describe('person model', () => {
     expect(side.peak[2]).toBeGreaterThan(0.2); // the foot lifts
     const ninety = swing('foot-lift-9090');
     expect(ninety.peak[2]).toBeGreaterThan(0.05);
+  });
+});
+
+describe('a person told to start another exercise', () => {
+  it('turns smoothly into the new start position, stays still there, then does the new exercise', () => {
+    const model = new SensorModel({ seed: 5, exercise: 'seated-hip-ir', clock: false });
+    const rate = 100;
+    for (let i = 0; i < 500; i++) model.sample(i, rate); // 5 s of seated hip IR
+    model.startExercise('rom-prone', 'left', 5);
+    const shin = (t: number) => model.kinematics.shinAt(t);
+    // Seated (shin hanging) to prone (shin up): about half a turn, spread over the 3 s transition.
+    expect(qAngleBetween(shin(5), shin(8))).toBeGreaterThan(Math.PI / 2);
+    let largestStep = 0;
+    for (let t = 5; t < 8; t += 0.01) largestStep = Math.max(largestStep, qAngleBetween(shin(t), shin(t + 0.01)));
+    expect(largestStep).toBeLessThan(0.03); // under 3 rad/s: a person turning over, not a jump
+    // Then still in the prone start position, then trials of the prone range check.
+    expect(qAngleBetween(shin(8.2), shin(9.5))).toBeLessThan(0.02);
+    expect(model.person?.spec.id).toBe('rom-prone');
+    const peak = Math.max(...Array.from({ length: 2000 }, (_, k) => model.angleAt(8 + k * 0.01)));
+    expect(peak).toBeGreaterThan(25);
+    // Samples keep coming in order across the switch.
+    for (let i = 500; i < 1500; i++) expect(Number.isFinite(model.sample(i, rate).reading.gx)).toBe(true);
   });
 });

@@ -56,4 +56,28 @@ describe('guided session over WebSocket', () => {
     tablet.close();
     laptop.close();
   }, 60_000);
+
+  it('tells the simulated person which exercise a set is, so a set started mid-exercise calibrates in its own start position', async () => {
+    // The simulated person is doing seated hip IR when the physio starts the prone range check: told
+    // by the hub, they turn over into the prone start position, stay still, and do the trials.
+    // Without the instruction the start posture would be the seated one (or an end hold), and the
+    // trials would read nonsense angles.
+    const other = await inProcessHub({ exercise: 'seated-hip-ir', seed: 1 });
+    try {
+      const viewer = await connectViewer(other.ws);
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      viewer.socket.send(JSON.stringify({ type: 'session', command: { action: 'start', exerciseId: 'rom-prone', side: 'left' } }));
+      const trials = () => viewer.of('event').flatMap((m) => (m.event.kind === 'rep' ? [m.event.rep.peakAngle] : []));
+      await waitFor('the person told', () => other.device.exercise === 'rom-prone');
+      await waitFor('two prone trials', () => trials().length >= 2, 40_000);
+      // rom-prone trials reach 30–50° in the simulator.
+      for (const peak of trials()) {
+        expect(peak).toBeGreaterThan(28);
+        expect(peak).toBeLessThan(52);
+      }
+      viewer.close();
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
 });

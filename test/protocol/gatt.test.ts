@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  decodeSimPersonInstruction,
+  encodeSimPersonInstruction,
   DEFAULT_SENSOR_CONFIG,
   IMU_DATA_CHARACTERISTIC,
   SWIVEL_IMU_SERVICE,
@@ -149,5 +151,17 @@ describe('control and battery values', () => {
     expect(decodeBatteryLevel(Uint8Array.of(87))).toBe(87);
     expect(decodeBatteryLevel(Uint8Array.of(187))).toBeUndefined();
     expect(decodeBatteryLevel(Uint8Array.of())).toBeUndefined();
+  });
+});
+
+describe('simulated person instruction (simulator only)', () => {
+  it('round-trips "exercise,side" and refuses anything else with a message', () => {
+    expect(Array.from(encodeSimPersonInstruction({ exercise: 'rom-prone', side: 'right' }))).toEqual(Array.from(new TextEncoder().encode('rom-prone,right')));
+    expect(decodeSimPersonInstruction(encodeSimPersonInstruction({ exercise: 'side-lie', side: 'left' }))).toEqual({ ok: true, instruction: { exercise: 'side-lie', side: 'left' } });
+    for (const bad of ['side-lie', 'side-lie,up', ',left', 'side-lie,left,again']) {
+      const decoded = decodeSimPersonInstruction(new TextEncoder().encode(bad));
+      expect(decoded.ok).toBe(false);
+      if (!decoded.ok) expect(decoded.message).toMatch(/^a simulated person's instruction is "exercise,left\|right", got /);
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { RadioBindings } from '../../hub/ble/radio-bindings.ts';
 import { SensorHub } from '../../hub/sensor-hub.ts';
 import { SessionService } from '../../hub/session/session-service.ts';
+import { followSessionWithSimulatedPerson } from '../../hub/session/simulated-person.ts';
 import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
 import { buildApp } from '../../hub/server/app.ts';
 import type { LiveOptions } from '../../hub/server/live.ts';
@@ -24,6 +25,7 @@ export async function inProcessHub(options: { liveOptions?: Partial<LiveOptions>
   const session = new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
   const app: FastifyInstance = await buildApp({ live: hub, session, programme, version: 'test', webRoot: options.webRoot ?? null, liveOptions: options.liveOptions, log: (line) => log.push(line) });
   session.start();
+  followSessionWithSimulatedPerson(session.view$, (instruction) => hub.instructSimulatedPerson(instruction));
   hub.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;

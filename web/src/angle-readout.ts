@@ -1,6 +1,7 @@
 import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { formatAngle, formatSigned, type Tone } from './format.ts';
+import { srOnlyStyles } from './shared-styles.ts';
 
 /** The gauge's arc: 240° open at the bottom, centre (100, 100), in a 200 × 156 viewBox. */
 const CX = 100;
@@ -8,6 +9,8 @@ const CY = 100;
 const R = 84;
 const START_DEG = 210;
 const SWEEP_DEG = 240;
+/** The target band runs just outside the arc, clear of the value stroke. */
+const BAND_R = R + 12;
 /** Screen readers hear the angle at most this often (the number itself changes up to 60×/s). */
 const ANNOUNCE_INTERVAL_MS = 10_000;
 
@@ -17,13 +20,13 @@ const point = (deg: number, r = R) => {
 };
 
 /** SVG path along the gauge circle from one fraction of the range to another (clockwise). */
-function arcPath(fromFraction: number, toFraction: number): string {
+function arcPath(fromFraction: number, toFraction: number, r = R): string {
   const a = START_DEG - SWEEP_DEG * Math.min(fromFraction, toFraction);
   const b = START_DEG - SWEEP_DEG * Math.max(fromFraction, toFraction);
-  const p = point(a);
-  const q = point(b);
+  const p = point(a, r);
+  const q = point(b, r);
   const large = a - b > 180 ? 1 : 0;
-  return `M ${p.x.toFixed(2)} ${p.y.toFixed(2)} A ${R} ${R} 0 ${large} 1 ${q.x.toFixed(2)} ${q.y.toFixed(2)}`;
+  return `M ${p.x.toFixed(2)} ${p.y.toFixed(2)} A ${r} ${r} 0 ${large} 1 ${q.x.toFixed(2)} ${q.y.toFixed(2)}`;
 }
 
 const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
@@ -45,7 +48,14 @@ export class SwivelAngleReadout extends LitElement {
   /** Short line under the number saying why it is stale; empty when live. */
   @property() caption = '';
   @property() tone: Tone = 'ok';
+  /** Target band, degrees (null: none): shaded outside the arc. */
+  @property({ type: Number, attribute: 'band-min' }) bandMin: number | null = null;
+  @property({ type: Number, attribute: 'band-max' }) bandMax: number | null = null;
+  /** The person's end position (last rep's peak, or the hold's position), degrees; a marker on the arc. */
+  @property({ type: Number }) mark: number | null = null;
 
+  private bandPath = '';
+  private markLine: { x1: number; y1: number; x2: number; y2: number } | null = null;
   private text = '\u2013';
   private valuePath = '';
   private needle = point(START_DEG);
@@ -81,6 +91,21 @@ export class SwivelAngleReadout extends LitElement {
         this.needle = point(START_DEG - SWEEP_DEG * value);
       }
     }
+    if (changed.has('bandMin') || changed.has('bandMax') || changed.has('min') || changed.has('max')) {
+      this.bandPath =
+        this.bandMin === null || this.bandMax === null
+          ? ''
+          : arcPath(clamp01((this.bandMin - this.min) / span), clamp01((Math.max(this.bandMax, this.bandMin + span / 100) - this.min) / span), BAND_R);
+    }
+    if (changed.has('mark') || changed.has('min') || changed.has('max')) {
+      if (this.mark === null) this.markLine = null;
+      else {
+        const deg = START_DEG - SWEEP_DEG * clamp01((this.mark - this.min) / span);
+        const a = point(deg, R - 10);
+        const b = point(deg, BAND_R + 6);
+        this.markLine = { x1: a.x, y1: a.y, x2: b.x, y2: b.y };
+      }
+    }
     if (changed.has('angle') || changed.has('caption')) {
       const now = performance.now();
       const spoken = this.angle === null ? 'no angle yet' : `${this.text.replace('\u2212', 'minus ')} degrees`;
@@ -98,8 +123,10 @@ export class SwivelAngleReadout extends LitElement {
       <div class="gauge" part="gauge">
         <svg viewBox="0 0 200 156" aria-hidden="true" focusable="false">
           <path class="track" d=${arcPath(0, 1)} />
+          ${this.bandPath ? svg`<path class="band" d=${this.bandPath} />` : nothing}
           ${this.ticks.map((t) => svg`<line class=${t.major ? 'tick major' : 'tick'} x1=${t.x1} y1=${t.y1} x2=${t.x2} y2=${t.y2} />`)}
           ${this.valuePath ? svg`<path class="value" d=${this.valuePath} />` : nothing}
+          ${this.markLine ? svg`<line class="mark" x1=${this.markLine.x1} y1=${this.markLine.y1} x2=${this.markLine.x2} y2=${this.markLine.y2} />` : nothing}
           ${hasValue ? svg`<circle class="needle" cx=${this.needle.x} cy=${this.needle.y} r="7" />` : nothing}
           <text class="end" x="36" y="153" text-anchor="middle">${this.minLabel}°</text>
           <text class="end" x="164" y="153" text-anchor="middle">${this.maxLabel}°</text>
@@ -113,7 +140,9 @@ export class SwivelAngleReadout extends LitElement {
     `;
   }
 
-  static override styles = css`
+  static override styles = [
+    srOnlyStyles,
+    css`
     :host {
       display: block;
       /* Size the gauge to the space it is given, whichever way the tablet is held. */
@@ -147,6 +176,17 @@ export class SwivelAngleReadout extends LitElement {
       fill: none;
       stroke: var(--sw-accent, #4cc9f0);
       stroke-width: 14;
+      stroke-linecap: round;
+    }
+    .band {
+      fill: none;
+      stroke: var(--sw-ok, #4ade80);
+      stroke-width: 6;
+      stroke-linecap: butt;
+    }
+    .mark {
+      stroke: var(--sw-fg, #f4f6f8);
+      stroke-width: 3.5;
       stroke-linecap: round;
     }
     .needle {
@@ -224,16 +264,8 @@ export class SwivelAngleReadout extends LitElement {
     [data-tone='off'] {
       color: var(--sw-muted, #9aa4b1);
     }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
-  `;
+  `,
+  ];
 }
 
 declare global {

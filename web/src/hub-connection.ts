@@ -9,6 +9,8 @@ import type {
   ServerMessage,
   StatsMessage,
 } from '../../hub/protocol/messages.ts';
+import type { Programme } from '../../hub/protocol/programme.ts';
+import type { SessionCommand, SessionEvent, SessionView } from '../../hub/protocol/session.ts';
 import { TraceBuffer } from './trace-buffer.ts';
 
 export type SensorStats = SensorSnapshot['stats'];
@@ -44,6 +46,26 @@ export interface SensorModel {
  * - `down`: the socket closed (or never opened); a retry is scheduled at `retryAt`.
  */
 export type HubStatus = 'connecting' | 'live' | 'down';
+
+/** Something the person should read: the hub refused a command, or one could not be sent. */
+export interface HubNotice {
+  /** Increases with every notice, so a view can tell a repeat of the same words from the old one. */
+  id: number;
+  message: string;
+  /** `performance.now()` when it arrived. */
+  at: number;
+}
+
+/**
+ * Side effects that follow the session (tones, speech, the wake lock). Called as messages arrive,
+ * outside rendering; each call is guarded, so a failing listener cannot break the connection.
+ */
+export interface SessionListener {
+  /** Something just happened (a rep counted, a hold reached its target …). */
+  sessionEvent?(event: SessionEvent, at: number): void;
+  /** The session changed (also on `hello`); `previous` is null on the first view of a socket. */
+  sessionView?(view: SessionView, previous: SessionView | null): void;
+}
 
 export interface HubConnectionOptions {
   /** WebSocket URL; defaults to `/ws` on the page's own host. */
@@ -85,8 +107,12 @@ export class HubConnection implements ReactiveController {
   sensorSourceReason: string | null = null;
   /** Newest ping round trip, ms. */
   roundTripMs: number | null = null;
-  /** Newest `error` message from the hub (it rejected something we sent). */
-  lastHubError: string | null = null;
+  /** Newest `error` message from the hub (it rejected something we sent), or a command that could not be sent. */
+  notice: HubNotice | null = null;
+  /** The guided session as the hub last described it (null before the first `hello`). */
+  session: SessionView | null = null;
+  /** The programme the hub's sessions follow, fetched from `/api/programme` after each `hello`. */
+  programme: Programme | null = null;
   /** Known sensors in the order the hub listed them. */
   readonly sensors: SensorModel[] = [];
   /** `performance.now()` at the last render request; lets views age data without their own timers. */
@@ -104,6 +130,9 @@ export class HubConnection implements ReactiveController {
   private lastMessageAt = 0;
   private lastTickAt = 0;
   private active = false;
+  private noticeIds = 0;
+  private programmeRequest: AbortController | null = null;
+  private readonly listeners = new Set<SessionListener>();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -115,6 +144,14 @@ export class HubConnection implements ReactiveController {
     this.pingIntervalMs = options.pingIntervalMs ?? 5000;
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? 12_000;
     host.addController(this);
+  }
+
+  /** The hub's HTTP base next to its socket, e.g. http://host:8080 for ws://host:8080/ws. */
+  get httpBase(): string {
+    const url = new URL(this.url);
+    url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+    url.pathname = '';
+    return url.origin;
   }
 
   /** The sensor the dashboard shows: the first one the hub listed. */
@@ -141,6 +178,8 @@ export class HubConnection implements ReactiveController {
     this.tickTimer = null;
     this.clearRetry();
     this.closeSocket();
+    this.programmeRequest?.abort();
+    this.programmeRequest = null;
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.frame = null;
   }
@@ -158,8 +197,39 @@ export class HubConnection implements ReactiveController {
     if (document.visibilityState === 'visible') this.retryNow();
   };
 
-  send(message: ClientMessage): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  /**
+   * Steers the guided session. The hub validates the command and answers a refusal with an `error`,
+   * which becomes `notice`; a command that cannot be sent at all (hub unreachable) says so too.
+   * Returns whether it was sent.
+   */
+  send(command: SessionCommand): boolean {
+    if (this.status === 'live' && this.post({ type: 'session', command })) return true;
+    this.setNotice(`Not sent: the hub is not connected (${command.action}). Try again once it is back.`);
+    this.scheduleRender();
+    return false;
+  }
+
+  /** Forgets the notice (the person dismissed it). */
+  dismissNotice(): void {
+    if (this.notice === null) return;
+    this.notice = null;
+    this.scheduleRender();
+  }
+
+  /** Registers side effects that follow the session; returns the function that removes them. */
+  addSessionListener(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private post(message: ClientMessage): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  private setNotice(message: string): void {
+    this.notice = { id: ++this.noticeIds, message, at: performance.now() };
   }
 
   // ---- socket lifecycle ----
@@ -271,8 +341,14 @@ export class HubConnection implements ReactiveController {
       case 'pong':
         this.roundTripMs = Math.max(0, performance.now() - message.at);
         break;
+      case 'session':
+        this.onSession(message.session);
+        break;
+      case 'event':
+        for (const listener of this.listeners) guard(() => listener.sessionEvent?.(message.event, message.at));
+        break;
       case 'error':
-        this.lastHubError = message.message;
+        this.setNotice(message.message);
         console.warn(`swivel: hub rejected a message: ${message.message}`);
         break;
       default:
@@ -288,7 +364,8 @@ export class HubConnection implements ReactiveController {
     this.hubVersion = message.version;
     this.sensorSource = message.sensorSource;
     this.sensorSourceReason = message.sensorSourceReason;
-    this.lastHubError = null;
+    this.onSession(message.session, true);
+    this.loadProgramme();
     // The hello is the whole truth: rebuild the list, keeping the trace of a sensor seen before so
     // the sparkline survives a hub reconnect.
     const previous = this.sensors.splice(0);
@@ -309,7 +386,38 @@ export class HubConnection implements ReactiveController {
       });
     }
     if (this.pingTimer !== null) clearInterval(this.pingTimer);
-    this.pingTimer = setInterval(() => this.send({ type: 'ping', at: performance.now() }), this.pingIntervalMs);
+    this.pingTimer = setInterval(() => this.post({ type: 'ping', at: performance.now() }), this.pingIntervalMs);
+  }
+
+  private onSession(view: SessionView, fresh = false): void {
+    const previous = fresh ? null : this.session;
+    this.session = view;
+    for (const listener of this.listeners) guard(() => listener.sessionView?.(view, previous));
+  }
+
+  /** The programme only changes with the hub, so it is fetched again on every `hello`. */
+  private loadProgramme(): void {
+    this.programmeRequest?.abort();
+    const request = new AbortController();
+    this.programmeRequest = request;
+    fetch(`${this.httpBase}/api/programme`, { signal: request.signal })
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const programme = (await response.json()) as Programme;
+        if (this.programmeRequest !== request) return;
+        this.programme = programme;
+        this.programmeRequest = null;
+        this.scheduleRender();
+      })
+      .catch((error: unknown) => {
+        if (request.signal.aborted) return;
+        this.programmeRequest = null;
+        console.warn(`swivel: could not load the programme: ${String(error)}`);
+        if (this.programme === null) {
+          this.setNotice('Could not load the exercise programme from the hub; it will be tried again when the hub reconnects.');
+          this.scheduleRender();
+        }
+      });
   }
 
   private onAngle(message: AngleMessage): void {
@@ -364,5 +472,13 @@ export class HubConnection implements ReactiveController {
       this.now = performance.now();
       this.host.requestUpdate();
     });
+  }
+}
+
+function guard(call: () => void): void {
+  try {
+    call();
+  } catch (error) {
+    console.error('swivel: a session listener failed', error);
   }
 }

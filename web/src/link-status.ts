@@ -33,6 +33,8 @@ export class SwivelLinkStatus extends LitElement {
   @property({ type: Number }) malformed = 0;
   @property({ type: Number, attribute: 'rate-hz' }) rateHz: number | null = null;
   @property({ type: Number, attribute: 'link-losses' }) linkLosses = 0;
+  /** Smaller figures in three columns, for a side panel that shares the screen. */
+  @property({ type: Boolean, reflect: true }) compact = false;
 
   private label = '';
   private tone: Tone = 'off';
@@ -296,6 +298,41 @@ export class SwivelLinkStatus extends LitElement {
     :host([state='unknown']) .metrics,
     :host([state='unknown']) .foot {
       opacity: 0.5;
+    }
+    :host([compact]) .panel {
+      gap: 0.5rem;
+      padding: 1rem 1.1rem;
+    }
+    :host([compact]) .state {
+      font-size: clamp(1.5rem, 8cqi, 2.25rem);
+    }
+    :host([compact]) .detail {
+      font-size: 1.1rem;
+    }
+    :host([compact]) .metrics {
+      flex: none;
+      grid-template-columns: repeat(3, minmax(0, 1fr));
+      grid-auto-rows: auto;
+      gap: 0.5rem;
+    }
+    :host([compact]) .metric {
+      padding: 0.4rem 0.6rem;
+    }
+    :host([compact]) dt {
+      font-size: 0.8rem;
+      letter-spacing: 0.03em;
+    }
+    :host([compact]) dt .icon {
+      display: none;
+    }
+    :host([compact]) dd {
+      min-height: 0;
+    }
+    :host([compact]) .big {
+      font-size: 1.6rem;
+    }
+    :host([compact]) .u {
+      font-size: 0.95rem;
     }
     .foot {
       margin: 0;

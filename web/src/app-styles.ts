@@ -1,0 +1,491 @@
+import { css } from 'lit';
+import { buttonStyles } from './shared-styles.ts';
+
+/**
+ * The dashboard's layout: tablet landscape (1280 × 800), portrait (800 × 1280) and a phone. The angle,
+ * the count and the timers get the most room; everything a person reads from the mat is large.
+ */
+export const appStyles = [
+  buttonStyles,
+  css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      height: 100vh;
+      height: 100dvh;
+      box-sizing: border-box;
+      color: var(--sw-fg);
+      background: var(--sw-bg);
+    }
+    header {
+      display: flex;
+      align-items: center;
+      gap: 0.75rem 1rem;
+      padding: 0.4rem 1.25rem;
+      min-height: 3.5rem;
+      flex-wrap: wrap;
+    }
+    h1 {
+      margin: 0;
+      font-size: 1.5rem;
+      font-weight: 800;
+      letter-spacing: 0.02em;
+    }
+    .wake {
+      font-size: 1rem;
+      color: var(--sw-muted);
+      padding: 0.2rem 0.7rem;
+      border-radius: 999px;
+      border: 1px solid var(--sw-track);
+    }
+    .hub {
+      margin-left: auto;
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      font-size: 1.125rem;
+      color: var(--sw-muted);
+    }
+    .hub .dot {
+      width: 0.75rem;
+      height: 0.75rem;
+      border-radius: 50%;
+      background: var(--sw-ok);
+    }
+    .hub[data-live='no'] .dot {
+      background: var(--sw-bad);
+    }
+    .icon-button {
+      display: grid;
+      place-items: center;
+      padding: 0;
+      background: transparent;
+    }
+    .icon-button svg {
+      width: 1.6rem;
+      height: 1.6rem;
+    }
+    .icon-button[aria-pressed='true'][data-testid='mute'] {
+      color: var(--sw-warn);
+      border-color: var(--sw-warn);
+    }
+    .notice {
+      display: flex;
+      align-items: center;
+      gap: 1rem;
+      margin: 0 1.25rem 0.5rem;
+      padding: 0.6rem 0.75rem 0.6rem 1.25rem;
+      border-radius: 0.75rem;
+      border: 3px solid var(--sw-warn);
+      background: var(--sw-panel);
+      font-size: 1.35rem;
+      font-weight: 600;
+      line-height: 1.3;
+    }
+    .notice-text {
+      flex: 1;
+    }
+    .notice-text::first-letter {
+      text-transform: uppercase;
+    }
+    main {
+      flex: 1;
+      min-height: 0;
+      padding: 0.25rem 1.25rem 1rem;
+      box-sizing: border-box;
+    }
+    .card {
+      position: relative;
+      min-height: 0;
+      min-width: 0;
+      border-radius: 1rem;
+      background: var(--sw-panel);
+      box-sizing: border-box;
+    }
+    .card-label {
+      position: absolute;
+      top: 0.5rem;
+      left: 1rem;
+      font-size: 0.95rem;
+      font-weight: 600;
+      color: var(--sw-muted);
+      text-transform: uppercase;
+      letter-spacing: 0.06em;
+    }
+
+    /* ---- programme ---- */
+    .screen-programme {
+      display: grid;
+      gap: 1rem;
+      grid-template-columns: minmax(0, 1fr) 24rem;
+      grid-template-areas: 'list sensor';
+    }
+    .programme-list {
+      grid-area: list;
+      min-height: 0;
+      overflow-y: auto;
+      padding-right: 0.5rem;
+    }
+    .back {
+      margin-bottom: 0.75rem;
+    }
+    .sensor {
+      grid-area: sensor;
+      min-height: 0;
+      display: grid;
+      gap: 1rem;
+      grid-template-rows: minmax(12rem, 1fr) auto;
+      overflow-y: auto;
+    }
+    .sensor .angle {
+      display: grid;
+      padding: 0.75rem;
+    }
+    swivel-angle-readout {
+      min-height: 0;
+    }
+
+    /* ---- exercise ---- */
+    .screen-exercise,
+    .screen-rest {
+      display: flex;
+      flex-direction: column;
+      gap: 0.75rem;
+    }
+    .title {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      gap: 0.4rem 1rem;
+    }
+    .title h2 {
+      margin: 0;
+      font-size: 2.25rem;
+      line-height: 1.1;
+    }
+    .side-chip {
+      padding: 0.1rem 0.8rem;
+      border-radius: 0.5rem;
+      background: var(--sw-fg);
+      color: var(--sw-bg);
+      font-size: 1.6rem;
+      font-weight: 800;
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+    }
+    .set {
+      font-size: 1.6rem;
+      font-weight: 700;
+    }
+    .where {
+      font-size: 1.1rem;
+      color: var(--sw-muted);
+    }
+    .exercise {
+      flex: 1;
+      min-height: 0;
+      display: grid;
+      gap: 0.75rem;
+      grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr) minmax(0, 0.8fr);
+      grid-template-rows: minmax(0, 1fr) 11rem;
+      grid-template-areas:
+        'gauge count steps'
+        'trace trace steps';
+    }
+    .gauge-card {
+      grid-area: gauge;
+      display: grid;
+      padding: 0.75rem;
+    }
+    .count-card {
+      grid-area: count;
+      container-type: size;
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      justify-content: center;
+      gap: 0.5rem;
+      padding: 0.75rem;
+      overflow: hidden;
+    }
+    .trace-card {
+      grid-area: trace;
+      display: grid;
+      padding: 2rem 0.75rem 0.5rem 0.5rem;
+    }
+    .steps-card {
+      grid-area: steps;
+      overflow-y: auto;
+      padding: 1rem 1.25rem;
+    }
+    .steps {
+      margin: 0;
+      padding-left: 1.5rem;
+      font-size: 1.15rem;
+      line-height: 1.4;
+    }
+    .steps li + li {
+      margin-top: 0.45rem;
+    }
+    .feel {
+      margin: 0.9rem 0 0;
+      font-size: 1.1rem;
+      line-height: 1.4;
+      color: var(--sw-muted);
+    }
+    .steps-card .rom {
+      margin: -0.25rem -0.5rem 1rem;
+    }
+    swivel-rep-counter {
+      width: 100%;
+    }
+    .timer-ring {
+      --size: min(92cqw, 82cqh);
+    }
+    .sub {
+      font-size: 1.35rem;
+      font-weight: 700;
+      color: var(--sw-muted);
+      text-align: center;
+    }
+    .best {
+      font-size: clamp(2rem, 14cqi, 4rem);
+      font-weight: 800;
+      color: var(--sw-accent);
+      font-variant-numeric: tabular-nums;
+    }
+    .sub.ok {
+      color: var(--sw-ok);
+    }
+    .flash {
+      font-size: clamp(1.35rem, 7cqi, 2.25rem);
+      font-weight: 800;
+      text-align: center;
+      line-height: 1.15;
+    }
+    .flash[data-tone='ok'] {
+      color: var(--sw-ok);
+    }
+    .flash[data-tone='warn'] {
+      color: var(--sw-warn);
+    }
+    .gap {
+      font-size: 1.05rem;
+      color: var(--sw-muted);
+    }
+    .waiting {
+      position: absolute;
+      inset: 0;
+      z-index: 1;
+      display: flex;
+      flex-direction: column;
+      justify-content: center;
+      gap: 0.75rem;
+      padding: 1.5rem;
+      border-radius: 1rem;
+      border: 4px solid var(--sw-warn);
+      background: var(--sw-panel);
+      text-align: center;
+      font-size: 1.35rem;
+      line-height: 1.35;
+    }
+    .waiting strong {
+      font-size: clamp(2rem, 10cqi, 3.25rem);
+      color: var(--sw-warn);
+      line-height: 1.1;
+    }
+    .calibration {
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      gap: 0.5rem;
+      text-align: center;
+      width: 100%;
+    }
+    .calibration h3 {
+      margin: 0;
+      font-size: clamp(1.6rem, 8cqi, 2.6rem);
+      line-height: 1.15;
+    }
+    .calib-ring {
+      --size: min(70cqw, 52cqh);
+    }
+    .calib-hint {
+      margin: 0;
+      font-size: 1.35rem;
+      color: var(--sw-muted);
+    }
+    .kind-instruction {
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-rows: minmax(0, 1fr);
+      grid-template-areas: 'steps';
+    }
+    .big-steps {
+      grid-area: steps;
+      overflow-y: auto;
+      padding: 1.5rem 2rem;
+      display: flex;
+      flex-direction: column;
+      gap: 1rem;
+    }
+    .big-steps ol {
+      margin: 0;
+      padding-left: 2.25rem;
+      font-size: clamp(1.5rem, 2.6vw, 2.1rem);
+      line-height: 1.35;
+    }
+    .big-steps li + li {
+      margin-top: 0.6rem;
+    }
+    .big-steps .feel {
+      font-size: 1.5rem;
+    }
+    .done {
+      align-self: flex-start;
+      min-height: 72px;
+      font-size: 1.75rem;
+      padding: 0.5rem 2rem;
+    }
+    .tap {
+      width: 100%;
+      height: 100%;
+      min-height: 12rem;
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      justify-content: center;
+      gap: 0.5rem;
+      font-size: 1.75rem;
+      border-width: 4px;
+      border-color: var(--sw-accent);
+    }
+    .tap:active {
+      background: var(--sw-accent);
+      color: var(--sw-on-accent);
+    }
+    .tap-plus {
+      font-size: 8rem;
+      font-weight: 800;
+      line-height: 1;
+    }
+    .controls {
+      flex: none;
+    }
+
+    /* ---- rest ---- */
+    .rest {
+      flex: 1;
+      min-height: 0;
+      display: grid;
+      grid-template-columns: auto minmax(0, 1fr);
+      align-items: center;
+      gap: 2rem;
+    }
+    .rest-ring {
+      --size: min(56vh, 42vw);
+    }
+    .rest-text {
+      min-height: 0;
+      overflow-y: auto;
+      max-height: 100%;
+    }
+    .next {
+      margin: 0 0 1rem;
+      font-size: 2.25rem;
+      font-weight: 800;
+      line-height: 1.2;
+    }
+    .last {
+      margin: 0 0 1rem;
+      font-size: 1.35rem;
+      color: var(--sw-muted);
+    }
+    .rest-rom {
+      display: grid;
+      gap: 0.75rem;
+    }
+
+    /* ---- summary ---- */
+    .summary {
+      height: 100%;
+      overflow-y: auto;
+    }
+
+    /* Portrait tablet (800 × 1280). */
+    @media (max-aspect-ratio: 1/1) {
+      .screen-programme {
+        grid-template-columns: minmax(0, 1fr);
+        grid-template-rows: auto minmax(0, 1fr);
+        grid-template-areas: 'sensor' 'list';
+      }
+      .sensor {
+        grid-template-rows: minmax(0, 1fr);
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1.1fr);
+        overflow: visible;
+      }
+      .exercise {
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+        grid-template-rows: minmax(0, 1fr) 10rem minmax(0, 17rem);
+        grid-template-areas:
+          'gauge count'
+          'trace trace'
+          'steps steps';
+      }
+      .rest {
+        grid-template-columns: minmax(0, 1fr);
+        grid-template-rows: auto minmax(0, 1fr);
+        justify-items: center;
+      }
+      .rest-ring {
+        --size: min(40vh, 80vw);
+      }
+    }
+
+    /* Phone: one column that scrolls. */
+    @media (max-width: 600px) {
+      header {
+        padding: 0.4rem 0.75rem;
+        flex-wrap: nowrap;
+      }
+      .hub span:not(.dot) {
+        display: none;
+      }
+      main {
+        padding: 0.25rem 0.75rem 0.75rem;
+        overflow-y: auto;
+      }
+      .screen-programme {
+        display: flex;
+        flex-direction: column;
+      }
+      .screen-programme > *,
+      .screen-exercise > *,
+      .screen-rest > * {
+        flex: none;
+      }
+      .programme-list {
+        overflow: visible;
+        padding: 0;
+      }
+      .sensor {
+        grid-template-columns: minmax(0, 1fr);
+        grid-template-rows: 16rem auto;
+      }
+      .title h2 {
+        font-size: 1.75rem;
+      }
+      .exercise {
+        flex: none;
+        grid-template-columns: minmax(0, 1fr);
+        grid-template-rows: 20rem 18rem 9rem auto;
+        grid-template-areas: 'count' 'gauge' 'trace' 'steps';
+      }
+      .steps-card {
+        overflow: visible;
+      }
+      .rest-ring {
+        --size: min(60vw, 40vh);
+      }
+    }
+  `,
+];

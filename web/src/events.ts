@@ -1,0 +1,35 @@
+import type { SessionCommand } from '../../hub/protocol/session.ts';
+
+/**
+ * The person asked the session to do something (start, next, skip, switch side, calibrate, count,
+ * stop). Leaf elements fire it; the app, which owns the hub connection, sends it.
+ */
+export class SessionCommandEvent extends Event {
+  static readonly eventName = 'swivel-command' as const;
+  constructor(readonly command: SessionCommand) {
+    super(SessionCommandEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'swivel-command': SessionCommandEvent;
+  }
+}
+
+/** Which screen the person asked for: the programme, or back to the session under way (or its summary). */
+export type Screen = 'programme' | 'session';
+
+/** The person asked to look at another screen (nothing is sent to the hub). */
+export class NavigateEvent extends Event {
+  static readonly eventName = 'swivel-navigate' as const;
+  constructor(readonly screen: Screen) {
+    super(NavigateEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'swivel-navigate': NavigateEvent;
+  }
+}
