@@ -80,6 +80,11 @@ export interface AngleFrame {
    * with health `ok` in epoch n means the start posture was taken after reset n.
    */
   epoch: number;
+  /**
+   * How long the sensor has been still since this epoch began, seconds (0 while it moves): the start
+   * posture is taken at `DEFAULT_EXERCISE_ANGLE_OPTIONS.startStillSeconds`, so a screen can show progress.
+   */
+  stillSeconds: number;
   /** Hub clock when the newest notification arrived (performance.now, ms). */
   receivedAt: number;
 }
@@ -119,6 +124,7 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, r
             orientation: fusion.q,
             health: angle.health,
             epoch,
+            stillSeconds: Number.isNaN(fusion.stillSince) ? 0 : Math.max(0, fusion.lastT - Math.max(fusion.stillSince, angle.startedAt)),
             receivedAt: batch.receivedAt,
           };
         }),

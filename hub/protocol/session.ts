@@ -37,8 +37,8 @@ export const HoldView = Type.Object({
   heldSeconds: Type.Number(),
   targetSeconds: Type.Number(),
   remainingSeconds: Type.Number(),
-  /** The position being held, degrees (it follows a stretch that creeps deeper). */
-  position: Type.Number(),
+  /** The position being held, degrees (it follows a stretch that creeps deeper); null before the first. */
+  position: Nullable(Type.Number()),
 });
 export type HoldView = Static<typeof HoldView>;
 
@@ -136,6 +136,8 @@ export const SessionView = Type.Object({
   rom: Type.Array(RomView),
   /** Hub clock (ms since the epoch) when the session started, or null. */
   startedAt: Nullable(Type.Number()),
+  /** While calibrating: how long the person has been still in the start position, of the time needed. */
+  calibration: Nullable(Type.Object({ stillSeconds: Type.Number(), neededSeconds: Type.Number() })),
 });
 export type SessionView = Static<typeof SessionView>;
 

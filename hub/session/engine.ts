@@ -16,6 +16,10 @@ import type { Exercise, Programme, Side } from '../protocol/programme.ts';
 import { DEFAULT_REST_SECONDS } from '../protocol/programme.ts';
 import type { RomView, SessionCommand, SessionEvent, SessionView, SetResult, SetView, EffortView, HoldView, RepSummary } from '../protocol/session.ts';
 import { summariseRom } from '../pipeline/rom.ts';
+import { DEFAULT_EXERCISE_ANGLE_OPTIONS } from '../pipeline/exercise-angle.ts';
+
+/** The stillness that makes a start posture (the exercise angle's rule), seconds. */
+const START_STILL_SECONDS = DEFAULT_EXERCISE_ANGLE_OPTIONS.startStillSeconds;
 
 /** One set of the plan: an exercise, a side, a set number. */
 export interface PlannedSet {
@@ -64,6 +68,8 @@ export type SessionInput =
   | { kind: 'progress'; run: number; progress: SetProgress; now: number }
   /** The start posture has been taken since angle reset `epoch`. */
   | { kind: 'calibrated'; epoch: number; now: number }
+  /** While calibrating: the person has been still this long since angle reset `epoch`. */
+  | { kind: 'stillness'; epoch: number; seconds: number; now: number }
   | { kind: 'link'; connected: boolean; now: number };
 
 /** Thrown for a command that makes no sense now; the message is for the person who sent it. */
@@ -102,6 +108,7 @@ export function initialSession(programme: Programme): SessionState {
       results: [],
       rom: [],
       startedAt: null,
+      calibration: null,
     },
     plan: planSets(programme),
     at: null,
@@ -260,6 +267,7 @@ function beginSet(state: SessionState, at: number, now: number): SessionState {
   const view: SessionView = {
     ...state.view,
     status: sensor ? 'calibrating' : 'active',
+    calibration: sensor ? { stillSeconds: 0, neededSeconds: START_STILL_SECONDS } : null,
     exerciseIndex: planned.exerciseIndex,
     current: null,
     rest: null,
@@ -276,7 +284,7 @@ function nextOf(plan: PlannedSet[], at: number) {
 
 function finish(state: SessionState, now: number): SessionState {
   const closed = closeSet(state, now);
-  return { ...closed, scoring: null, restEndsAt: null, view: { ...closed.view, status: 'finished', current: null, rest: null, next: null } };
+  return { ...closed, scoring: null, restEndsAt: null, view: { ...closed.view, status: 'finished', current: null, rest: null, next: null, calibration: null } };
 }
 
 /** The set is over (target reached, or the person moved on): rest before set `to`, or finish. */
@@ -293,6 +301,7 @@ function restBefore(state: SessionState, to: number, now: number): SessionState 
     view: {
       ...closed.view,
       status: 'rest',
+      calibration: null,
       current: null,
       rest: { remainingSeconds: state.restSeconds, totalSeconds: state.restSeconds },
       next: { exerciseId: planned.exercise.id, side: planned.side, set: planned.set },
@@ -352,7 +361,7 @@ function command(state: SessionState, c: SessionCommand, now: number): SessionSt
         scoring: null,
         carried: combine(state.carried, state.progress),
         progress: emptyProgress(),
-        view: { ...state.view, status: 'calibrating' },
+        view: { ...state.view, status: 'calibrating', calibration: { stillSeconds: 0, neededSeconds: START_STILL_SECONDS } },
       };
     }
     case 'count': {
@@ -398,7 +407,13 @@ function step(state: SessionState, input: SessionInput): SessionState {
       if (state.view.status !== 'calibrating' || input.epoch !== state.angleEpoch) return state;
       const planned = state.plan[state.at!]!;
       const runs = state.runs + 1;
-      return { ...state, runs, scoring: { run: runs, set: planned }, view: { ...state.view, status: 'active' } };
+      return { ...state, runs, scoring: { run: runs, set: planned }, view: { ...state.view, status: 'active', calibration: null } };
+    }
+    case 'stillness': {
+      if (state.view.status !== 'calibrating' || input.epoch !== state.angleEpoch) return state;
+      const stillSeconds = Math.min(START_STILL_SECONDS, Math.floor(input.seconds * 10) / 10);
+      if (stillSeconds === state.view.calibration?.stillSeconds) return state;
+      return { ...state, view: { ...state.view, calibration: { stillSeconds, neededSeconds: START_STILL_SECONDS } } };
     }
     case 'progress': {
       if (state.view.status !== 'active' || state.scoring?.run !== input.run) return state; // a late report from a set already left

@@ -65,8 +65,15 @@ export class SessionService {
     );
     this.subscription.add(
       this.deps.frames$
-        .pipe(filter((frame) => frame.health === 'ok' && frame.epoch === this.state.angleEpoch && this.state.view.status === 'calibrating'))
-        .subscribe((frame) => this.apply({ kind: 'calibrated', epoch: frame.epoch, now: now() })),
+        .pipe(filter((frame) => frame.epoch === this.state.angleEpoch && this.state.view.status === 'calibrating'))
+        .subscribe((frame) =>
+          this.apply(
+            frame.health === 'ok'
+              ? { kind: 'calibrated', epoch: frame.epoch, now: now() }
+              : // Progress for the screen: the engine keeps only tenths, so most frames change nothing.
+                { kind: 'stillness', epoch: frame.epoch, seconds: frame.stillSeconds, now: now() },
+          ),
+        ),
     );
     signal?.addEventListener('abort', () => this.stop(), { once: true });
   }

@@ -118,7 +118,7 @@ function holdUpdates(frames: Observable<AngleFrame>, exercise: Exercise, schedul
     holdTimer(options, { scheduler }),
     map(({ status, events }) => (p: SetProgress) => ({
       ...p,
-      hold: { inPosition: status.inPosition, heldSeconds: status.heldSeconds, targetSeconds, remainingSeconds: status.remainingSeconds, position: status.position },
+      hold: { inPosition: status.inPosition, heldSeconds: status.heldSeconds, targetSeconds, remainingSeconds: status.remainingSeconds, position: Number.isFinite(status.position) ? status.position : null },
       events: events.map(holdEvent),
     })),
   );

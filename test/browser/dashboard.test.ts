@@ -273,6 +273,11 @@ describe('dashboard', () => {
     const statuses = await recordStatuses(tablet);
 
     await testid(tablet, 'start-seated-hip-ir').click();
+    // The simulated person is told to start over: they settle into the start position, and the
+    // calibration ring fills from the hub's own count of stillness before the set goes active.
+    const calibrationRing = testid(tablet, 'calibration').locator('swivel-progress-ring');
+    const filled = async () => ((await calibrationRing.count()) ? await calibrationRing.evaluate((ring) => (ring as unknown as { fraction: number }).fraction) : 0);
+    await expect.poll(filled, { timeout: 10_000, interval: 100 }).toBeGreaterThan(0);
     await expect.poll(() => screen(tablet).getAttribute('data-status'), { timeout: 20_000 }).toBe('active');
     expect(await statuses()).toEqual(['idle', 'calibrating', 'active']);
     expect(await testid(tablet, 'exercise-name').textContent()).toBe('Seated inward rotation lifts');

@@ -212,6 +212,7 @@ function frames(samples: { ms: number; angle: number }[], endMs: number, sensorI
     orientation: [1, 0, 0, 0],
     health: 'ok',
     epoch: 0,
+    stillSeconds: 0,
     receivedAt: ms,
   });
   return merge(...samples.map(({ ms, angle }) => timer(ms).pipe(map(() => frame(ms, angle)))), timer(endMs).pipe(mergeMap(() => [])));

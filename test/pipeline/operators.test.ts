@@ -5,7 +5,7 @@ import { coalesceFrames, decodeNotifications, sampleBatches, sensorStats, toAngl
 import type { SensorEvent } from '../../hub/pipeline/events.ts';
 import { DEFAULT_SENSOR_CONFIG, encodeImuPacket } from '../../hub/protocol/gatt.ts';
 
-const frame = (seq: number, trace: number[]): AngleFrame => ({ sensorId: 's', seq, t: seq, angle: trace[trace.length - 1]!, trace, dt: 0.01, orientation: [1, 0, 0, 0], health: 'ok', epoch: 0, receivedAt: 0 });
+const frame = (seq: number, trace: number[]): AngleFrame => ({ sensorId: 's', seq, t: seq, angle: trace[trace.length - 1]!, trace, dt: 0.01, orientation: [1, 0, 0, 0], health: 'ok', epoch: 0, stillSeconds: 0, receivedAt: 0 });
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 

@@ -212,7 +212,7 @@ describe('repEvents', () => {
   it('counts each sensor on its own and decides waiting reps when the input ends', async () => {
     const samples = trace([[0, 0], ...rep(1, 25), [8, 0]]);
     const frames = ['a', 'b'].flatMap((sensorId) =>
-      samples.map((s, seq): AngleFrame => ({ sensorId, seq, t: s.t, angle: s.angle, trace: [s.angle], dt: 0.01, orientation: [1, 0, 0, 0], health: 'ok', epoch: 0, receivedAt: 0 })),
+      samples.map((s, seq): AngleFrame => ({ sensorId, seq, t: s.t, angle: s.angle, trace: [s.angle], dt: 0.01, orientation: [1, 0, 0, 0], health: 'ok', epoch: 0, stillSeconds: 0, receivedAt: 0 })),
     );
     const events = await firstValueFrom(from(frames).pipe(repEvents(), toArray()));
     const counted = events.filter((e) => e.kind === 'rep');

@@ -51,8 +51,14 @@ describe('stepSession', () => {
     expect(state.scoring).toBeNull();
     // A calibration from before this set's reset does not count.
     expect(stepSession(state, { kind: 'calibrated', epoch: state.angleEpoch - 1, now: 500 })).toBe(state);
+    // Progress towards the start posture, in tenths of a second, for the screen.
+    expect(state.view.calibration).toEqual({ stillSeconds: 0, neededSeconds: 1 });
+    state = stepSession(state, { kind: 'stillness', epoch: state.angleEpoch, seconds: 0.46, now: 600 });
+    expect(state.view.calibration).toEqual({ stillSeconds: 0.4, neededSeconds: 1 });
+    expect(stepSession(state, { kind: 'stillness', epoch: state.angleEpoch, seconds: 0.49, now: 650 })).toBe(state);
     state = stepSession(state, { ...calibrated(state), now: 1000 });
     expect(state.view.status).toBe('active');
+    expect(state.view.calibration).toBeNull();
     state = stepSession(state, { ...progress(state, reps(1)), now: 5000 });
     expect(state.view.current?.reps).toBe(1);
     state = stepSession(state, { ...progress(state, reps(2)), now: 9000 });

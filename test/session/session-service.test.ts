@@ -38,7 +38,9 @@ function fakeSensor(scheduler: TestScheduler, seconds: number, silent: (t: numbe
       if (silent(t)) return;
       const trace = Array.from({ length: 10 }, (_, i) => angleAt(t - (9 - i) * 0.01));
       const health = t - resetAt < 1 ? 'calibrating' : 'ok';
-      frames.next({ sensorId: 's', seq: ms / 100, t, angle: trace[9]!, trace, dt: 0.01, orientation: [1, 0, 0, 0], health, epoch, receivedAt: 0 });
+      // The fake person is still whenever the angle is flat (start posture, end holds).
+      const stillSeconds = Math.max(0, t - resetAt);
+      frames.next({ sensorId: 's', seq: ms / 100, t, angle: trace[9]!, trace, dt: 0.01, orientation: [1, 0, 0, 0], health, epoch, stillSeconds, receivedAt: 0 });
     }, ms);
   }
   return { frames, resetAngle: (next: number) => ((epoch = next), (resetAt = scheduler.now() / 1000)) };

@@ -31,10 +31,6 @@ const DEFAULT_SAMPLE_RATE_HZ = 100;
 const NOTICE_MS = 15_000;
 /** A cue word ("Partial — not counted") stays this long. */
 const FLASH_MS = 3500;
-/** The hub takes the start posture after about this long still. */
-const CALIBRATION_STILL_SECONDS = 1;
-/** Within this of the newest angle counts as still, degrees (the shin sways a little). */
-const STILL_BAND_DEG = 1.5;
 /** Partial reps are those under this fraction of the set's range (as the hub's rep counter judges). */
 const PARTIAL_FRACTION = 0.5;
 
@@ -334,24 +330,11 @@ export class SwivelApp extends LitElement {
     const rangeMin = Math.min(this.rangeMin, ...extent.map((v) => Math.floor((v - 5) / 10) * 10));
     const rangeMax = Math.max(this.rangeMax, ...extent.map((v) => Math.ceil((v + 5) / 10) * 10));
 
-    // While calibrating: how long the angle has been still, from the newest samples back.
-    let stillFraction = 0;
-    let moving = false;
-    if (calibrating) {
-      const samples = this.traceSamples;
-      const newest = samples[samples.length - 1];
-      let still = 0;
-      if (newest !== undefined && !Number.isNaN(newest)) {
-        for (let i = samples.length - 1; i >= 0; i--) {
-          const v = samples[i]!;
-          if (Number.isNaN(v) || Math.abs(v - newest) > STILL_BAND_DEG) break;
-          still++;
-        }
-      }
-      const seconds = still / this.traceRate;
-      stillFraction = Math.min(1, seconds / CALIBRATION_STILL_SECONDS);
-      moving = seconds < 0.25 && samples.length > this.traceRate;
-    }
+    // While calibrating: the hub's own count of how long the person has been still in the start
+    // position (the rule that takes the start posture), so the ring fills exactly as the hub decides.
+    const calibration = session.calibration;
+    const stillFraction = calibrating && calibration ? Math.min(1, calibration.stillSeconds / calibration.neededSeconds) : 0;
+    const moving = calibrating && calibration !== null && calibration.stillSeconds === 0;
 
     const rom = session.rom.find((r) => r.exerciseId === set.exerciseId) ?? null;
     const unit = set.kind === 'manual' ? 'taps' : romTarget ? 'trials' : 'reps';
