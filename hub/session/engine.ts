@@ -244,7 +244,8 @@ function closeSet(state: SessionState, now: number): SessionState {
   const p = combine(state.carried, state.progress);
   const result = { ...resultOf(current, now), trials: p.trials };
   // A set left before anything happened in it is not a result.
-  const anything = result.reps > 0 || result.partials > 0 || (result.holdSeconds ?? 0) > 0 || (result.efforts ?? 0) > 0 || result.completed || (result.maxAngle ?? 0) > 0;
+  // (The largest angle alone is not something happening: sway gives every set a little.)
+  const anything = result.reps > 0 || result.partials > 0 || (result.holdSeconds ?? 0) > 0 || (result.efforts ?? 0) > 0 || result.completed;
   const results = anything ? [...state.view.results, result] : state.view.results;
   return { ...state, view: { ...state.view, results, rom: romViews(state, results, null) } };
 }
