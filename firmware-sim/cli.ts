@@ -25,6 +25,8 @@ Usage: npm run sim -- [options]
   --loss P         long-run fraction of notifications lost, 0..1, in bursts (default 0)
   --burst N        mean length of a burst of lost notifications (default 3)
   --latency MS     extra delay on every notification (default 0)
+  --speed X        run the person and the sensor's clock X times faster than real time, 0.1–20
+                   (default 1): a whole set in a fraction of the time, for tests and demos
   --link-loss-every S   cut the link every S seconds, like walking out of range (default never)
   --link-loss-for MS    how long each of those losses lasts (default 3000)
   --radio DIR      radio directory shared with the hub (default ${defaultRadioDir()})
@@ -72,6 +74,7 @@ try {
       loss: { type: 'string' },
       burst: { type: 'string' },
       latency: { type: 'string' },
+      speed: { type: 'string' },
       'link-loss-every': { type: 'string' },
       'link-loss-for': { type: 'string' },
       radio: { type: 'string' },
@@ -108,6 +111,7 @@ const device = new SwivelDevice({
   side,
   mounting,
   mtu: option(args.mtu, 'mtu', 23, 517, 247),
+  speed: option(args.speed, 'speed', 0.1, 20, 1),
   config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz },
   faults: {
     packetLoss: option(args.loss, 'loss', 0, 1, 0),

@@ -7,6 +7,8 @@ import { defaultRadioDir } from './protocol/radio.ts';
 import { SAMPLE_RATES_HZ, type SampleRateHz } from './protocol/gatt.ts';
 import { EXERCISE_IDS, isExerciseId } from './protocol/exercises.ts';
 import { DEFAULT_PROGRAMME_PATH, ProgrammeError, loadProgramme } from './programme/load-programme.ts';
+import { defaultDataDir } from './storage/database.ts';
+import { resolve } from 'node:path';
 
 const MAIN_HELP = `swivel ${VERSION}: wearable timer and rep counter for hip mobility work
 
@@ -16,6 +18,8 @@ Commands:
   serve      run the hub: sensor link, live pipeline and the dashboard
   analyze    run a recorded IMU file (CSV) through the same pipeline and summarise it
   programme  check a programme file (docs/programme.md): "swivel programme check FILE"
+  record     record one exercise without the dashboard, printing the counts
+  sessions   recorded sessions: list, show, export, import, replay, rename, delete
 
 Run "swivel <command> --help" for a command's options.
 `;
@@ -38,6 +42,8 @@ dashboard and its live WebSocket.
   --programme FILE         the programme sessions follow (default: the shipped hip internal-rotation
                            programme); docs/programme.md describes the format
   --build-if-needed        build the dashboard first if it is missing or older than its sources
+  --data DIR               where sessions are recorded (default $SWIVEL_DATA or ./data); one that
+                           cannot be written is reported, and the hub runs without recording
   -h, --help               this text
 `;
 
@@ -63,6 +69,7 @@ async function serve(args: string[]): Promise<void> {
     rate: { type: 'string' },
     programme: { type: 'string' },
     'build-if-needed': { type: 'boolean', default: false },
+    data: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -110,6 +117,7 @@ async function serve(args: string[]): Promise<void> {
     simulatorPerson,
     sensorRateHz: rate,
     programme,
+    dataDir: dataDirOption(values.data),
   });
   stop = running.close;
   if (stopping) await stop();
@@ -206,7 +214,161 @@ async function programme(args: string[]): Promise<void> {
   process.stdout.write(`${files[0]}: ok, "${checked.title}": ${checked.exercises.length} exercises in ${checked.stages.length} stages\n`);
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme };
+/** --data DIR, else SWIVEL_DATA, else ./data. */
+function dataDirOption(value: string | undefined): string {
+  if (value === '') throw new UsageError('--data needs a directory');
+  return value === undefined ? defaultDataDir() : resolve(value);
+}
+
+function sessionId(value: string | undefined, action: string): number {
+  if (value === undefined) throw new UsageError(`sessions ${action} needs the session's ID (see "swivel sessions list")`);
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 1) throw new UsageError(`a session ID is a whole number from 1, got "${value}"`);
+  return id;
+}
+
+async function record(args: string[]): Promise<void> {
+  const { RECORD_HELP, runRecord } = await import('./recording/command.ts');
+  const values = parse(args, {
+    exercise: { type: 'string' },
+    side: { type: 'string' },
+    sensor: { type: 'string', default: 'auto' },
+    duration: { type: 'string' },
+    data: { type: 'string' },
+    radio: { type: 'string' },
+    'no-spawn-sim': { type: 'boolean', default: false },
+    'sim-person': { type: 'string' },
+    programme: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(RECORD_HELP);
+    return;
+  }
+  const exercise = values.exercise;
+  if (exercise === undefined) throw new UsageError(`--exercise is required: one of ${EXERCISE_IDS.join(', ')}`);
+  if (!isExerciseId(exercise)) throw new UsageError(`--exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${exercise}"`);
+  const side = values.side ?? null;
+  if (side !== null && side !== 'left' && side !== 'right') throw new UsageError(`--side must be left or right, got "${side}"`);
+  const sensor = values.sensor as SensorMode;
+  if (!['auto', 'sim', 'ble'].includes(sensor)) throw new UsageError(`--sensor must be auto, sim or ble, got "${values.sensor}"`);
+  const duration = values.duration === undefined ? null : Number(values.duration);
+  if (duration !== null && !(Number.isFinite(duration) && duration > 0)) throw new UsageError(`--duration must be a number of seconds above 0, got "${values.duration}"`);
+  const simulatorPerson = values['sim-person'] === undefined ? undefined : Number(values['sim-person']);
+  if (simulatorPerson !== undefined && !(Number.isInteger(simulatorPerson) && simulatorPerson >= 0)) throw new UsageError(`--sim-person must be a whole number, got "${values['sim-person']}"`);
+  const programme = await loadProgramme(values.programme ?? DEFAULT_PROGRAMME_PATH);
+  if (!programme.exercises.some((e) => e.id === exercise)) throw new UsageError(`the programme "${programme.id}" has no exercise "${exercise}"`);
+  await runRecord({
+    exerciseId: exercise,
+    side,
+    sensor,
+    durationSeconds: duration,
+    dataDir: dataDirOption(values.data),
+    radioDir: values.radio,
+    spawnSimulator: !values['no-spawn-sim'],
+    simulatorPerson,
+    programme,
+  });
+}
+
+async function sessions(args: string[]): Promise<void> {
+  const command = await import('./recording/command.ts');
+  const [action, ...rest] = args;
+  if (action === undefined || action === '--help' || action === '-h' || action === 'help') {
+    process.stdout.write(command.SESSIONS_HELP);
+    if (action === undefined) throw new UsageError('sessions needs an action: list, show, export, import, replay, rename or delete');
+    return;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        data: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        limit: { type: 'string' },
+        out: { type: 'string' },
+        exercise: { type: 'string' },
+        side: { type: 'string' },
+        name: { type: 'string' },
+        notes: { type: 'string' },
+        speed: { type: 'string' },
+        programme: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(command.SESSIONS_HELP);
+    return;
+  }
+  const allowed: Record<string, string[]> = {
+    list: ['json', 'limit'],
+    show: ['json'],
+    export: ['out'],
+    import: ['exercise', 'side', 'name'],
+    replay: ['speed', 'json'],
+    rename: ['name', 'notes'],
+    delete: [],
+  };
+  const options = allowed[action];
+  if (!options) throw new UsageError(`unknown sessions action "${action}" (actions: ${Object.keys(allowed).join(', ')})`);
+  for (const key of Object.keys(values)) {
+    if (key === 'data' || key === 'programme' || key === 'help' || (key === 'json' && values.json === false)) continue;
+    if (!options.includes(key)) throw new UsageError(`sessions ${action} does not take --${key}`);
+  }
+  const expected = action === 'list' ? 0 : 1;
+  if (positionals.length > expected) throw new UsageError(`sessions ${action} takes ${expected === 0 ? 'no arguments' : 'one argument'}, got: ${positionals.join(' ')}`);
+  const dataDir = dataDirOption(values.data);
+  const programme = await loadProgramme(values.programme ?? DEFAULT_PROGRAMME_PATH);
+  const base = { dataDir, programme };
+  switch (action) {
+    case 'list': {
+      const limit = values.limit === undefined ? 1000 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number from 1, got "${values.limit}"`);
+      return command.listSessions({ ...base, json: values.json!, limit });
+    }
+    case 'show':
+      return command.showSession({ ...base, id: sessionId(positionals[0], action), json: values.json! });
+    case 'export': {
+      const id = sessionId(positionals[0], action);
+      if (!values.out) throw new UsageError('sessions export needs --out DIR: where to write the CSV files and events.json');
+      return command.exportSession({ ...base, id, outDir: resolve(values.out) });
+    }
+    case 'import': {
+      const file = positionals[0];
+      if (file === undefined) throw new UsageError('sessions import needs the FILE.csv to import: swivel sessions import FILE.csv --exercise ID');
+      const exercise = values.exercise;
+      if (exercise === undefined) throw new UsageError(`--exercise is required: one of ${EXERCISE_IDS.join(', ')}`);
+      if (!isExerciseId(exercise)) throw new UsageError(`--exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${exercise}"`);
+      const side = values.side ?? null;
+      if (side !== null && side !== 'left' && side !== 'right') throw new UsageError(`--side must be left or right, got "${side}"`);
+      await command.importSession({ ...base, file, exerciseId: exercise, side, name: values.name ?? null });
+      return;
+    }
+    case 'replay': {
+      const id = sessionId(positionals[0], action);
+      const speedText = values.speed ?? 'max';
+      const speed = speedText === 'max' ? 'max' : Number(speedText);
+      if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0)) throw new UsageError(`--speed must be a number above 0 (1, 2, 5, 10 …) or max, got "${speedText}"`);
+      return command.replayCommand({ ...base, id, speed, json: values.json! });
+    }
+    case 'rename': {
+      const id = sessionId(positionals[0], action);
+      if (values.name === undefined && values.notes === undefined) throw new UsageError('sessions rename needs --name TEXT, --notes TEXT or both');
+      return command.renameSession({ ...base, id, name: values.name, notes: values.notes });
+    }
+    default:
+      return command.deleteSession({ ...base, id: sessionId(positionals[0], action) });
+  }
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme, record, sessions };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -17,6 +17,10 @@ import { followSessionWithSimulatedPerson } from './session/simulated-person.ts'
 import { loadDefaultProgramme } from './programme/load-programme.ts';
 import type { Programme } from './protocol/programme.ts';
 import type { SensorLinkTimings } from './ble/sensor-link.ts';
+import { Recorder } from './recording/recorder.ts';
+import { Recordings } from './recording/recordings.ts';
+import { StorageError, openDatabase, type SqliteDatabase } from './storage/database.ts';
+import { SessionStore } from './storage/session-store.ts';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_WEB_ROOT = join(PROJECT_ROOT, 'dist', 'web');
@@ -42,6 +46,14 @@ export interface HubOptions {
   liveOptions?: Partial<LiveOptions>;
   /** The programme sessions follow (default: the shipped hip internal-rotation programme). */
   programme?: Programme;
+  /**
+   * Where sessions are recorded (see docs/storage.md); null or absent records nothing (tests,
+   * benchmarks). A directory that cannot be written is said in the log and to viewers, and the hub
+   * runs without recording.
+   */
+  dataDir?: string | null;
+  /** How often the recorder writes, ms (default 500). */
+  flushEveryMs?: number;
 }
 
 export interface RunningHub {
@@ -54,7 +66,21 @@ export interface RunningHub {
   sensorSourceReason: string;
   hub: SensorHub;
   session: SessionService;
+  /** Null when recording is off (no data directory given). */
+  recorder: Recorder | null;
   close(): Promise<void>;
+}
+
+/** Opens the data directory for recording; a problem is logged and recording is off, never fatal. */
+export function openRecordings(dataDir: string, log: (line: string) => void) {
+  try {
+    const db: SqliteDatabase = openDatabase(dataDir);
+    return { db, store: new SessionStore(db), problem: null };
+  } catch (error) {
+    if (!(error instanceof StorageError)) throw error;
+    log(`swivel: sessions will not be recorded: ${error.message}`);
+    return { db: null, store: null, problem: error.message };
+  }
 }
 
 /** Starts the whole hub: sensor bindings (and a simulator if needed), pipeline, HTTP and WebSocket. */
@@ -79,7 +105,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const programme = options.programme ?? (await loadDefaultProgramme());
   const hub = new SensorHub({ bindings: choice.bindings, source: choice.source, sourceReason: choice.reason, timings: options.timings, rateHz: options.sensorRateHz, log });
   const session = new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
-  const app = await buildApp({ live: hub, session, programme, version: VERSION, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, liveOptions: options.liveOptions, log });
+  const storage = options.dataDir == null ? null : openRecordings(options.dataDir, log);
+  const recorder = storage
+    ? new Recorder({ store: storage.store, storeProblem: storage.problem ?? undefined, sensors: hub, session, programme, dataDir: options.dataDir!, flushEveryMs: options.flushEveryMs, log })
+    : null;
+  const recordings = storage ? { recordings: storage.store ? new Recordings(storage.store, programme) : null, unavailableReason: storage.problem ?? undefined, notices$: recorder?.notices$ } : undefined;
+  const app = await buildApp({ live: hub, session, programme, version: VERSION, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, liveOptions: options.liveOptions, log, recordings });
+  if (storage?.store) log(`swivel: recording sessions in ${options.dataDir}`);
+  // The recorder listens before anything flows, so it sees every batch, reset and command.
+  recorder?.start();
   session.start();
   // With the simulated sensor, the simulated person follows the session (a real sensor ignores this).
   followSessionWithSimulatedPerson(session.view$, (instruction) => hub.instructSimulatedPerson(instruction));
@@ -88,6 +122,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {
     session.stop();
+    recorder?.stop();
+    storage?.db?.close();
     await hub.stop();
     simulator?.kill('SIGTERM');
     const code = (error as NodeJS.ErrnoException).code;
@@ -107,11 +143,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     sensorSourceReason: choice.reason,
     hub,
     session,
+    recorder,
     close: () =>
       (closing ??= (async () => {
         session.stop();
+        // The last write, while the database is open: the session under way is kept as complete.
+        recorder?.stop();
         await hub.stop();
         await app.close();
+        storage?.db?.close();
         if (simulator && simulator.exitCode === null) {
           const exited = new Promise((resolve) => simulator!.once('exit', resolve));
           simulator.kill('SIGTERM');

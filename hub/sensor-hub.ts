@@ -1,11 +1,14 @@
 import type { EventEmitter } from 'node:events';
-import { Subject, Subscription, groupBy, mergeMap, share, type Observable } from 'rxjs';
+import { Subject, Subscription, groupBy, mergeMap, share, tap, type Observable } from 'rxjs';
 import { SensorLink, type SensorLinkTimings } from './ble/sensor-link.ts';
 import type { LinkEvent } from './pipeline/events.ts';
 import { coalesceFrames, decodeNotifications, sampleBatches, sensorStats, toAngleFrames, type AngleFrame, type PipelineEvent } from './pipeline/operators.ts';
 import { emptyStats } from './pipeline/stats.ts';
 import type { SampleRateHz, SimPersonInstruction } from './protocol/gatt.ts';
 import type { SensorSnapshot, SensorSource, SensorStats } from './protocol/messages.ts';
+
+/** A batch of samples as decoded, with the notifications lost just before it. */
+export type SamplesEvent = Extract<PipelineEvent, { kind: 'samples' }>;
 
 /** Angle frames for screens: at most one per this many ms per sensor (about 60 a second). */
 export const DISPLAY_FRAME_MS = 1000 / 60;
@@ -32,6 +35,7 @@ export class SensorHub {
   private readonly latest = new Map<string, { link: LinkEvent; stats: SensorStats; angle: number | null }>();
   private subscription: Subscription | null = null;
   private readonly angleResets = new Subject<number>();
+  private readonly enteringAngles = new Subject<SamplesEvent>();
 
   /** Decoded events of every sensor: samples, malformed packets, link, battery, signal. */
   readonly events$: Observable<PipelineEvent>;
@@ -41,6 +45,14 @@ export class SensorHub {
   readonly displayFrames$: Observable<AngleFrame>;
   readonly link$: Observable<LinkEvent>;
   readonly stats$: Observable<{ sensorId: string; stats: SensorStats }>;
+  /**
+   * Each sample batch as it enters the angle pipeline, before its frame is computed (while frames$
+   * is subscribed). Whatever the frame makes happen (a reset, a set starting) comes after it here,
+   * so a recorder can put resets at their exact place in the samples.
+   */
+  readonly batches$: Observable<SamplesEvent>;
+  /** Every angle reset (its epoch) as it is applied. */
+  readonly angleResets$: Observable<number>;
 
   constructor(deps: SensorHubDeps) {
     this.source = deps.source;
@@ -48,7 +60,14 @@ export class SensorHub {
     this.link = new SensorLink({ bindings: deps.bindings, timings: deps.timings, rateHz: deps.rateHz, log: deps.log });
     this.link$ = this.link.link$;
     this.events$ = this.link.events$.pipe(decodeNotifications(), share());
-    this.frames$ = this.events$.pipe(sampleBatches(), toAngleFrames(undefined, this.angleResets), share());
+    this.batches$ = this.enteringAngles.asObservable();
+    this.angleResets$ = this.angleResets.asObservable();
+    this.frames$ = this.events$.pipe(
+      tap((event) => event.kind === 'samples' && this.enteringAngles.next(event)),
+      sampleBatches(),
+      toAngleFrames(undefined, this.angleResets),
+      share(),
+    );
     this.displayFrames$ = this.frames$.pipe(
       groupBy((frame) => frame.sensorId),
       mergeMap((frames) => frames.pipe(coalesceFrames(DISPLAY_FRAME_MS))),

@@ -153,7 +153,20 @@ export const ErrorMessage = Type.Object({
 
 export const PongMessage = Type.Object({ type: Type.Literal('pong'), at: Type.Number() });
 
-export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, SessionMessage, EventMessage, ErrorMessage, PongMessage]);
+/**
+ * The recorder's news: a session is being recorded, it was saved, or recording failed (a read-only
+ * or full data directory) with the reason. Live counting goes on whatever this says.
+ */
+export const RecordingMessage = Type.Object({
+  type: Type.Literal('recording'),
+  status: Type.Enum(['recording', 'saved', 'failed']),
+  /** The recorded session, when there is one. */
+  sessionId: Nullable(Type.Integer()),
+  message: Type.String(),
+});
+export type RecordingMessage = Static<typeof RecordingMessage>;
+
+export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, SessionMessage, EventMessage, ErrorMessage, PongMessage, RecordingMessage]);
 export type HelloMessage = Static<typeof HelloMessage>;
 export type AngleMessage = Static<typeof AngleMessage>;
 export type LinkMessage = Static<typeof LinkMessage>;

@@ -3,13 +3,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Observable } from 'rxjs';
 import type { LinkEvent } from '../pipeline/events.ts';
 import type { AngleFrame } from '../pipeline/operators.ts';
-import type { SensorSnapshot, SensorSource, SensorStats } from '../protocol/messages.ts';
+import type { RecordingMessage, SensorSnapshot, SensorSource, SensorStats } from '../protocol/messages.ts';
 import type { SessionCommand, SessionEvent, SessionView } from '../protocol/session.ts';
 import type { Programme } from '../protocol/programme.ts';
 import { apiPlugin } from './api.ts';
 import { dashboardPlugin } from './dashboard.ts';
 import { livePlugin, type LiveOptions } from './live.ts';
 import { LatencyWindow } from './latency-window.ts';
+import { sessionsPlugin, type SessionsOptions } from './sessions.ts';
 
 /** What the server needs from the hub's sensor side (SensorHub provides it). */
 export interface LiveSource {
@@ -40,6 +41,8 @@ export interface AppDeps {
   webRoot: string | null;
   liveOptions?: Partial<LiveOptions>;
   log?: (line: string) => void;
+  /** Recorded sessions (/api/sessions) and the recorder's news for viewers; absent: not served. */
+  recordings?: SessionsOptions & { notices$?: Observable<RecordingMessage> };
 }
 
 /** Builds the hub's HTTP and WebSocket server without listening: tests inject or listen on port 0. */
@@ -48,7 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const startedAt = Date.now();
   const viewers = { count: 0 };
   const frameLatency = new LatencyWindow(1000);
-  await app.register(livePlugin, { live: deps.live, session: deps.session, version: deps.version, viewers, frameLatency, log: deps.log ?? (() => {}), ...deps.liveOptions });
+  await app.register(livePlugin, { live: deps.live, session: deps.session, version: deps.version, viewers, frameLatency, log: deps.log ?? (() => {}), notices$: deps.recordings?.notices$, ...deps.liveOptions });
+  if (deps.recordings) await app.register(sessionsPlugin, { ...deps.recordings, prefix: '/api' });
   await app.register(apiPlugin, { live: deps.live, session: deps.session, programme: deps.programme, version: deps.version, startedAt, viewers, frameLatency, prefix: '/api' });
   await app.register(dashboardPlugin, { webRoot: deps.webRoot });
   return app;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import websocket from '@fastify/websocket';
 import { Compile } from 'typebox/compile';
-import { Subscription, groupBy, mergeMap, throttleTime, asyncScheduler } from 'rxjs';
+import { Subscription, groupBy, mergeMap, throttleTime, asyncScheduler, type Observable } from 'rxjs';
 import type { WebSocket } from 'ws';
-import { ClientMessage, MAX_CLIENT_MESSAGE_BYTES, PingMessage, type ServerMessage } from '../protocol/messages.ts';
+import { ClientMessage, MAX_CLIENT_MESSAGE_BYTES, PingMessage, type RecordingMessage, type ServerMessage } from '../protocol/messages.ts';
 import { SessionCommand } from '../protocol/session.ts';
 import { SessionCommandError } from '../session/engine.ts';
 import type { LiveSource, SessionControl } from './app.ts';
@@ -40,10 +40,19 @@ const CLOSE_NOT_READING = 4000;
  * dropped (its queue capped, its pings unanswered) so one stalled tablet cannot grow the hub's memory.
  */
 export const livePlugin: FastifyPluginAsync<
-  { live: LiveSource; session: SessionControl; version: string; viewers: { count: number }; frameLatency: LatencyWindow; log: (line: string) => void } & Partial<LiveOptions>
+  {
+    live: LiveSource;
+    session: SessionControl;
+    version: string;
+    viewers: { count: number };
+    frameLatency: LatencyWindow;
+    log: (line: string) => void;
+    /** The recorder's news (recording, saved, failed) for every viewer. */
+    notices$?: Observable<RecordingMessage>;
+  } & Partial<LiveOptions>
 > = async (
   app,
-  { live, session, version, viewers: viewerCount, frameLatency, log, ...overrides },
+  { live, session, version, viewers: viewerCount, frameLatency, log, notices$, ...overrides },
 ) => {
   const options = { ...DEFAULT_LIVE_OPTIONS, ...overrides };
   const viewers = new Set<Viewer>();
@@ -107,6 +116,7 @@ export const livePlugin: FastifyPluginAsync<
       .subscribe((view) => broadcast({ type: 'session', session: view })),
   );
   subscription.add(session.events$.subscribe(({ event, at }) => broadcast({ type: 'event', event, at })));
+  if (notices$) subscription.add(notices$.subscribe((notice) => broadcast(notice)));
 
   const heartbeat = setInterval(() => {
     for (const viewer of viewers) {

@@ -1,10 +1,19 @@
 import { BehaviorSubject, Subject, Subscription, asyncScheduler, distinctUntilChanged, filter, interval, map, type Observable, type SchedulerLike } from 'rxjs';
 import type { LinkEvent } from '../pipeline/events.ts';
 import type { AngleFrame } from '../pipeline/operators.ts';
-import type { Programme } from '../protocol/programme.ts';
+import type { ExerciseId } from '../protocol/exercises.ts';
+import type { Programme, Side } from '../protocol/programme.ts';
 import type { SessionCommand, SessionEvent, SessionView } from '../protocol/session.ts';
 import { initialSession, stepSession, type SessionInput, type SessionState } from './engine.ts';
 import { scoreSet } from './set-scoring.ts';
+
+/** A set's scoring starting afresh: a new set, or the same set after taking the start posture again. */
+export interface ScoringRun {
+  run: number;
+  exerciseId: ExerciseId;
+  side: Side;
+  set: number;
+}
 
 export interface SessionServiceDeps {
   programme: Programme;
@@ -36,6 +45,15 @@ export class SessionService {
   /** What happens, as it happens (reps, holds, efforts, sets completed), with the hub clock in ms. */
   readonly events$: Observable<{ event: SessionEvent; at: number }>;
   private readonly eventSubject = new Subject<{ event: SessionEvent; at: number }>();
+  /** Every command that was applied (not those refused), with the hub clock in ms. */
+  readonly commands$: Observable<{ command: SessionCommand; at: number }>;
+  private readonly commandSubject = new Subject<{ command: SessionCommand; at: number }>();
+  /**
+   * The scoring run of the set under way whenever it starts afresh, and null when it ends: which
+   * frames each set's figures come from (the recorder keeps it, so a replay scores the same frames).
+   */
+  readonly scoringRuns$: Observable<ScoringRun | null>;
+  private readonly scoringRunSubject = new Subject<ScoringRun | null>();
 
   constructor(deps: SessionServiceDeps) {
     this.deps = deps;
@@ -44,6 +62,8 @@ export class SessionService {
     this.views = new BehaviorSubject(this.state.view);
     this.view$ = this.views.asObservable();
     this.events$ = this.eventSubject.asObservable();
+    this.commands$ = this.commandSubject.asObservable();
+    this.scoringRuns$ = this.scoringRunSubject.asObservable();
   }
 
   get view(): SessionView {
@@ -88,7 +108,9 @@ export class SessionService {
 
   /** Applies a dashboard's command; throws SessionCommandError (with a message for the person) if it makes no sense now. */
   command(command: SessionCommand): void {
-    this.apply({ kind: 'command', command, now: this.scheduler.now() });
+    const now = this.scheduler.now();
+    this.apply({ kind: 'command', command, now });
+    this.commandSubject.next({ command, at: now });
   }
 
   private apply(input: SessionInput): void {
@@ -110,6 +132,7 @@ export class SessionService {
     this.scoring?.unsubscribe();
     this.scoring = null;
     this.scoringRun = run;
+    this.scoringRunSubject.next(scoring ? { run: scoring.run, exerciseId: scoring.set.exercise.id, side: scoring.set.side, set: scoring.set.set } : null);
     if (!scoring) return;
     this.scoring = this.deps.frames$
       .pipe(scoreSet(scoring.set.exercise, { scheduler: this.scheduler }))

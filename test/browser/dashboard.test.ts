@@ -265,8 +265,10 @@ describe('dashboard', () => {
     await expect.poll(() => angleText(page), { timeout: 10_000 }).not.toBe(before);
   }, 90_000);
 
-  it('starts seated-hip-ir from the programme: calibrating, then reps counted on two screens in step; the hub refusing an action says why', async () => {
-    const hub = await hubWithSimulator(0, 'seated-hip-ir');
+  it('starts seated-hip-ir from the programme: calibrating, then a full set of 20 reps counted on two screens in step; the hub refusing an action says why', async () => {
+    // The simulated person runs 6 times faster than real time, so the whole set takes about 25 s.
+    const { hub, radioDir } = await hubWithoutSensor();
+    await simulator(radioDir, ['--exercise', 'seated-hip-ir', '--speed', '6']);
     const tablet = await openDashboard(hub.url);
     const laptop = await openDashboard(hub.url, TABLET_PORTRAIT);
     await linkState(tablet, 'connected').waitFor({ timeout: 20_000 });
@@ -296,6 +298,9 @@ describe('dashboard', () => {
     const played = await tablet.evaluate(() => (document.querySelector('swivel-app') as unknown as { cues: { played: { rep: number } } }).cues.played.rep);
     expect(played).toBeGreaterThanOrEqual(1);
     await screenshots(tablet, 'exercise-reps');
+    // On to the target: the set ends by itself at 20 counted reps, and the rest screen says so.
+    await expect.poll(() => screen(tablet).getAttribute('data-status'), { timeout: 60_000, interval: 250 }).toBe('rest');
+    expect(await testid(tablet, 'rest-done').textContent()).toContain('20 reps');
 
     // A manual-count tap now makes no sense: the hub says so, and the person reads why.
     await tablet.evaluate(() => {

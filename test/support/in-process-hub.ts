@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { RadioBindings } from '../../hub/ble/radio-bindings.ts';
 import { SensorHub } from '../../hub/sensor-hub.ts';
@@ -6,12 +9,30 @@ import { followSessionWithSimulatedPerson } from '../../hub/session/simulated-pe
 import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
 import { buildApp } from '../../hub/server/app.ts';
 import type { LiveOptions } from '../../hub/server/live.ts';
+import { Recorder } from '../../hub/recording/recorder.ts';
+import { Recordings } from '../../hub/recording/recordings.ts';
+import { openDatabase } from '../../hub/storage/database.ts';
+import { SessionStore } from '../../hub/storage/session-store.ts';
 import { SwivelDevice } from '../../firmware-sim/device.ts';
 import { inProcessRadio } from '../../firmware-sim/in-process-radio.ts';
 import type { ExerciseId } from '../../hub/protocol/exercises.ts';
 
-/** The real hub app and sensor hub, listening on port 0, with an in-process simulated device. */
-export async function inProcessHub(options: { liveOptions?: Partial<LiveOptions>; webRoot?: string | null; seed?: number; exercise?: ExerciseId } = {}) {
+export interface InProcessHubOptions {
+  liveOptions?: Partial<LiveOptions>;
+  webRoot?: string | null;
+  seed?: number;
+  exercise?: ExerciseId;
+  /** Record sessions in a fresh data directory (removed on close), writing every `flushEveryMs`. */
+  record?: { flushEveryMs?: number };
+}
+
+/**
+ * The real hub (sensor hub, session, server, and a recorder if asked), listening on port 0, with an
+ * in-process simulated device. Everything starts in the order startHub uses: the recorder listens
+ * before the first sample, so its pre-roll reaches back to the sensor's first sample and a replay
+ * can be exact.
+ */
+export async function inProcessHub(options: InProcessHubOptions = {}) {
   const device = new SwivelDevice({ address: '5e:1f:00:00:00:31', seed: options.seed ?? 31, ...(options.exercise ? { exercise: options.exercise } : {}) });
   const log: string[] = [];
   const hub = new SensorHub({
@@ -23,7 +44,24 @@ export async function inProcessHub(options: { liveOptions?: Partial<LiveOptions>
   });
   const programme = await loadDefaultProgramme();
   const session = new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
-  const app: FastifyInstance = await buildApp({ live: hub, session, programme, version: 'test', webRoot: options.webRoot ?? null, liveOptions: options.liveOptions, log: (line) => log.push(line) });
+  const storage = options.record ? (() => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'swivel-recording-'));
+    const db = openDatabase(dataDir);
+    const store = new SessionStore(db);
+    const recorder = new Recorder({ store, sensors: hub, session, programme, dataDir, flushEveryMs: options.record.flushEveryMs ?? 200, log: (line) => log.push(line) });
+    return { dataDir, db, store, recorder, recordings: new Recordings(store, programme) };
+  })() : null;
+  const app: FastifyInstance = await buildApp({
+    live: hub,
+    session,
+    programme,
+    version: 'test',
+    webRoot: options.webRoot ?? null,
+    liveOptions: options.liveOptions,
+    log: (line) => log.push(line),
+    ...(storage ? { recordings: { recordings: storage.recordings, notices$: storage.recorder.notices$ } } : {}),
+  });
+  storage?.recorder.start();
   session.start();
   followSessionWithSimulatedPerson(session.view$, (instruction) => hub.instructSimulatedPerson(instruction));
   hub.start();
@@ -36,13 +74,20 @@ export async function inProcessHub(options: { liveOptions?: Partial<LiveOptions>
     device,
     log,
     port,
+    programme,
+    storage,
     base: `http://127.0.0.1:${port}`,
     ws: `ws://127.0.0.1:${port}/ws`,
     async close() {
       session.stop();
+      storage?.recorder.stop();
       await hub.stop();
       await app.close();
       device.close();
+      if (storage) {
+        storage.db.close();
+        rmSync(storage.dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -658,7 +658,7 @@ export class SwivelApp extends LitElement {
         ></swivel-progress-ring>
         <div class="rest-text">
           <p class="next" data-testid="rest-next">${v.nextText}</p>
-          ${v.lastText ? html`<p class="last">${v.lastText}</p>` : nothing}
+          ${v.lastText ? html`<p class="last" data-testid="rest-done">${v.lastText}</p>` : nothing}
           ${session?.rom.length ? html`<div class="rest-rom">${session.rom.map((r) => romResult(r, exerciseName(this.hub.programme, r.exerciseId)))}</div>` : nothing}
         </div>
       </div>

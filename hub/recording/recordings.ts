@@ -1,0 +1,122 @@
+/**
+ * Recorded sessions as the API and the command line use them: list, show, rename, delete, export,
+ * import and re-score. One implementation, so `swivel sessions …` and `/api/sessions` always agree.
+ */
+import { ImuCsvParser, IMU_CSV_HEADER, type ImuCsvResult } from '../analyze/imu-csv.ts';
+import type { ExerciseId } from '../protocol/exercises.ts';
+import type { Programme, Side } from '../protocol/programme.ts';
+import type { RecordedSessionDetail, RecordedSessionItem, RescoreResponse, SessionPatch } from '../protocol/recordings.ts';
+import type { SessionStore } from '../storage/session-store.ts';
+import { replaySession, type ReplaySpeed } from './replay.ts';
+
+/** A session that does not exist: the API answers 404, the command line exits 2. */
+export class UnknownSessionError extends Error {
+  constructor(readonly id: number) {
+    super(`no session ${id}; "swivel sessions list" (or GET /api/sessions) shows the recorded ones`);
+  }
+}
+
+/** A request that cannot be carried out as asked (a bad file, an exercise the programme lacks): 400 / exit 2. */
+export class RecordingRequestError extends Error {}
+
+/** A file name that is safe on every system, from a sensor id. */
+export const sensorFileName = (sensorId: string) => `samples-${sensorId.replace(/[^A-Za-z0-9_.-]+/g, '_')}.csv`;
+
+export class Recordings {
+  constructor(
+    readonly store: SessionStore,
+    readonly programme: Programme,
+  ) {}
+
+  list(offset = 0, limit = 50): { sessions: RecordedSessionItem[]; total: number } {
+    return this.store.list(offset, limit);
+  }
+
+  show(id: number): RecordedSessionDetail {
+    return this.store.detail(id) ?? this.unknown(id);
+  }
+
+  rename(id: number, patch: SessionPatch): RecordedSessionItem {
+    return this.store.patch(id, patch) ?? this.unknown(id);
+  }
+
+  delete(id: number): void {
+    if (!this.store.delete(id)) this.unknown(id);
+  }
+
+  sensors(id: number): string[] {
+    if (!this.store.get(id)) this.unknown(id);
+    return this.store.sensorIds(id);
+  }
+
+  /**
+   * One sensor's samples since the session started, as a `swivel analyze` CSV (g, deg/s, t on the
+   * sensor's clock), in pieces of about a megabyte. Full precision, so an import replays the same.
+   */
+  *sensorCsv(id: number, sensorId: string): Generator<string> {
+    const info = this.store.replayInfo(id) ?? this.unknown(id);
+    const index = this.store.sensorIds(id).indexOf(sensorId);
+    if (index < 0) throw new RecordingRequestError(`session ${id} has no sensor "${sensorId}"; it has ${this.store.sensorIds(id).join(', ') || 'none'}`);
+    let text = `${IMU_CSV_HEADER}\n`;
+    for (const { position, batch } of this.store.batches(id)) {
+      if (position < info.prerollBatches || batch.sensorIndex !== index) continue;
+      for (let i = 0; i < batch.readings.length; i++) {
+        const r = batch.readings[i]!;
+        text += `${batch.t0 + i * batch.dt},${r.ax},${r.ay},${r.az},${r.gx},${r.gy},${r.gz}\n`;
+      }
+      if (text.length > 1 << 20) {
+        yield text;
+        text = '';
+      }
+    }
+    yield text;
+  }
+
+  /** The session's events, commands, links and results as one JSON document. */
+  eventsJson(id: number): string {
+    return `${JSON.stringify(this.show(id), null, 2)}\n`;
+  }
+
+  /** A CSV in the `swivel analyze` format (its text) as a new session. */
+  importCsv(text: string, options: { exerciseId: ExerciseId; side: Side | null; name: string | null; fileName: string }): RecordedSessionItem {
+    const parser = new ImuCsvParser();
+    let start = 0;
+    while (start <= text.length && !parser.failed) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      if (end < text.length || line !== '') parser.push(line);
+      start = end + 1;
+    }
+    return this.importParsed(parser.finish(), options);
+  }
+
+  importParsed(parsed: ImuCsvResult, options: { exerciseId: ExerciseId; side: Side | null; name: string | null; fileName: string }): RecordedSessionItem {
+    if (!parsed.ok) throw new RecordingRequestError(`${options.fileName}: ${parsed.error.message}`);
+    if (!this.programme.exercises.some((e) => e.id === options.exerciseId)) {
+      throw new RecordingRequestError(`the programme "${this.programme.id}" has no exercise "${options.exerciseId}"`);
+    }
+    const id = this.store.importSamples({
+      exerciseId: options.exerciseId,
+      side: options.side,
+      name: options.name ?? options.fileName,
+      programmeId: this.programme.id,
+      programmeTitle: this.programme.title,
+      samples: parsed.samples,
+      dt: parsed.timing.medianInterval,
+      importedAt: Date.now(),
+    });
+    return this.store.get(id)!;
+  }
+
+  /** Every set re-scored from the recorded samples, in the `swivel analyze --json` shape. */
+  async rescore(id: number, speed: ReplaySpeed = 'max', signal?: AbortSignal): Promise<RescoreResponse> {
+    if (!this.store.get(id)) this.unknown(id);
+    const sets = await replaySession(this.store, id, { programme: this.programme, speed, signal });
+    return { id, sets: sets.map((set) => set.summary) };
+  }
+
+  private unknown(id: number): never {
+    throw new UnknownSessionError(id);
+  }
+}

@@ -1,0 +1,81 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { record } from '../../firmware-sim/record.ts';
+import { runBin } from '../support/run-bin.ts';
+
+const swivel = async (args: string[]) => {
+  const run = runBin('swivel', args);
+  const code = await run.exited;
+  return { code, out: run.out(), err: run.err() };
+};
+
+/** `swivel sessions …` as a person runs it, on a fresh data directory. */
+describe('swivel sessions', () => {
+  let dir = '';
+  let data = '';
+  let csv = '';
+  let rows = 0;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'swivel-sessions-cli-'));
+    data = join(dir, 'data');
+    csv = join(dir, 'hold.csv');
+    const text = record({ exercise: 'figure4-sitting', seed: 4, seconds: 30 }).csv;
+    rows = text.trim().split('\n').length - 1;
+    await writeFile(csv, text);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('lists nothing before anything is recorded', async () => {
+    expect(await swivel(['sessions', 'list', '--json', '--data', data])).toEqual({ code: 0, out: '[]\n', err: '' });
+  });
+
+  it('imports, lists, shows, exports and replays a file, and the replay reads it as swivel analyze does', async () => {
+    const imported = await swivel(['sessions', 'import', csv, '--exercise', 'figure4-sitting', '--side', 'left', '--data', data]);
+    expect(imported.code).toBe(0);
+    expect(imported.out).toBe(`${csv}: imported as session 1 (${rows} samples, 30.0 s of figure4-sitting)\n`);
+
+    const list = await swivel(['sessions', 'list', '--json', '--data', data]);
+    const sessions = JSON.parse(list.out);
+    expect(sessions).toHaveLength(1);
+    expect(Object.keys(sessions[0]).sort()).toEqual(['durationSeconds', 'endedAt', 'exercises', 'id', 'samples', 'startedAt', 'status'].sort());
+    expect(sessions[0]).toMatchObject({ id: 1, status: 'complete', exercises: ['figure4-sitting'], samples: rows });
+
+    const show = await swivel(['sessions', 'show', '1', '--data', data]);
+    expect(show.out).toContain('session 1 "' + csv + '": complete, imported');
+
+    const out = join(dir, 'export');
+    expect((await swivel(['sessions', 'export', '1', '--out', out, '--data', data])).code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['events.json', 'samples-file.csv']);
+    expect(JSON.parse(await readFile(join(out, 'events.json'), 'utf8'))).toMatchObject({ id: 1, exerciseId: 'figure4-sitting', side: 'left' });
+
+    const replay = await swivel(['sessions', 'replay', '1', '--json', '--data', data]);
+    const analyze = await swivel(['analyze', csv, '--exercise', 'figure4-sitting', '--side', 'left', '--json']);
+    expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.out)).toEqual([JSON.parse(analyze.out)]);
+    expect(JSON.parse(analyze.out).holdTotal).toBeGreaterThan(0);
+    // The exported CSV is the analyze input format, and reads the same.
+    const reanalyzed = await swivel(['analyze', join(out, 'samples-file.csv'), '--exercise', 'figure4-sitting', '--side', 'left', '--json']);
+    expect(JSON.parse(reanalyzed.out)).toEqual(JSON.parse(analyze.out));
+  }, 60_000);
+
+  it('says what is wrong in one line with exit code 2', async () => {
+    const cases: [string[], string][] = [
+      [['sessions', 'show', '42', '--data', data], 'swivel: no session 42; "swivel sessions list" (or GET /api/sessions) shows the recorded ones\n'],
+      [['sessions', 'replay', '1', '--speed', 'fast', '--data', data], 'swivel: --speed must be a number above 0 (1, 2, 5, 10 …) or max, got "fast"\nTry "swivel --help".\n'],
+      [['sessions', 'show', 'one', '--data', data], 'swivel: a session ID is a whole number from 1, got "one"\nTry "swivel --help".\n'],
+      [['sessions', 'import', join(dir, 'missing.csv'), '--exercise', 'rom-seated', '--data', data], `swivel: ${join(dir, 'missing.csv')}: cannot read the file: no such file\n`],
+      [['sessions', 'frob', '--data', data], 'swivel: unknown sessions action "frob" (actions: list, show, export, import, replay, rename, delete)\nTry "swivel --help".\n'],
+      [['sessions', 'list', '--data', join(dir, 'nowhere'), '--out', dir], 'swivel: sessions list does not take --out\nTry "swivel --help".\n'],
+      [['sessions', 'show', '1', '--data', join(dir, 'nowhere')], `swivel: no sessions are recorded in ${join(dir, 'nowhere')} (no swivel.db there); use --data DIR or SWIVEL_DATA to point at another data directory\n`],
+    ];
+    for (const [args, err] of cases) expect(await swivel(args)).toMatchObject({ code: 2, err });
+  }, 60_000);
+
+  it('renames and deletes', async () => {
+    expect((await swivel(['sessions', 'rename', '1', '--name', 'Monday', '--notes', 'left side tight', '--data', data])).out).toBe('session 1: name "Monday", notes "left side tight"\n');
+    expect((await swivel(['sessions', 'delete', '1', '--data', data])).out).toBe('session 1 deleted\n');
+    expect((await swivel(['sessions', 'list', '--json', '--data', data])).out).toBe('[]\n');
+  }, 30_000);
+});

@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NEVER } from 'rxjs';
+import type { FastifyInstance } from 'fastify';
+import { Compile } from 'typebox/compile';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { record } from '../../firmware-sim/record.ts';
+import { analyzeSamples } from '../../hub/analyze/analyze.ts';
+import { ImuCsvParser } from '../../hub/analyze/imu-csv.ts';
+import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
+import { RecordedSessionDetail, RecordedSessionItem, RescoreResponse, SessionExportManifest, SessionListResponse } from '../../hub/protocol/recordings.ts';
+import { Recordings } from '../../hub/recording/recordings.ts';
+import { buildApp } from '../../hub/server/app.ts';
+import { initialSession } from '../../hub/session/engine.ts';
+import { openDatabase, type SqliteDatabase } from '../../hub/storage/database.ts';
+import { SessionStore } from '../../hub/storage/session-store.ts';
+
+const parse = (csv: string) => {
+  const parser = new ImuCsvParser();
+  for (const line of csv.split('\n')) parser.push(line);
+  const result = parser.finish();
+  if (!result.ok) throw new Error(result.error.message);
+  return result;
+};
+
+/** /api/sessions on a real database, with the hub's live side standing still. */
+describe('/api/sessions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swivel-api-'));
+  let db: SqliteDatabase;
+  let app: FastifyInstance;
+  const csv = record({ exercise: 'rom-seated', seed: 5, seconds: 40 }).csv;
+  beforeAll(async () => {
+    const programme = await loadDefaultProgramme();
+    db = openDatabase(dir);
+    const live = { source: 'sim' as const, sourceReason: 'test', displayFrames$: NEVER, link$: NEVER, stats$: NEVER, snapshot: () => [] };
+    const session = { view: initialSession(programme).view, view$: NEVER, events$: NEVER, command: () => {} };
+    app = await buildApp({ live, session, programme, version: 'test', webRoot: null, recordings: { recordings: new Recordings(new SessionStore(db), programme) } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const importCsv = (body: string, query: string) => app.inject({ method: 'POST', url: `/api/sessions/import?${query}`, headers: { 'content-type': 'text/csv' }, payload: body });
+
+  it('imports a CSV as a session that re-scores exactly as swivel analyze reads the file', async () => {
+    const imported = await importCsv(csv, 'exercise=rom-seated&side=right&name=clinic');
+    expect(imported.statusCode).toBe(201);
+    const item = imported.json();
+    expect(Compile(RecordedSessionItem).Check(item)).toBe(true);
+    expect(item).toMatchObject({ status: 'complete', source: 'import', exercises: ['rom-seated'], name: 'clinic' });
+
+    const rescored = await app.inject(`/api/sessions/${item.id}/rescore`);
+    expect(rescored.statusCode).toBe(200);
+    const body = rescored.json();
+    expect(Compile(RescoreResponse).Check(body)).toBe(true);
+    const { samples, timing } = parse(csv);
+    const analysed = await analyzeSamples(samples, { exercise: 'rom-seated', side: 'right', timing });
+    expect(body.sets).toEqual([analysed.summary]);
+    expect(analysed.summary.repCount).toBeGreaterThan(0);
+  });
+
+  it('exports the samples in the analyze format, which imports again to the same results', async () => {
+    const { id } = (await importCsv(csv, 'exercise=rom-seated')).json();
+    const manifest = (await app.inject(`/api/sessions/${id}/export`)).json();
+    expect(Compile(SessionExportManifest).Check(manifest)).toBe(true);
+    expect(manifest.files.map((f: { name: string }) => f.name)).toEqual(['samples-file.csv', 'events.json']);
+    const exported = await app.inject(manifest.files[0].url);
+    expect(exported.headers['content-type']).toMatch(/^text\/csv/);
+    expect(exported.body.split('\n')[0]).toBe('t,ax,ay,az,gx,gy,gz');
+    const again = (await importCsv(exported.body, 'exercise=rom-seated')).json();
+    const first = (await app.inject(`/api/sessions/${id}/rescore`)).json();
+    const second = (await app.inject(`/api/sessions/${again.id}/rescore`)).json();
+    expect(second.sets).toEqual(first.sets);
+    const events = await app.inject(manifest.files[1].url);
+    expect(Compile(RecordedSessionDetail).Check(events.json())).toBe(true);
+  });
+
+  it('lists newest first in pages, shows one, renames, annotates and deletes', async () => {
+    const list = (await app.inject('/api/sessions?limit=2')).json();
+    expect(Compile(SessionListResponse).Check(list)).toBe(true);
+    expect(list.total).toBeGreaterThanOrEqual(3);
+    expect(list.sessions).toHaveLength(2);
+    const all = (await app.inject('/api/sessions')).json().sessions as { id: number; startedAt: number }[];
+    for (let i = 1; i < all.length; i++) expect(all[i - 1]!.startedAt >= all[i]!.startedAt).toBe(true);
+    const id = all[0]!.id;
+    const patched = await app.inject({ method: 'PATCH', url: `/api/sessions/${id}`, payload: { name: 'Tuesday', notes: 'after the physio' } });
+    expect(patched.json()).toMatchObject({ id, name: 'Tuesday', notes: 'after the physio' });
+    const detail = (await app.inject(`/api/sessions/${id}`)).json();
+    expect(Compile(RecordedSessionDetail).Check(detail)).toBe(true);
+    expect(detail).toMatchObject({ name: 'Tuesday', exerciseId: 'rom-seated', sensors: [{ sensorId: 'file' }] });
+    expect((await app.inject({ method: 'DELETE', url: `/api/sessions/${id}` })).statusCode).toBe(204);
+    expect((await app.inject(`/api/sessions/${id}`)).statusCode).toBe(404);
+  });
+
+  it('answers unknown ids with 404 and bad requests with 400, each with a clear message', async () => {
+    const missing = await app.inject('/api/sessions/9999');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().message).toBe('no session 9999; "swivel sessions list" (or GET /api/sessions) shows the recorded ones');
+    for (const url of ['/api/sessions/9999/export', '/api/sessions/9999/rescore', '/api/sessions/9999/samples.csv']) expect((await app.inject(url)).statusCode).toBe(404);
+    expect((await app.inject({ method: 'PATCH', url: '/api/sessions/9999', payload: { name: 'x' } })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'DELETE', url: '/api/sessions/9999' })).statusCode).toBe(404);
+
+    const badId = await app.inject('/api/sessions/abc');
+    expect(badId.statusCode).toBe(400);
+    expect(badId.json().message).toMatch(/^bad request: /);
+    const emptyPatch = await app.inject({ method: 'PATCH', url: '/api/sessions/1', payload: {} });
+    expect(emptyPatch.statusCode).toBe(400);
+    const badExercise = await importCsv(csv, 'exercise=moonwalk');
+    expect(badExercise.statusCode).toBe(400);
+    expect(badExercise.json().message).toMatch(/^bad request: .*exercise/);
+    const badFile = await importCsv('t,ax,ay,az,gx,gy,gz\n0,0,0,1,0,0,0\n0.01,0,0,1,0,0\n', 'exercise=rom-seated');
+    expect(badFile.statusCode).toBe(400);
+    expect(badFile.json().message).toBe('the uploaded file: line 3: expected 7 values (t,ax,ay,az,gx,gy,gz), found 6');
+    const { id } = (await importCsv(csv, 'exercise=rom-seated')).json();
+    const badSensor = await app.inject(`/api/sessions/${id}/samples.csv?sensor=nope`);
+    expect(badSensor.statusCode).toBe(400);
+    expect(badSensor.json().message).toBe(`session ${id} has no sensor "nope"; it has file`);
+  });
+});
