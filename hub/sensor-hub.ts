@@ -32,7 +32,10 @@ export class SensorHub {
   readonly source: SensorSource;
   readonly sourceReason: string;
   private readonly link: SensorLink;
-  private readonly latest = new Map<string, { link: LinkEvent; stats: SensorStats; angle: number | null }>();
+  private readonly latest = new Map<string, { link: LinkEvent; stats: SensorStats; angle: number | null; shin: 'left' | 'right' | null }>();
+  private readonly sensorChanges = new Subject<string>();
+  /** A sensor's settings changed (its shin): the id, for viewers to get its new snapshot. */
+  readonly sensorChanges$: Observable<string> = this.sensorChanges.asObservable();
   private subscription: Subscription | null = null;
   private readonly angleResets = new Subject<number>();
   private readonly enteringAngles = new Subject<SamplesEvent>();
@@ -81,7 +84,7 @@ export class SensorHub {
     const entry = (sensorId: string) => {
       let current = this.latest.get(sensorId);
       if (!current) {
-        current = { link: this.link.currentLink, stats: emptyStats, angle: null };
+        current = { link: this.link.currentLink, stats: emptyStats, angle: null, shin: null };
         this.latest.set(sensorId, current);
       }
       return current;
@@ -98,6 +101,28 @@ export class SensorHub {
     void this.link.instructSimulatedPerson(instruction);
   }
 
+  /** Closes the sensor link and keeps it closed (the dashboard's "disconnect"). */
+  disconnectSensor(): Promise<void> {
+    return this.link.disconnectByPerson();
+  }
+
+  /** Scans for a sensor and connects again (the dashboard's "connect"). */
+  connectSensor(): void {
+    this.link.connect();
+  }
+
+  /**
+   * Which shin a sensor is strapped to, as the person says (null: not said). The session compares it
+   * with the side of the set, so the screen can say when the sensor is on the other leg.
+   */
+  setShin(sensorId: string, shin: 'left' | 'right' | null): boolean {
+    const entry = this.latest.get(sensorId);
+    if (!entry) return false;
+    entry.shin = shin;
+    this.sensorChanges.next(sensorId);
+    return true;
+  }
+
   /** Every sensor's exercise angle takes a new start posture; frames after it carry `epoch`. */
   resetAngle(epoch: number): void {
     this.angleResets.next(epoch);
@@ -111,6 +136,6 @@ export class SensorHub {
 
   /** The current state of every sensor, for a viewer that has just joined. */
   snapshot(): SensorSnapshot[] {
-    return [...this.latest.entries()].map(([sensorId, { link, stats, angle }]) => ({ sensorId, info: link.info, state: link.state, detail: link.detail, stats, angle }));
+    return [...this.latest.entries()].map(([sensorId, { link, stats, angle, shin }]) => ({ sensorId, info: link.info, state: link.state, detail: link.detail, stats, angle, shin }));
   }
 }

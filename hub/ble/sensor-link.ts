@@ -106,6 +106,30 @@ export class SensorLink {
     });
   }
 
+  /**
+   * The person disconnects the sensor from the dashboard (to swap it, or to let a phone app have it):
+   * the link closes and stays idle, the streams go on, until `connect()` scans for a sensor again.
+   * (Not `disconnect`: that is the private step that closes one connection.)
+   */
+  async disconnectByPerson(): Promise<void> {
+    if (!this.running) return;
+    this.stopController?.abort();
+    await this.running;
+    this.running = null;
+    // Any Swivel sensor may be the next one: the person may be swapping it.
+    this.knownPeripheralId = null;
+    this.setLink('idle', 'disconnected from the dashboard; connect to scan for a sensor again');
+  }
+
+  /** Scans and connects again after `disconnectByPerson()` (nothing if the link is already running). */
+  connect(): void {
+    this.start();
+  }
+
+  get isRunning(): boolean {
+    return this.running !== null;
+  }
+
   /** Disconnects the sensor and ends the streams. */
   async stop(): Promise<void> {
     this.stopController?.abort();

@@ -58,6 +58,8 @@ export const SensorSnapshot = Type.Object({
   detail: Type.String(),
   stats: SensorStats,
   angle: Nullable(Type.Number()),
+  /** Which shin the person says the sensor is on (null: not said). */
+  shin: Nullable(Type.Union([Type.Literal('left'), Type.Literal('right')])),
 });
 export type SensorSnapshot = Static<typeof SensorSnapshot>;
 
@@ -78,6 +80,11 @@ export const HealthResponse = Type.Object({
 export type HealthResponse = Static<typeof HealthResponse>;
 
 export const SensorsResponse = Type.Object({ sensors: Type.Array(SensorSnapshot) });
+
+export const SensorParams = Type.Object({ sensorId: Type.String({ minLength: 1, maxLength: 64 }) });
+/** PATCH /api/sensors/:sensorId: which shin the sensor is strapped to (null: not said). */
+export const SensorPatch = Type.Object({ shin: Nullable(Type.Union([Type.Literal('left'), Type.Literal('right')])) }, { additionalProperties: false });
+export type SensorPatch = Static<typeof SensorPatch>;
 export type SensorsResponse = Static<typeof SensorsResponse>;
 
 export const ErrorResponse = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
@@ -139,6 +146,12 @@ export const LinkMessage = Type.Object({
   info: Nullable(SensorInfo),
 });
 
+/** A sensor's settings changed (which shin it is on): its whole snapshot. */
+export const SensorMessage = Type.Object({
+  type: Type.Literal('sensor'),
+  sensor: SensorSnapshot,
+});
+
 export const StatsMessage = Type.Object({
   type: Type.Literal('stats'),
   sensorId: Type.String(),
@@ -166,11 +179,12 @@ export const RecordingMessage = Type.Object({
 });
 export type RecordingMessage = Static<typeof RecordingMessage>;
 
-export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, SessionMessage, EventMessage, ErrorMessage, PongMessage, RecordingMessage]);
+export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, SessionMessage, EventMessage, ErrorMessage, PongMessage, RecordingMessage, SensorMessage]);
 export type HelloMessage = Static<typeof HelloMessage>;
 export type AngleMessage = Static<typeof AngleMessage>;
 export type LinkMessage = Static<typeof LinkMessage>;
 export type StatsMessage = Static<typeof StatsMessage>;
+export type SensorMessage = Static<typeof SensorMessage>;
 export type ErrorMessage = Static<typeof ErrorMessage>;
 export type PongMessage = Static<typeof PongMessage>;
 export type SessionMessage = Static<typeof SessionMessage>;

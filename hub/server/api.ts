@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { HealthResponse, SensorsResponse } from '../protocol/messages.ts';
+import { ErrorResponse, HealthResponse, SensorParams, SensorPatch, SensorsResponse } from '../protocol/messages.ts';
 import { Programme } from '../protocol/programme.ts';
 import { SessionView } from '../protocol/session.ts';
 import type { LiveSource, SessionControl } from './app.ts';
@@ -34,6 +34,29 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live,
   });
 
   app.get('/sensors', { schema: { response: { 200: SensorsResponse } } }, async () => ({ sensors: live.snapshot() }));
+
+  const unknownSensor = (sensorId: string) => ({
+    statusCode: 404,
+    error: 'Not Found',
+    message: `no sensor "${sensorId}"; the hub has ${live.snapshot().map((s) => `"${s.sensorId}"`).join(', ') || 'none yet'}`,
+  });
+  const sensorResponses = { 200: SensorsResponse, 404: ErrorResponse };
+
+  // The sensor panel: disconnect (to swap or free the sensor), connect (scan again), which shin.
+  app.post('/sensors/:sensorId/disconnect', { schema: { params: SensorParams, response: sensorResponses } }, async (request, reply) => {
+    if (!live.snapshot().some((s) => s.sensorId === request.params.sensorId)) return reply.code(404).send(unknownSensor(request.params.sensorId));
+    await live.disconnectSensor();
+    return { sensors: live.snapshot() };
+  });
+  app.post('/sensors/:sensorId/connect', { schema: { params: SensorParams, response: sensorResponses } }, async (request, reply) => {
+    if (!live.snapshot().some((s) => s.sensorId === request.params.sensorId)) return reply.code(404).send(unknownSensor(request.params.sensorId));
+    live.connectSensor();
+    return { sensors: live.snapshot() };
+  });
+  app.patch('/sensors/:sensorId', { schema: { params: SensorParams, body: SensorPatch, response: sensorResponses } }, async (request, reply) => {
+    if (!live.setShin(request.params.sensorId, request.body.shin)) return reply.code(404).send(unknownSensor(request.params.sensorId));
+    return { sensors: live.snapshot() };
+  });
 
   // The programme sessions follow: names, stages, instructions and targets for the dashboard.
   app.get('/programme', { schema: { response: { 200: Programme } } }, async () => programme);

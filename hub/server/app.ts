@@ -19,7 +19,12 @@ export interface LiveSource {
   readonly displayFrames$: Observable<AngleFrame>;
   readonly link$: Observable<LinkEvent>;
   readonly stats$: Observable<{ sensorId: string; stats: SensorStats }>;
+  /** A sensor's settings (its shin) changed. */
+  readonly sensorChanges$: Observable<string>;
   snapshot(): SensorSnapshot[];
+  disconnectSensor(): Promise<void>;
+  connectSensor(): void;
+  setShin(sensorId: string, shin: 'left' | 'right' | null): boolean;
 }
 
 /** What the server needs from the guided session (SessionService provides it). */

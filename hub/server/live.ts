@@ -115,6 +115,12 @@ export const livePlugin: FastifyPluginAsync<
       .pipe(throttleTime(options.sessionEveryMs, asyncScheduler, { leading: true, trailing: true }))
       .subscribe((view) => broadcast({ type: 'session', session: view })),
   );
+  subscription.add(
+    live.sensorChanges$.subscribe((sensorId) => {
+      const sensor = live.snapshot().find((s) => s.sensorId === sensorId);
+      if (sensor) broadcast({ type: 'sensor', sensor });
+    }),
+  );
   subscription.add(session.events$.subscribe(({ event, at }) => broadcast({ type: 'event', event, at })));
   if (notices$) subscription.add(notices$.subscribe((notice) => broadcast(notice)));
 

@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { NEVER } from 'rxjs';
 import type { FastifyInstance } from 'fastify';
 import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../../firmware-sim/record.ts';
+import { inProcessHub } from '../support/in-process-hub.ts';
 import { analyzeSamples } from '../../hub/analyze/analyze.ts';
 import { ImuCsvParser } from '../../hub/analyze/imu-csv.ts';
-import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
 import { RecordedSessionDetail, RecordedSessionItem, RescoreResponse, SessionExportManifest, SessionListResponse } from '../../hub/protocol/recordings.ts';
-import { Recordings } from '../../hub/recording/recordings.ts';
-import { buildApp } from '../../hub/server/app.ts';
-import { initialSession } from '../../hub/session/engine.ts';
-import { openDatabase, type SqliteDatabase } from '../../hub/storage/database.ts';
-import { SessionStore } from '../../hub/storage/session-store.ts';
 
 const parse = (csv: string) => {
   const parser = new ImuCsvParser();
@@ -24,24 +15,16 @@ const parse = (csv: string) => {
   return result;
 };
 
-/** /api/sessions on a real database, with the hub's live side standing still. */
+/** /api/sessions on a real database, in the real hub (its simulated sensor idles meanwhile). */
 describe('/api/sessions', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'swivel-api-'));
-  let db: SqliteDatabase;
+  let hub: Awaited<ReturnType<typeof inProcessHub>>;
   let app: FastifyInstance;
   const csv = record({ exercise: 'rom-seated', seed: 5, seconds: 40 }).csv;
   beforeAll(async () => {
-    const programme = await loadDefaultProgramme();
-    db = openDatabase(dir);
-    const live = { source: 'sim' as const, sourceReason: 'test', displayFrames$: NEVER, link$: NEVER, stats$: NEVER, snapshot: () => [] };
-    const session = { view: initialSession(programme).view, view$: NEVER, events$: NEVER, command: () => {} };
-    app = await buildApp({ live, session, programme, version: 'test', webRoot: null, recordings: { recordings: new Recordings(new SessionStore(db), programme) } });
+    hub = await inProcessHub({ record: {} });
+    app = hub.app;
   });
-  afterAll(async () => {
-    await app?.close();
-    db?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => hub?.close());
 
   const importCsv = (body: string, query: string) => app.inject({ method: 'POST', url: `/api/sessions/import?${query}`, headers: { 'content-type': 'text/csv' }, payload: body });
 

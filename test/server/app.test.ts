@@ -63,6 +63,30 @@ describe('HTTP API', () => {
     expect(session).toMatchObject({ status: 'idle', programme: { id: 'hip-internal-rotation', exercises: 26 }, results: [] });
   });
 
+  it('the sensor panel: says which shin a sensor is on, disconnects it and connects again, and explains bad requests', async () => {
+    const viewer = await connectViewer(hub.ws);
+    const sensorId = hub.hub.snapshot()[0]!.sensorId;
+    const patch = (body: unknown, id = sensorId) => fetch(`${hub.base}/api/sensors/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const set = await patch({ shin: 'right' });
+    expect(set.status).toBe(200);
+    expect((await set.json()).sensors[0]).toMatchObject({ sensorId, shin: 'right' });
+    await waitFor('the change reaches viewers', () => viewer.of('sensor').some((m) => m.sensor.shin === 'right'));
+    const bad = await patch({ shin: 'middle' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toMatch(/shin/);
+    const unknown = await patch({ shin: 'left' }, 'sensor-9');
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).message).toBe(`no sensor "sensor-9"; the hub has "${sensorId}"`);
+
+    expect((await fetch(`${hub.base}/api/sensors/${sensorId}/disconnect`, { method: 'POST' })).status).toBe(200);
+    await waitFor('idle', () => viewer.of('link').at(-1)?.state === 'idle');
+    expect(viewer.of('link').at(-1)!.detail).toMatch(/disconnected from the dashboard/);
+    expect((await fetch(`${hub.base}/api/sensors/${sensorId}/connect`, { method: 'POST' })).status).toBe(200);
+    await waitFor('connected again', () => viewer.of('link').at(-1)?.state === 'connected');
+    expect(hub.hub.snapshot()[0]!.shin).toBe('right'); // kept across the reconnection
+    viewer.close();
+  });
+
   it('answers an unknown API path with a 404 that says what exists', async () => {
     const response = await fetch(`${hub.base}/api/sensor`);
     expect(response.status).toBe(404);
