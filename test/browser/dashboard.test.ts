@@ -349,7 +349,18 @@ describe('dashboard', () => {
     await testid(page, 'waiting-sensor').waitFor({ timeout: 10_000 });
     await screenshots(page, 'sensor-lost', [TABLET_LANDSCAPE]);
     await testid(page, 'waiting-sensor').waitFor({ state: 'detached', timeout: 20_000 });
-  }, 90_000);
+
+    // The simulator killed outright, then started again: the screen says the link is lost and the
+    // hub is reconnecting, never silently, and the set goes on once the sensor is back.
+    const held = Number(await testid(page, 'ring-value').textContent());
+    await sim.kill('SIGKILL');
+    await testid(page, 'waiting-sensor').waitFor({ timeout: 10_000 });
+    await expect.poll(() => testid(page, 'waiting-link').textContent(), { timeout: 10_000 }).toMatch(/lost|reconnecting/i);
+    await simulator(radioDir, ['--exercise', 'figure4-sitting']);
+    await testid(page, 'waiting-sensor').waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await screen(page).getAttribute('data-status')).toBe('active');
+    expect(Number(await testid(page, 'ring-value').textContent())).toBeLessThanOrEqual(held);
+  }, 120_000);
 
   it('shows range-of-motion results per side, rests between sets with a countdown that can be skipped, and sums up', async () => {
     const hub = await hubWithSimulator(0, 'rom-seated');

@@ -27,6 +27,19 @@ import './session-controls.ts';
 const STALE_AFTER_MS = 2000;
 const TRACE_SECONDS = 15;
 const DEFAULT_SAMPLE_RATE_HZ = 100;
+/** What the waiting panel says about the link, so reconnecting is visible, never silent. */
+const WAITING_LINK_TEXT: Record<ShownLinkState, string> = {
+  lost: 'The link to the sensor was lost: reconnecting\u2026',
+  reconnecting: 'Reconnecting to the sensor\u2026',
+  scanning: 'Looking for the sensor\u2026',
+  connecting: 'Connecting to the sensor\u2026',
+  connected: 'Connected: waiting for its first samples\u2026',
+  idle: 'The sensor is disconnected: connect it on the programme screen',
+  stopped: 'The sensor link is stopped',
+  unknown: 'Looking for a sensor\u2026',
+  none: 'Looking for a sensor\u2026',
+};
+
 /** A hub error stays on screen this long unless dismissed. */
 const NOTICE_MS = 15_000;
 /** A cue word ("Partial — not counted") stays this long. */
@@ -551,6 +564,7 @@ export class SwivelApp extends LitElement {
                 ${v.waiting
                   ? html`<div class="waiting" role="status" data-testid="waiting-sensor">
                       <strong>Waiting for the sensor\u2026</strong>
+                      <span data-testid="waiting-link">${WAITING_LINK_TEXT[s.linkState] ?? s.detail}</span>
                       <span>Counting resumes when it is back. Check it is switched on and near the tablet.</span>
                     </div>`
                   : nothing}
