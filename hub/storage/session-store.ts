@@ -11,6 +11,9 @@ import type { LinkState } from '../protocol/messages.ts';
 import type { SqliteDatabase } from './database.ts';
 import { decodeChunk, encodeChunk, type StoredBatch } from './sample-chunks.ts';
 
+
+/** Chunks read from the database at a time while replaying (each is about half a second of samples). */
+const CHUNKS_PER_READ = 64;
 /** A recording whose hub has not written for this long is interrupted, even if its process lives. */
 export const STALE_AFTER_MS = 5000;
 
@@ -81,7 +84,9 @@ export class SessionStore {
       get: db.prepare<[number], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions'),
       page: db.prepare<[number, number], SessionRow>('SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?'),
-      chunks: db.prepare<[number], { first_position: number; data: Buffer }>('SELECT first_position, data FROM sample_chunks WHERE session_id = ? ORDER BY first_position'),
+      chunks: db.prepare<[number, number, number], { first_position: number; data: Buffer }>(
+        'SELECT first_position, data FROM sample_chunks WHERE session_id = ? AND first_position >= ? ORDER BY first_position LIMIT ?',
+      ),
       sensors: db.prepare<[number], { sensor_index: number; sensor_id: string }>('SELECT sensor_index, sensor_id FROM session_sensors WHERE session_id = ? ORDER BY sensor_index'),
       timeline: db.prepare<[number], { position: number; at: number; kind: string; body: string }>('SELECT position, at, kind, body FROM timeline WHERE session_id = ? ORDER BY ordinal'),
       lastOrdinal: db.prepare<[number], { n: number | null }>('SELECT max(ordinal) AS n FROM timeline WHERE session_id = ?'),
@@ -215,9 +220,18 @@ export class SessionStore {
 
   /** Every batch in stream order, pre-roll included (positions below replayInfo().prerollBatches). */
   *batches(id: number): Generator<{ position: number; batch: StoredBatch }> {
-    for (const chunk of this.statements.chunks.iterate(id)) {
-      let position = chunk.first_position;
-      for (const batch of decodeChunk(chunk.data)) yield { position: position++, batch };
+    // Read a page of chunks at a time rather than hold a statement open while the caller works: a
+    // replay paced to real time yields for minutes, and an open iterator makes every other query on
+    // the connection (the recorder's writes, another replay) fail with "statement is busy".
+    let from = 0;
+    for (;;) {
+      const page = this.statements.chunks.all(id, from, CHUNKS_PER_READ);
+      for (const chunk of page) {
+        let position = chunk.first_position;
+        for (const batch of decodeChunk(chunk.data)) yield { position: position++, batch };
+        from = position;
+      }
+      if (page.length < CHUNKS_PER_READ) return;
     }
   }
 

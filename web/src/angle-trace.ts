@@ -1,7 +1,8 @@
-import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { css, unsafeCSS, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uPlotStyles from 'uplot/dist/uPlot.min.css?inline';
+import { UPlotHost } from './uplot-host.ts';
 
 /**
  * The angle over the last seconds as a uPlot chart, with the target band shaded and the end position
@@ -10,7 +11,7 @@ import uPlotStyles from 'uplot/dist/uPlot.min.css?inline';
  * are gaps (link or hub lost) and show as breaks.
  */
 @customElement('swivel-angle-trace')
-export class SwivelAngleTrace extends LitElement {
+export class SwivelAngleTrace extends UPlotHost {
   /** Oldest first, evenly spaced at `rateHz`. A new array means new data. */
   @property({ attribute: false }) samples: Float32Array = new Float32Array(0);
   @property({ type: Number, attribute: 'rate-hz' }) rateHz = 100;
@@ -25,30 +26,12 @@ export class SwivelAngleTrace extends LitElement {
   /** The person's end position, degrees (null: none yet). */
   @property({ type: Number }) mark: number | null = null;
   @property({ type: Boolean, reflect: true }) stale = false;
-  @property() label = 'Angle over the last 15 seconds';
+  @property() override label = 'Angle over the last 15 seconds';
 
-  @query('.plot') private container!: HTMLDivElement;
-  private plot: uPlot | null = null;
-  private resizeObserver: ResizeObserver | null = null;
-  private readonly colourScheme = window.matchMedia('(prefers-color-scheme: light)');
   private data: uPlot.AlignedData = [[], []];
   private yRange: [number, number] = [-10, 60];
   private dataLo = Infinity;
   private dataHi = -Infinity;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.colourScheme.addEventListener('change', this.rebuild);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.colourScheme.removeEventListener('change', this.rebuild);
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = null;
-    this.plot?.destroy();
-    this.plot = null;
-  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('samples') || changed.has('rateHz')) {
@@ -80,15 +63,6 @@ export class SwivelAngleTrace extends LitElement {
     if (lo !== this.yRange[0] || hi !== this.yRange[1]) this.yRange = [lo, hi];
   }
 
-  protected override render() {
-    return html`<div class="plot" role="img" aria-label=${this.label}></div>`;
-  }
-
-  protected override firstUpdated(): void {
-    this.resizeObserver = new ResizeObserver(() => this.resize());
-    this.resizeObserver.observe(this.container);
-  }
-
   /** Drawing is a side effect on the chart, not component state, so it belongs after the update. */
   protected override updated(changed: PropertyValues<this>): void {
     if (!this.plot) return;
@@ -100,22 +74,7 @@ export class SwivelAngleTrace extends LitElement {
     this.plot.setData(this.data);
   }
 
-  private resize(): void {
-    const box = this.container.getBoundingClientRect();
-    const width = Math.floor(box.width);
-    const height = Math.floor(box.height);
-    if (width < 10 || height < 10) return;
-    if (!this.plot) this.create(width, height);
-    else if (this.plot.width !== width || this.plot.height !== height) this.plot.setSize({ width, height });
-  }
-
-  private readonly rebuild = (): void => {
-    this.plot?.destroy();
-    this.plot = null;
-    this.resize();
-  };
-
-  private create(width: number, height: number): void {
+  protected override makePlot(width: number, height: number): uPlot {
     const style = getComputedStyle(this);
     const colour = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
     const line = colour('--sw-accent', '#4cc9f0');
@@ -173,7 +132,7 @@ export class SwivelAngleTrace extends LitElement {
         ],
       },
     };
-    this.plot = new uPlot(opts, this.data, this.container);
+    return new uPlot(opts, this.data, this.container);
   }
 
   static override styles = [

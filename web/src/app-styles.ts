@@ -65,6 +65,24 @@ export const appStyles = [
       width: 1.6rem;
       height: 1.6rem;
     }
+    .history-button {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.5rem;
+      background: transparent;
+    }
+    .history-button svg {
+      width: 1.6rem;
+      height: 1.6rem;
+    }
+    .screen-history {
+      display: flex;
+      flex-direction: column;
+    }
+    .screen-history > swivel-history-screen {
+      flex: 1;
+      min-height: 0;
+    }
     .icon-button[aria-pressed='true'][data-testid='mute'] {
       color: var(--sw-warn);
       border-color: var(--sw-warn);
@@ -180,6 +198,15 @@ export const appStyles = [
     .where {
       font-size: 1.1rem;
       color: var(--sw-muted);
+    }
+    .shin-warning {
+      margin: 0;
+      padding: 0.5rem 0.9rem;
+      border-radius: 0.7rem;
+      border: 2px solid var(--sw-warn, #ffd166);
+      color: var(--sw-warn, #ffd166);
+      font-size: 1.25rem;
+      font-weight: 700;
     }
     .exercise {
       flex: 1;

@@ -12,6 +12,7 @@ import type {
 import type { Programme } from '../../hub/protocol/programme.ts';
 import type { SessionCommand, SessionEvent, SessionView } from '../../hub/protocol/session.ts';
 import { TraceBuffer } from './trace-buffer.ts';
+import type { SensorAction } from './link-status.ts';
 
 export type SensorStats = SensorSnapshot['stats'];
 export type SensorInfo = NonNullable<SensorSnapshot['info']>;
@@ -23,6 +24,8 @@ export type SensorInfo = NonNullable<SensorSnapshot['info']>;
 export interface SensorModel {
   /** The hub's sensorId, as in every angle, link and stats message. */
   id: string;
+  /** Which shin the person said it is on (null: not said). */
+  shin: 'left' | 'right' | null;
   info: SensorInfo | null;
   state: LinkState;
   detail: string;
@@ -209,6 +212,29 @@ export class HubConnection implements ReactiveController {
     return false;
   }
 
+  /**
+   * The sensor panel's requests (which shin, disconnect, connect), over the hub's REST API. The
+   * result reaches every viewer as `sensor` and `link` messages; a refusal becomes the notice.
+   */
+  sensorAction(sensorId: string, request: SensorAction): void {
+    const path = request.action === 'shin' ? '' : `/${request.action}`;
+    const init: RequestInit =
+      request.action === 'shin'
+        ? { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shin: request.shin }) }
+        : { method: 'POST' };
+    fetch(`${this.httpBase}/api/sensors/${encodeURIComponent(sensorId)}${path}`, init)
+      .then(async (response) => {
+        if (response.ok) return;
+        const body = (await response.json().catch(() => null)) as { message?: string } | null;
+        this.setNotice(`The hub could not do that: ${body?.message ?? `HTTP ${response.status}`}`);
+        this.scheduleRender();
+      })
+      .catch(() => {
+        this.setNotice('Not sent: the hub is not reachable. Try again once it is back.');
+        this.scheduleRender();
+      });
+  }
+
   /** Forgets the notice (the person dismissed it). */
   dismissNotice(): void {
     if (this.notice === null) return;
@@ -344,6 +370,11 @@ export class HubConnection implements ReactiveController {
       case 'session':
         this.onSession(message.session);
         break;
+      case 'sensor': {
+        const sensor = this.sensors.find((s) => s.id === message.sensor.sensorId);
+        if (sensor) sensor.shin = message.sensor.shin;
+        break;
+      }
       case 'event':
         for (const listener of this.listeners) guard(() => listener.sessionEvent?.(message.event, message.at));
         break;
@@ -373,6 +404,7 @@ export class HubConnection implements ReactiveController {
       const before = previous.find((sensor) => sensor.id === snapshot.sensorId);
       this.sensors.push({
         id: snapshot.sensorId,
+        shin: snapshot.shin,
         info: snapshot.info,
         state: snapshot.state,
         detail: snapshot.detail,
@@ -448,6 +480,7 @@ export class HubConnection implements ReactiveController {
     if (known) return known;
     const created: SensorModel = {
       id: sensorId,
+      shin: null,
       info: null,
       state: 'idle',
       detail: '',

@@ -1,5 +1,6 @@
 import { LitElement, css, html, svg, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { buttonStyles } from './shared-styles.ts';
 import type { LinkState } from '../../hub/protocol/messages.ts';
 import {
   LINK_STATE_LABEL,
@@ -15,6 +16,22 @@ import {
 
 /** A link state, or `unknown` while the hub itself is unreachable, or `none` when it has no sensor. */
 export type ShownLinkState = LinkState | 'unknown' | 'none';
+
+/** What the person asked of the sensor from its panel: which shin it is on, disconnect, connect. */
+export type SensorAction = { action: 'shin'; shin: 'left' | 'right' } | { action: 'disconnect' } | { action: 'connect' };
+
+export class SensorActionEvent extends Event {
+  static readonly eventName = 'swivel-sensor-action' as const;
+  constructor(readonly request: SensorAction) {
+    super(SensorActionEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'swivel-sensor-action': SensorActionEvent;
+  }
+}
 
 /**
  * The sensor's link: state word and colour, battery, signal and packet loss. Takes primitives only;
@@ -35,6 +52,10 @@ export class SwivelLinkStatus extends LitElement {
   @property({ type: Number, attribute: 'link-losses' }) linkLosses = 0;
   /** Smaller figures in three columns, for a side panel that shares the screen. */
   @property({ type: Boolean, reflect: true }) compact = false;
+  /** Which shin the person said the sensor is on (null: not said). */
+  @property() shin: 'left' | 'right' | null = null;
+  /** Show the panel's controls (shin, disconnect/connect): only while the hub is reachable and has a sensor. */
+  @property({ type: Boolean }) controls = false;
 
   private label = '';
   private tone: Tone = 'off';
@@ -99,6 +120,20 @@ export class SwivelLinkStatus extends LitElement {
     </svg>`;
   }
 
+  private renderControls() {
+    const shinButton = (shin: 'left' | 'right', label: string) =>
+      html`<button type="button" data-testid=${`sensor-shin-${shin}`} aria-pressed=${this.shin === shin ? 'true' : 'false'}
+        class=${this.shin === shin ? 'chosen' : ''} @click=${() => this.dispatchEvent(new SensorActionEvent({ action: 'shin', shin }))}>${label}</button>`;
+    const idle = this.state === 'idle' || this.state === 'stopped';
+    return html`<div class="controls" role="group" aria-label="Sensor controls">
+      <span class="on">On the</span>
+      ${shinButton('left', 'Left shin')} ${shinButton('right', 'Right shin')}
+      ${idle
+        ? html`<button type="button" class="primary" data-testid="sensor-connect" @click=${() => this.dispatchEvent(new SensorActionEvent({ action: 'connect' }))}>Connect</button>`
+        : html`<button type="button" data-testid="sensor-disconnect" aria-label="Disconnect the sensor" @click=${() => this.dispatchEvent(new SensorActionEvent({ action: 'disconnect' }))}>Disconnect</button>`}
+    </div>`;
+  }
+
   protected override render() {
     const busy = this.state === 'lost' || this.state === 'reconnecting';
     return html`
@@ -136,14 +171,34 @@ export class SwivelLinkStatus extends LitElement {
           </div>
         </dl>
         <p class="foot">${this.footText}</p>
+        ${this.controls ? this.renderControls() : ''}
       </section>
     `;
   }
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host {
       display: block;
       color: var(--sw-fg, #f4f6f8);
+    }
+    .controls {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.5rem;
+      margin-top: 0.6rem;
+    }
+    .controls .on {
+      color: var(--sw-muted, #a7b0bc);
+      font-weight: 600;
+    }
+    .controls button {
+      font-size: 1rem;
+      padding: 0.3rem 0.8rem;
+    }
+    .controls button.chosen {
+      border-color: var(--sw-accent, #4cc9f0);
+      color: var(--sw-accent, #4cc9f0);
     }
     .panel {
       box-sizing: border-box;
@@ -362,7 +417,7 @@ export class SwivelLinkStatus extends LitElement {
     .metric[data-tone='bad'] .big {
       color: var(--tone-color);
     }
-  `;
+  `];
 }
 
 declare global {

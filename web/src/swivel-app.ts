@@ -4,7 +4,7 @@ import type { Exercise, Programme } from '../../hub/protocol/programme.ts';
 import type { RomView, SessionEvent, SessionView, SetResult, SetView } from '../../hub/protocol/session.ts';
 import { HubConnection, type SensorModel, type SensorStats } from './hub-connection.ts';
 import { LINK_STATE_LABEL, formatAngle, type Tone } from './format.ts';
-import type { ShownLinkState } from './link-status.ts';
+import type { SensorActionEvent, ShownLinkState } from './link-status.ts';
 import type { HubBannerKind } from './hub-banner.ts';
 import { NavigateEvent, SessionCommandEvent, type Screen } from './events.ts';
 import { SessionCues } from './session-cues.ts';
@@ -13,6 +13,8 @@ import { SIDE_LABEL, exerciseById, exerciseName } from './programme-text.ts';
 import { romResult } from './rom-result.ts';
 import { doneKey } from './programme-screen.ts';
 import { appStyles } from './app-styles.ts';
+import { HistoryController } from './history-controller.ts';
+import type { HistoryRequestEvent } from './history-screen.ts';
 import './angle-readout.ts';
 import './angle-trace.ts';
 import './link-status.ts';
@@ -22,6 +24,7 @@ import './rep-counter.ts';
 import './programme-screen.ts';
 import './summary-screen.ts';
 import './session-controls.ts';
+import './history-screen.ts';
 
 /** Frames older than this make the readout stale even while the link claims to be up. */
 const STALE_AFTER_MS = 2000;
@@ -47,7 +50,7 @@ const FLASH_MS = 3500;
 /** Partial reps are those under this fraction of the set's range (as the hub's rep counter judges). */
 const PARTIAL_FRACTION = 0.5;
 
-type ScreenKind = 'programme' | 'exercise' | 'rest' | 'summary';
+type ScreenKind = 'programme' | 'exercise' | 'rest' | 'summary' | 'history';
 
 interface Ring {
   fraction: number;
@@ -68,6 +71,9 @@ interface SensorView {
   sensorName: string;
   stats: SensorStats | null;
   connected: boolean;
+  /** The sensor the panel's controls act on (null while the hub is unreachable or has none). */
+  sensorId: string | null;
+  shin: 'left' | 'right' | null;
 }
 
 interface ExerciseView {
@@ -132,11 +138,12 @@ export class SwivelApp extends LitElement {
   @property({ type: Number, attribute: 'range-max' }) rangeMax = 60;
   @state() private fullscreen = false;
   /** The screen the person asked for; `session` follows the session's status. */
-  @state() private asked: Screen = 'session';
+  @state() private asked: Screen | 'history' = 'session';
 
   private readonly hub = new HubConnection(this);
   private readonly cues = new SessionCues(this, this.hub);
   private readonly wake = new WakeLockController(this, this.hub);
+  private readonly history = new HistoryController(this, () => this.hub.httpBase);
 
   private screen: ScreenKind = 'programme';
   private shownScreen: ScreenKind | null = null;
@@ -237,7 +244,9 @@ export class SwivelApp extends LitElement {
     const status = session?.status ?? 'idle';
     const running = status === 'calibrating' || status === 'active' || status === 'rest';
     this.screen =
-      this.asked === 'programme' || status === 'idle' || !session
+      this.asked === 'history'
+        ? 'history'
+        : this.asked === 'programme' || status === 'idle' || !session
         ? 'programme'
         : status === 'finished'
           ? 'summary'
@@ -404,10 +413,13 @@ export class SwivelApp extends LitElement {
         data-status=${this.hub.session?.status ?? 'none'}
         @swivel-command=${this.onCommand}
         @swivel-navigate=${this.onNavigate}
+        @swivel-history-request=${this.onHistoryRequest}
       >
         ${this.screen === 'programme'
           ? this.renderProgramme()
-          : this.screen === 'summary'
+          : this.screen === 'history'
+            ? this.renderHistory()
+            : this.screen === 'summary'
             ? this.renderSummary()
             : this.screen === 'rest' && this.restView
               ? this.renderRest(this.restView)
@@ -428,6 +440,14 @@ export class SwivelApp extends LitElement {
           <span class="dot" aria-hidden="true"></span>
           <span>${this.hubLabel}</span>
         </div>
+        ${this.screen === 'history'
+          ? nothing
+          : html`<button type="button" class="history-button" data-testid="open-history" aria-label="History: recorded sessions and range of motion over time" @click=${this.openHistory}>
+              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d="M4 12a8 8 0 1 0 2.4-5.7M4 4v4h4M12 8v4.5l3 2" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
+              </svg>
+              <span>History</span>
+            </button>`}
         <button
           type="button"
           class="icon-button"
@@ -512,6 +532,9 @@ export class SwivelApp extends LitElement {
           .malformed=${stats?.malformedPackets ?? 0}
           .rateHz=${stats?.rateHz ?? null}
           .linkLosses=${stats?.linkLosses ?? 0}
+          .shin=${s.shin}
+          .controls=${s.sensorId !== null}
+          @swivel-sensor-action=${this.onSensorAction}
         ></swivel-link-status>
       </aside>
     `;
@@ -534,6 +557,11 @@ export class SwivelApp extends LitElement {
     const flash = this.flashShown;
     return html`
       ${this.renderTitle(v.name, v.side, v.setText, [v.positionText, v.stage].filter(Boolean).join(' \u00b7 '))}
+      ${s.shin !== null && s.shin !== set.side && (v.kind === 'reps' || v.kind === 'hold')
+        ? html`<p class="shin-warning" role="status" data-testid="shin-warning">
+            The sensor is on the ${s.shin} shin, and this set is for the ${set.side}: move the sensor, or switch side.
+          </p>`
+        : nothing}
       <div class=${`exercise kind-${v.kind}${v.calibrating ? ' calibrating' : ''}`} data-kind=${v.kind}>
         ${v.kind === 'instruction'
           ? html`<section class="card big-steps" aria-label="Instructions">
@@ -680,6 +708,18 @@ export class SwivelApp extends LitElement {
     `;
   }
 
+  private renderHistory() {
+    const h = this.history;
+    return html`<swivel-history-screen
+      .state=${h.state}
+      .message=${h.message}
+      .sessions=${h.sessions}
+      .total=${h.total}
+      .loadingMore=${h.loadingMore}
+      .programme=${this.hub.programme}
+    ></swivel-history-screen>`;
+  }
+
   private renderSummary() {
     const session = this.hub.session;
     return html`<div class="summary">
@@ -707,6 +747,11 @@ export class SwivelApp extends LitElement {
     this.hub.send(command);
   }
 
+  private readonly onSensorAction = (event: SensorActionEvent): void => {
+    event.stopPropagation();
+    if (this.sensorView.sensorId !== null) this.hub.sensorAction(this.sensorView.sensorId, event.request);
+  };
+
   private readonly onCommand = (event: SessionCommandEvent): void => {
     event.stopPropagation();
     this.send(event.command);
@@ -715,6 +760,17 @@ export class SwivelApp extends LitElement {
   private readonly onNavigate = (event: NavigateEvent): void => {
     event.stopPropagation();
     this.asked = event.screen;
+  };
+
+  private openHistory(): void {
+    this.asked = 'history';
+    this.history.open();
+  }
+
+  private readonly onHistoryRequest = (event: HistoryRequestEvent): void => {
+    event.stopPropagation();
+    if (event.request === 'more') this.history.more();
+    else this.history.open();
   };
 
   private onRetryNow(): void {
@@ -800,6 +856,8 @@ function deriveSensor(hub: HubConnection, sensor: SensorModel | null): SensorVie
     sensorName: sensor?.info?.name ?? '',
     stats: sensor?.stats ?? null,
     connected: live && sensor?.state === 'connected',
+    sensorId: live && sensor ? sensor.id : null,
+    shin: sensor?.shin ?? null,
   };
 }
 

@@ -1,0 +1,197 @@
+/**
+ * The history screen in a real headless Chromium against a real hub recording into a temporary data
+ * directory. Sessions come from simulated recordings imported through the API (range-of-motion checks
+ * on both sides, a hold, reps), so the screen has figures and ROM points without waiting in real
+ * time. Screenshots go to test-output/screenshots/history-*.png for a person to look at.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { SCREENSHOTS, TABLET_LANDSCAPE, TABLET_PORTRAIT, buildDashboard, launchChromium, smallTargets } from '../support/browser.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHub } from '../../hub/main.ts';
+import type { ExerciseId } from '../../hub/protocol/exercises.ts';
+import { record } from '../../firmware-sim/record.ts';
+
+
+type Hub = Awaited<ReturnType<typeof startHub>>;
+
+let browser: Browser;
+let webRoot: string;
+const tempDirs: string[] = [];
+const hubs: Hub[] = [];
+const pages: Page[] = [];
+const pageErrors: string[] = [];
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** A hub with no sensor on the air; it records into `dataDir` (none: not recording, so 503). */
+async function hub(dataDir: string | null): Promise<Hub> {
+  const h = await startHub({
+    port: 0,
+    host: '127.0.0.1',
+    sensor: 'sim',
+    spawnSimulator: false,
+    radioDir: await tempDir('swivel-radio-'),
+    webRoot,
+    dataDir,
+    log: () => {},
+  });
+  hubs.push(h);
+  return h;
+}
+
+const api = (h: Hub, path: string) => `${h.url.replace(/\/$/, '')}${path}`;
+
+async function importRecording(h: Hub, exercise: ExerciseId, side: 'left' | 'right', seed: number, seconds: number): Promise<void> {
+  const { csv } = record({ exercise, side, seed, seconds });
+  const response = await fetch(api(h, `/api/sessions/import?exercise=${exercise}&side=${side}`), { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+  expect(response.status, await response.clone().text()).toBe(201);
+}
+
+async function openDashboard(url: string, colorScheme: 'dark' | 'light' = 'dark'): Promise<Page> {
+  const page = await browser.newPage({ viewport: TABLET_LANDSCAPE, colorScheme });
+  pages.push(page);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(url);
+  return page;
+}
+
+const testid = (page: Page, id: string) => page.locator(`[data-testid=${id}]`);
+
+const settle = (page: Page) =>
+  page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const size of [TABLET_LANDSCAPE, TABLET_PORTRAIT]) {
+    await page.setViewportSize(size);
+    await settle(page);
+    await page.waitForTimeout(150); // the chart resizes on a ResizeObserver callback
+    await page.screenshot({ path: join(SCREENSHOTS, `history-${name}-${size.width}x${size.height}.png`) });
+  }
+  await page.setViewportSize(TABLET_LANDSCAPE);
+}
+
+
+/** The chart's series as handed to it, one per session oldest first, and whether it drew a canvas. */
+async function romChart(page: Page, exercise: string) {
+  return page.evaluate((id) => {
+    const screen = document.querySelector('swivel-app')!.shadowRoot!.querySelector('swivel-history-screen')!;
+    const chart = screen.shadowRoot!.querySelector(`[data-testid=history-rom-${id}] swivel-history-rom-chart`) as
+      | (HTMLElement & { left: (number | null)[]; right: (number | null)[]; normalMin: number; normalMax: number })
+      | null;
+    if (!chart) return null;
+    const canvas = chart.shadowRoot!.querySelector('canvas');
+    return { left: [...chart.left], right: [...chart.right], normal: [chart.normalMin, chart.normalMax], canvas: canvas ? canvas.width * canvas.height : 0 };
+  }, exercise);
+}
+
+beforeAll(async () => {
+  webRoot = await tempDir('swivel-web-');
+  await buildDashboard(webRoot);
+  browser = await launchChromium();
+}, 60_000);
+
+afterEach(async () => {
+  for (const page of pages.splice(0)) await page.close();
+  for (const h of hubs.splice(0)) await h.close();
+  expect(pageErrors.splice(0), 'uncaught errors in the page').toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('history', () => {
+  it('says "No sessions yet" with an empty store, and that recording is unavailable when the hub answers 503', async () => {
+    const empty = await hub(await tempDir('swivel-data-'));
+    let page = await openDashboard(empty.url);
+    const open = testid(page, 'open-history');
+    await open.waitFor();
+    expect(await open.getAttribute('aria-label')).toMatch(/history/i);
+    // Reachable from the keyboard: focus it and press Enter.
+    await open.focus();
+    await page.keyboard.press('Enter');
+    await testid(page, 'history-empty').waitFor({ timeout: 5000 });
+    expect(await testid(page, 'history-empty').textContent()).toContain('No sessions yet');
+    expect(await smallTargets(page)).toEqual([]);
+    await screenshots(page, 'empty');
+
+    // A data directory that cannot be opened (its parent is a file): the hub runs without recording.
+    const blocked = join(await tempDir('swivel-data-'), 'file');
+    await writeFile(blocked, 'not a directory');
+    const notRecording = await hub(join(blocked, 'data'));
+    expect((await fetch(api(notRecording, '/api/sessions'))).status).toBe(503);
+    page = await openDashboard(notRecording.url, 'light');
+    await testid(page, 'open-history').click();
+    const unavailable = testid(page, 'history-unavailable');
+    await unavailable.waitFor({ timeout: 5000 });
+    expect(await unavailable.textContent()).toMatch(/unavailable/i);
+    expect(await unavailable.getAttribute('role')).toBe('alert');
+    await screenshots(page, 'unavailable-light');
+
+    // Back to the programme.
+    await testid(page, 'history-back').click();
+    await page.locator('[data-testid=screen][data-screen=programme]').waitFor();
+  }, 30_000);
+
+  it('lists sessions newest first with figures per exercise and side, charts ROM per side with the asymmetry, and pages', async () => {
+    const h = await hub(await tempDir('swivel-data-'));
+    // Oldest first: a hold, reps, then range checks on both sides (different people's days).
+    await importRecording(h, 'figure4-sitting', 'left', 5, 70);
+    await importRecording(h, 'seated-hip-ir', 'right', 6, 40);
+    const seeds = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+    for (const [i, seed] of seeds.entries()) await importRecording(h, 'rom-seated', i % 2 === 0 ? 'left' : 'right', seed, 45);
+
+    const page = await openDashboard(h.url);
+    await page.locator('[data-testid=start-programme]').waitFor();
+    await screenshots(page, 'programme-button');
+    await testid(page, 'open-history').click();
+    await testid(page, 'history-list').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid=screen][data-screen=history]').waitFor();
+
+    // Newest first, a page of ten, then the rest on "load more".
+    const sessions = testid(page, 'history-session');
+    expect(await sessions.count()).toBe(10);
+    expect(await testid(page, 'history-count').textContent()).toBe('12 sessions');
+    const ids = await sessions.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-id'))));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const newest = (await sessions.first().textContent()) ?? '';
+    expect(newest).toMatch(/Range check sitting\s*Right\s*\d+ trials?, best \d+°/);
+
+    // ROM per side over the sessions, with the normal band from the programme.
+    const chart = await romChart(page, 'rom-seated');
+    expect(chart).not.toBeNull();
+    expect(chart!.normal).toEqual([30, 45]);
+    expect(chart!.left.filter((v) => v !== null).length, JSON.stringify(chart)).toBe(5);
+    expect(chart!.right.filter((v) => v !== null).length).toBe(5);
+    expect(chart!.canvas).toBeGreaterThan(0);
+    expect(await testid(page, 'history-asymmetry').textContent()).toMatch(/(Left|Right) turns \d+° less \(\d+ %\)|Left and right the same/);
+    expect(await smallTargets(page)).toEqual([]);
+    await screenshots(page, 'sessions');
+
+    const more = testid(page, 'history-more');
+    await more.click();
+    await page.waitForFunction(() => {
+      const screen = document.querySelector('swivel-app')!.shadowRoot!.querySelector('swivel-history-screen')!;
+      return screen.shadowRoot!.querySelectorAll('[data-testid=history-session]').length === 12;
+    });
+    expect(await more.count()).toBe(0);
+    const oldest = (await sessions.last().textContent()) ?? '';
+    expect(oldest).toMatch(/Figure/i);
+    expect(oldest).toMatch(/held \d/);
+    expect((await sessions.nth(10).textContent()) ?? '').toMatch(/\d+ reps?/);
+
+    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshots(page, 'sessions-light');
+
+    await testid(page, 'history-back').click();
+    await page.locator('[data-testid=screen][data-screen=programme]').waitFor();
+  }, 30_000);
+});

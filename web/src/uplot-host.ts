@@ -1,0 +1,61 @@
+import { LitElement, html } from 'lit';
+import { query } from 'lit/decorators.js';
+import type uPlot from 'uplot';
+
+/**
+ * What every uPlot chart of the dashboard shares: a `.plot` container sized by CSS, a chart made
+ * once the container has a size and resized with it, and remade when the colour scheme changes
+ * (the chart's colours come from CSS custom properties, which uPlot reads only when it is made).
+ * A subclass says how to make its chart (`makePlot`) and when to feed it data.
+ */
+export abstract class UPlotHost extends LitElement {
+  @query('.plot') protected container!: HTMLDivElement;
+  protected plot: uPlot | null = null;
+  private resizeObserver: ResizeObserver | null = null;
+  private readonly colourScheme = window.matchMedia('(prefers-color-scheme: light)');
+
+  /** The chart's accessible description. */
+  abstract get label(): string;
+
+  /** Makes the chart in `this.container` at this size. */
+  protected abstract makePlot(width: number, height: number): uPlot;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.colourScheme.addEventListener('change', this.rebuild);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.colourScheme.removeEventListener('change', this.rebuild);
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+    this.plot?.destroy();
+    this.plot = null;
+  }
+
+  protected override render() {
+    return html`<div class="plot" role="img" aria-label=${this.label}></div>`;
+  }
+
+  protected override firstUpdated(): void {
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(this.container);
+  }
+
+  private resize(): void {
+    const box = this.container.getBoundingClientRect();
+    const width = Math.floor(box.width);
+    const height = Math.floor(box.height);
+    if (width < 10 || height < 10) return;
+    if (!this.plot) this.plot = this.makePlot(width, height);
+    else if (this.plot.width !== width || this.plot.height !== height) this.plot.setSize({ width, height });
+  }
+
+  /** Makes the chart afresh (new options, or new colours). */
+  protected readonly rebuild = (): void => {
+    this.plot?.destroy();
+    this.plot = null;
+    this.resize();
+  };
+}
