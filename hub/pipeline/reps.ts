@@ -102,6 +102,8 @@ export type RepEvent =
   | { kind: 'rep-start'; t: number }
   /** The end hold of the rep in progress has just reached its target. */
   | { kind: 'hold-reached'; t: number; start: number; hold: number }
+  /** The end hold of the rep in progress so far, short of its target (every `HOLD_CHECK_SECONDS`, for a timer on screen). */
+  | { kind: 'hold-progress'; t: number; hold: number }
   /** A rep ended before the set's range was known: it is counted or reported as partial later. */
   | { kind: 'rep-pending'; rep: Rep }
   /** A counted rep; `count` is the number counted so far. */
@@ -279,6 +281,8 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
       if (hold >= target) {
         next.holdReached = true;
         events.push({ kind: 'hold-reached', t, start: next.start, hold });
+      } else if (hold > 0) {
+        events.push({ kind: 'hold-progress', t, hold });
       }
     }
     if (angle <= options.endFraction * Math.max(scale, next.peak)) {

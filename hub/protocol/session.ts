@@ -75,6 +75,8 @@ export const SetView = Type.Object({
   lastRep: Nullable(RepSummary),
   /** End-hold target of each rep, seconds (the lower end of the programme's range). */
   endHoldTargetSeconds: Nullable(Type.Number()),
+  /** The end hold of the rep under way so far, seconds (null between reps, or without a target). */
+  endHoldSeconds: Nullable(Type.Number()),
   /** Reps whose end hold fell short of the target. */
   missedHolds: Type.Integer(),
   hold: Nullable(HoldView),

@@ -46,6 +46,8 @@ export interface SetProgress {
   reps: number;
   /** Reps ended but not yet judged (see SetView.pendingReps). */
   pending: number;
+  /** The end hold of the rep under way so far, seconds; null between reps. */
+  endHold: number | null;
   holdsReached: number;
   partials: number;
   missedHolds: number;
@@ -59,7 +61,7 @@ export interface SetProgress {
   events: SessionEvent[];
 }
 
-export const emptyProgress = (): SetProgress => ({ reps: 0, pending: 0, holdsReached: 0, partials: 0, missedHolds: 0, lastRep: null, trials: [], maxAngle: null, hold: null, effort: null, events: [] });
+export const emptyProgress = (): SetProgress => ({ reps: 0, pending: 0, endHold: null, holdsReached: 0, partials: 0, missedHolds: 0, lastRep: null, trials: [], maxAngle: null, hold: null, effort: null, events: [] });
 
 export type SessionInput =
   | { kind: 'command'; command: SessionCommand; now: number }
@@ -146,6 +148,7 @@ function combine(carried: SetProgress, latest: SetProgress): SetProgress {
   return {
     reps: carried.reps + latest.reps,
     pending: latest.pending,
+    endHold: latest.endHold,
     holdsReached: carried.holdsReached + latest.holdsReached,
     partials: carried.partials + latest.partials,
     missedHolds: carried.missedHolds + latest.missedHolds,
@@ -185,6 +188,7 @@ function setView(state: SessionState, planned: PlannedSet, startedAt: number): S
     reps: p.reps,
     repTarget: repTarget(exercise),
     pendingReps: p.pending,
+    endHoldSeconds: p.endHold,
     holdsReached: p.holdsReached,
     partials: p.partials,
     lastRep: p.lastRep,

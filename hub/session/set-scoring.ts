@@ -59,13 +59,15 @@ function repUpdates(frames: Observable<AngleFrame>, exercise: Exercise): Observa
     map((event): Update => {
       switch (event.kind) {
         case 'rep-start':
-          return (p) => ({ ...p, events: [{ kind: 'rep-start', t: event.t }] });
+          return (p) => ({ ...p, endHold: options.holdTargetSeconds === null ? null : 0, events: [{ kind: 'rep-start', t: event.t }] });
+        case 'hold-progress':
+          return (p) => ({ ...p, endHold: event.hold });
         case 'rep-pending':
-          return (p) => ({ ...p, pending: p.pending + 1 });
+          return (p) => ({ ...p, endHold: null, pending: p.pending + 1 });
         case 'partial':
-          return (p) => ({ ...p, pending: decided(p), partials: p.partials + 1, events: [{ kind: 'partial', rep: summary(event.rep) }] });
+          return (p) => ({ ...p, endHold: null, pending: decided(p), partials: p.partials + 1, events: [{ kind: 'partial', rep: summary(event.rep) }] });
         case 'hold-reached':
-          return (p) => ({ ...p, holdsReached: p.holdsReached + 1, events: [{ kind: 'end-hold-reached', t: event.t }] });
+          return (p) => ({ ...p, endHold: event.hold, holdsReached: p.holdsReached + 1, events: [{ kind: 'end-hold-reached', t: event.t }] });
         case 'rep-withdrawn': {
           // Counted while the set's range was being learned, and it turns out to have been a partial.
           const { rep } = event;
@@ -86,6 +88,7 @@ function repUpdates(frames: Observable<AngleFrame>, exercise: Exercise): Observa
           return (p) => ({
             ...p,
             reps: p.reps + 1,
+            endHold: null,
             pending: decided(p),
             missedHolds: p.missedHolds + (rep.holdMet === false ? 1 : 0),
             trials: [...p.trials, rep.peakAngle],

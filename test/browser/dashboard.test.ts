@@ -279,6 +279,9 @@ describe('dashboard', () => {
     // Each counted rep was sounded (the cue controller counts what it played).
     const played = await tablet.evaluate(() => (document.querySelector('swivel-app') as unknown as { cues: { played: { rep: number } } }).cues.played.rep);
     expect(played).toBeGreaterThanOrEqual(1);
+    // Each rep's end hold fills on screen towards the 3 s target.
+    const endHold = async () => ((await testid(tablet, 'end-hold').count()) ? Number(await testid(tablet, 'end-hold').getAttribute('data-fraction')) : 0);
+    await expect.poll(endHold, { timeout: 20_000, interval: 100 }).toBeGreaterThan(0.3);
     await screenshots(tablet, 'exercise-reps');
     // On to the target: the set ends by itself at 20 counted reps, and the rest screen says so.
     await expect.poll(() => screen(tablet).getAttribute('data-status'), { timeout: 60_000, interval: 250 }).toBe('rest');

@@ -94,6 +94,11 @@ describe('SessionService', () => {
     expect(kinds.filter((k) => k === 'rep-start')).toHaveLength(3);
     expect(kinds.filter((k) => k === 'end-hold-reached')).toHaveLength(3);
     expect(kinds.slice(-4)).toEqual(['rep', 'rep', 'rep', 'set-complete']);
+    // Each rep's end hold counts up on screen while it is held, for a timer, and clears between reps.
+    const endHolds = views.filter(([ms]) => ms < 9_000).map(([, v]) => v.current?.endHoldSeconds ?? null);
+    expect(endHolds.some((h) => h !== null && h > 0.5 && h < 2.5)).toBe(true);
+    expect(Math.max(...endHolds.map((h) => h ?? 0))).toBeGreaterThanOrEqual(3);
+    expect(views.find(([ms]) => ms > 8_000 && ms < 9_000)?.[1].current?.endHoldSeconds ?? null).toBeNull(); // first rep back at 7.5 s
     const counted = views.events.flatMap(([, e]) => (e.kind === 'rep' ? [e] : []));
     expect(counted.map((e) => e.count)).toEqual([1, 2, 3]);
     expect(counted.every((e) => e.rep.holdMet === true && e.rep.peakAngle > 29.9)).toBe(true);

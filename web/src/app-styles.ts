@@ -199,6 +199,30 @@ export const appStyles = [
       font-size: 1.1rem;
       color: var(--sw-muted);
     }
+    .end-hold {
+      display: flex;
+      align-items: center;
+      gap: 0.8rem;
+      width: min(100%, 28rem);
+      margin-top: 0.4rem;
+    }
+    .end-hold-bar {
+      flex: 1;
+      height: 1.1rem;
+      border-radius: 0.6rem;
+      background: var(--sw-track);
+      overflow: hidden;
+    }
+    .end-hold-bar span {
+      display: block;
+      height: 100%;
+      background: var(--sw-ok, #4ade80);
+    }
+    .end-hold-text {
+      font-size: 1.5rem;
+      font-weight: 800;
+      white-space: nowrap;
+    }
     .shin-warning {
       margin: 0;
       padding: 0.5rem 0.9rem;

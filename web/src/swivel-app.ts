@@ -679,9 +679,21 @@ export class SwivelApp extends LitElement {
         .unit=${v.unit}
       ></swivel-rep-counter>
       ${v.romBest !== null ? html`<div class="best" data-testid="rom-best">Best ${formatAngle(v.romBest)}°</div>` : nothing}
-      ${set.endHoldTargetSeconds !== null ? html`<div class="sub">Hold ${set.endHoldTargetSeconds} s at the top of each rep</div>` : nothing}
+      ${set.endHoldTargetSeconds !== null ? this.renderEndHold(set.endHoldSeconds, set.endHoldTargetSeconds) : nothing}
       ${v.done ? html`<div class="sub ok">Target reached \u2713</div>` : nothing}
     `;
+  }
+
+  /** During a rep: the end hold filling towards its target; between reps, the reminder. */
+  private renderEndHold(held: number | null, target: number) {
+    if (held === null) return html`<div class="sub">Hold ${target} s at the top of each rep</div>`;
+    const fraction = Math.min(1, held / target);
+    return html`<div class="end-hold" data-testid="end-hold" data-fraction=${fraction.toFixed(3)}>
+      <div class="end-hold-bar" role="progressbar" aria-label="End hold" aria-valuemin="0" aria-valuemax=${target} aria-valuenow=${held.toFixed(1)}>
+        <span style=${`width: ${(fraction * 100).toFixed(1)}%`}></span>
+      </div>
+      <span class="end-hold-text">${fraction >= 1 ? 'Held \u2713' : `Hold ${Math.ceil(target - held)} s more`}</span>
+    </div>`;
   }
 
   private renderRest(v: RestView) {
