@@ -293,6 +293,7 @@ async function sessions(args: string[]): Promise<void> {
         exercise: { type: 'string' },
         side: { type: 'string' },
         name: { type: 'string' },
+        'started-at': { type: 'string' },
         notes: { type: 'string' },
         speed: { type: 'string' },
         programme: { type: 'string' },
@@ -311,7 +312,7 @@ async function sessions(args: string[]): Promise<void> {
     list: ['json', 'limit'],
     show: ['json'],
     export: ['out'],
-    import: ['exercise', 'side', 'name'],
+    import: ['exercise', 'side', 'name', 'started-at'],
     replay: ['speed', 'json'],
     rename: ['name', 'notes'],
     delete: [],
@@ -348,7 +349,9 @@ async function sessions(args: string[]): Promise<void> {
       if (!isExerciseId(exercise)) throw new UsageError(`--exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${exercise}"`);
       const side = values.side ?? null;
       if (side !== null && side !== 'left' && side !== 'right') throw new UsageError(`--side must be left or right, got "${side}"`);
-      await command.importSession({ ...base, file, exerciseId: exercise, side, name: values.name ?? null });
+      const startedAt = values['started-at'] === undefined ? undefined : Date.parse(values['started-at']);
+      if (startedAt !== undefined && !Number.isFinite(startedAt)) throw new UsageError(`--started-at must be a date and time like 2026-11-18T09:30, got "${values['started-at']}"`);
+      await command.importSession({ ...base, file, exerciseId: exercise, side, name: values.name ?? null, ...(startedAt !== undefined ? { startedAt } : {}) });
       return;
     }
     case 'replay': {

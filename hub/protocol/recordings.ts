@@ -109,6 +109,8 @@ export const SessionImportQuery = Type.Object(
     exercise: ExerciseIdSchema,
     side: Type.Optional(Side),
     name: Type.Optional(Type.String({ maxLength: 200 })),
+    /** When the recording was made (ISO 8601, e.g. 2026-11-18T09:30), so history puts it on its day; default: now. */
+    startedAt: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   },
   { additionalProperties: false },
 );

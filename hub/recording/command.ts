@@ -24,7 +24,7 @@ Recorded sessions (docs/storage.md). The data directory is --data DIR, else $SWI
                                       {id, startedAt, endedAt, status, exercises, samples, durationSeconds}
   show ID [--json]                    a session's summary, sets and events
   export ID --out DIR                 one CSV per sensor (the "swivel analyze" input format) and events.json
-  import FILE.csv --exercise ID [--side left|right] [--name TEXT]
+  import FILE.csv --exercise ID [--side left|right] [--name TEXT] [--started-at 2026-11-18T09:30]
                                       a CSV in the "swivel analyze" format as a new session
   replay ID [--speed N|max] [--json]  re-scores the recorded samples through the live pipeline; --json prints
                                       one "swivel analyze --json" object per set, in an array
@@ -139,13 +139,13 @@ export async function exportSession(options: { dataDir: string; programme: Progr
 }
 
 export async function importSession(
-  options: { dataDir: string; programme: Programme; file: string; exerciseId: ExerciseId; side: Side | null; name: string | null },
+  options: { dataDir: string; programme: Programme; file: string; exerciseId: ExerciseId; side: Side | null; name: string | null; startedAt?: number },
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<RecordedSessionItem> {
   const parsed = await readImuCsv(options.file);
   const item = await withRecordings(options.dataDir, options.programme, true, () => {
     throw new Error('unreachable');
-  }, (r) => r.importParsed(parsed, { exerciseId: options.exerciseId, side: options.side, name: options.name, fileName: options.file }));
+  }, (r) => r.importParsed(parsed, { exerciseId: options.exerciseId, side: options.side, name: options.name, fileName: options.file, ...(options.startedAt !== undefined ? { startedAt: options.startedAt } : {}) }));
   out.write(`${options.file}: imported as session ${item.id} (${item.samples} samples, ${item.durationSeconds.toFixed(1)} s of ${options.exerciseId})\n`);
   return item;
 }

@@ -22,6 +22,15 @@ export class RecordingRequestError extends Error {}
 /** A file name that is safe on every system, from a sensor id. */
 export const sensorFileName = (sensorId: string) => `samples-${sensorId.replace(/[^A-Za-z0-9_.-]+/g, '_')}.csv`;
 
+/** An import: the exercise and side it is of, a name, the file's name for messages, and when it was recorded (ms since the epoch; default now). */
+export interface ImportOptions {
+  exerciseId: ExerciseId;
+  side: Side | null;
+  name: string | null;
+  fileName: string;
+  startedAt?: number;
+}
+
 export class Recordings {
   constructor(
     readonly store: SessionStore,
@@ -78,7 +87,7 @@ export class Recordings {
   }
 
   /** A CSV in the `swivel analyze` format (its text) as a new session. */
-  importCsv(text: string, options: { exerciseId: ExerciseId; side: Side | null; name: string | null; fileName: string }): RecordedSessionItem {
+  importCsv(text: string, options: ImportOptions): RecordedSessionItem {
     const parser = new ImuCsvParser();
     let start = 0;
     while (start <= text.length && !parser.failed) {
@@ -91,7 +100,7 @@ export class Recordings {
     return this.importParsed(parser.finish(), options);
   }
 
-  importParsed(parsed: ImuCsvResult, options: { exerciseId: ExerciseId; side: Side | null; name: string | null; fileName: string }): RecordedSessionItem {
+  importParsed(parsed: ImuCsvResult, options: ImportOptions): RecordedSessionItem {
     if (!parsed.ok) throw new RecordingRequestError(`${options.fileName}: ${parsed.error.message}`);
     if (!this.programme.exercises.some((e) => e.id === options.exerciseId)) {
       throw new RecordingRequestError(`the programme "${this.programme.id}" has no exercise "${options.exerciseId}"`);
@@ -104,7 +113,7 @@ export class Recordings {
       programmeTitle: this.programme.title,
       samples: parsed.samples,
       dt: parsed.timing.medianInterval,
-      importedAt: Date.now(),
+      importedAt: options.startedAt ?? Date.now(),
     });
     return this.store.get(id)!;
   }

@@ -107,8 +107,10 @@ export const sessionsPlugin: FastifyPluginAsync<SessionsOptions> = async (fastif
 
   app.post('/sessions/import', { schema: { querystring: SessionImportQuery, response: { 201: RecordedSessionItem, ...errors } } }, async (request, reply) => {
     if (typeof request.body !== 'string') return fail(reply, 400, 'send the CSV (header t,ax,ay,az,gx,gy,gz) as the body, with content-type text/csv');
-    const { exercise, side, name } = request.query;
-    const item = use().importCsv(request.body, { exerciseId: exercise, side: side ?? null, name: name ?? null, fileName: 'the uploaded file' });
+    const { exercise, side, name, startedAt } = request.query;
+    const at = startedAt === undefined ? undefined : Date.parse(startedAt);
+    if (at !== undefined && !Number.isFinite(at)) return fail(reply, 400, `startedAt must be a date and time like 2026-11-18T09:30:00Z, got "${startedAt}"`);
+    const item = use().importCsv(request.body, { exerciseId: exercise, side: side ?? null, name: name ?? null, fileName: 'the uploaded file', ...(at !== undefined ? { startedAt: at } : {}) });
     return reply.code(201).send(item);
   });
 

@@ -45,6 +45,15 @@ describe('/api/sessions', () => {
     expect(analysed.summary.repCount).toBeGreaterThan(0);
   });
 
+  it('dates an import when asked, so history puts an old recording on its day, and explains a bad date', async () => {
+    const dated = await importCsv(csv, 'exercise=rom-seated&side=left&startedAt=2026-11-18T09:30:00Z');
+    expect(dated.statusCode).toBe(201);
+    expect(dated.json().startedAt).toBe(Date.parse('2026-11-18T09:30:00Z'));
+    const bad = await importCsv(csv, 'exercise=rom-seated&startedAt=last-tuesday');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toBe('startedAt must be a date and time like 2026-11-18T09:30:00Z, got "last-tuesday"');
+  });
+
   it('exports the samples in the analyze format, which imports again to the same results', async () => {
     const { id } = (await importCsv(csv, 'exercise=rom-seated')).json();
     const manifest = (await app.inject(`/api/sessions/${id}/export`)).json();
