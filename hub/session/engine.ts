@@ -204,7 +204,7 @@ function setView(state: SessionState, planned: PlannedSet, startedAt: number): S
   };
 }
 
-function resultOf(view: SetView, now: number): SetResult {
+function resultOf(view: SetView, trials: number[], now: number): SetResult {
   return {
     exerciseId: view.exerciseId,
     side: view.side,
@@ -215,7 +215,7 @@ function resultOf(view: SetView, now: number): SetResult {
     holdSeconds: view.hold ? view.hold.heldSeconds : null,
     efforts: view.effort ? view.effort.completed : null,
     maxAngle: view.maxAngle,
-    trials: [],
+    trials,
     gapSeconds: view.gapSeconds,
     durationSeconds: Math.max(0, (now - view.startedAt) / 1000),
     completed: view.targetReached,
@@ -245,8 +245,7 @@ function romViews(programme: Pick<SessionState, 'plan'>, results: SetResult[], c
 function closeSet(state: SessionState, now: number): SessionState {
   const current = state.view.current;
   if (!current || state.view.status === 'rest') return state;
-  const p = combine(state.carried, state.progress);
-  const result = { ...resultOf(current, now), trials: p.trials };
+  const result = resultOf(current, combine(state.carried, state.progress).trials, now);
   // A set left before anything happened in it is not a result.
   // (The largest angle alone is not something happening: sway gives every set a little.)
   const anything = result.reps > 0 || result.partials > 0 || (result.holdSeconds ?? 0) > 0 || (result.efforts ?? 0) > 0 || result.completed;

@@ -1,7 +1,6 @@
-import { css, unsafeCSS, type PropertyValues } from 'lit';
+import { css, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import uPlot from 'uplot';
-import uPlotStyles from 'uplot/dist/uPlot.min.css?inline';
 import { UPlotHost } from './uplot-host.ts';
 
 /**
@@ -136,22 +135,13 @@ export class SwivelAngleTrace extends UPlotHost {
   }
 
   static override styles = [
-    unsafeCSS(uPlotStyles),
+    UPlotHost.styles,
     css`
       :host {
-        display: block;
-        position: relative;
         min-height: 6rem;
-      }
-      .plot {
-        position: absolute;
-        inset: 0;
       }
       :host([stale]) .plot {
         opacity: 0.45;
-      }
-      .uplot {
-        font-family: inherit;
       }
     `,
   ];

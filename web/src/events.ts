@@ -33,3 +33,19 @@ declare global {
     'swivel-navigate': NavigateEvent;
   }
 }
+
+/** What the person asked of the sensor from its panel: which shin it is on, disconnect, connect. */
+export type SensorAction = { action: 'shin'; shin: 'left' | 'right' } | { action: 'disconnect' } | { action: 'connect' };
+
+export class SensorActionEvent extends Event {
+  static readonly eventName = 'swivel-sensor-action' as const;
+  constructor(readonly request: SensorAction) {
+    super(SensorActionEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'swivel-sensor-action': SensorActionEvent;
+  }
+}

@@ -1,7 +1,6 @@
-import { css, unsafeCSS, type PropertyValues } from 'lit';
+import { css, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import uPlot from 'uplot';
-import uPlotStyles from 'uplot/dist/uPlot.min.css?inline';
 import { UPlotHost } from './uplot-host.ts';
 
 /**
@@ -105,19 +104,10 @@ export class SwivelHistoryRomChart extends UPlotHost {
   }
 
   static override styles = [
-    unsafeCSS(uPlotStyles),
+    UPlotHost.styles,
     css`
       :host {
-        display: block;
-        position: relative;
         min-height: 10rem;
-      }
-      .plot {
-        position: absolute;
-        inset: 0;
-      }
-      .uplot {
-        font-family: inherit;
       }
     `,
   ];

@@ -12,7 +12,7 @@ import type {
 import type { Programme } from '../../hub/protocol/programme.ts';
 import type { SessionCommand, SessionEvent, SessionView } from '../../hub/protocol/session.ts';
 import { TraceBuffer } from './trace-buffer.ts';
-import type { SensorAction } from './link-status.ts';
+import type { SensorAction } from './events.ts';
 
 export type SensorStats = SensorSnapshot['stats'];
 export type SensorInfo = NonNullable<SensorSnapshot['info']>;

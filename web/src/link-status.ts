@@ -1,6 +1,7 @@
 import { LitElement, css, html, svg, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { buttonStyles } from './shared-styles.ts';
+import { SensorActionEvent } from './events.ts';
 import type { LinkState } from '../../hub/protocol/messages.ts';
 import {
   LINK_STATE_LABEL,
@@ -17,21 +18,6 @@ import {
 /** A link state, or `unknown` while the hub itself is unreachable, or `none` when it has no sensor. */
 export type ShownLinkState = LinkState | 'unknown' | 'none';
 
-/** What the person asked of the sensor from its panel: which shin it is on, disconnect, connect. */
-export type SensorAction = { action: 'shin'; shin: 'left' | 'right' } | { action: 'disconnect' } | { action: 'connect' };
-
-export class SensorActionEvent extends Event {
-  static readonly eventName = 'swivel-sensor-action' as const;
-  constructor(readonly request: SensorAction) {
-    super(SensorActionEvent.eventName, { bubbles: true, composed: true });
-  }
-}
-
-declare global {
-  interface HTMLElementEventMap {
-    'swivel-sensor-action': SensorActionEvent;
-  }
-}
 
 /**
  * The sensor's link: state word and colour, battery, signal and packet loss. Takes primitives only;

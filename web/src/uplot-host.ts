@@ -1,6 +1,7 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html, unsafeCSS, type CSSResultGroup } from 'lit';
 import { query } from 'lit/decorators.js';
 import type uPlot from 'uplot';
+import uPlotStyles from 'uplot/dist/uPlot.min.css?inline';
 
 /**
  * What every uPlot chart of the dashboard shares: a `.plot` container sized by CSS, a chart made
@@ -9,6 +10,24 @@ import type uPlot from 'uplot';
  * A subclass says how to make its chart (`makePlot`) and when to feed it data.
  */
 export abstract class UPlotHost extends LitElement {
+  /** uPlot's own CSS and a `.plot` that fills the host; a subclass adds its height and the rest. */
+  static override styles: CSSResultGroup = [
+    unsafeCSS(uPlotStyles),
+    css`
+      :host {
+        display: block;
+        position: relative;
+      }
+      .plot {
+        position: absolute;
+        inset: 0;
+      }
+      .uplot {
+        font-family: inherit;
+      }
+    `,
+  ];
+
   @query('.plot') protected container!: HTMLDivElement;
   protected plot: uPlot | null = null;
   private resizeObserver: ResizeObserver | null = null;
