@@ -54,7 +54,7 @@ function recordSynthetic(store: SessionStore, dataDir: string, options: { sensor
   const recorder = new Recorder({
     store,
     sensors: { batches$, angleResets$: resets$, link$: NEVER },
-    session: { view$, events$: NEVER, commands$: NEVER, scoringRuns$ },
+    session: { view$, events$: NEVER, commands$: NEVER, scoringRuns$, restEnds$: NEVER },
     programme,
     dataDir,
     flushEveryMs: 1e9,

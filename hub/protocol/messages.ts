@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { SessionCommand, SessionEvent, SessionView } from './session.ts';
+import { ReplayCommand, ReplayState } from './replay.ts';
 
 export const LinkState = Type.Union([
   Type.Literal('idle'),
@@ -95,11 +96,14 @@ export const ErrorResponse = Type.Object({ statusCode: Type.Integer(), error: Ty
 export const HelloMessage = Type.Object({
   type: Type.Literal('hello'),
   version: Type.String(),
-  sensorSource: SensorSource,
+  /** `recording`: a replay, whose samples come from the database. */
+  sensorSource: Type.Union([SensorSource, Type.Literal('recording')]),
   sensorSourceReason: Type.String(),
   sensors: Type.Array(SensorSnapshot),
   /** The guided session as it stands. */
   session: SessionView,
+  /** Present on a replay's socket only. */
+  replay: Type.Optional(ReplayState),
 });
 
 /**
@@ -179,7 +183,14 @@ export const RecordingMessage = Type.Object({
 });
 export type RecordingMessage = Static<typeof RecordingMessage>;
 
-export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, SessionMessage, EventMessage, ErrorMessage, PongMessage, RecordingMessage, SensorMessage]);
+/** Where a replay is and how it plays (replay socket only), after every change and a few times a second while it plays. */
+export const ReplayMessage = Type.Object({
+  type: Type.Literal('replay'),
+  replay: ReplayState,
+});
+export type ReplayMessage = Static<typeof ReplayMessage>;
+
+export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, SessionMessage, EventMessage, ErrorMessage, PongMessage, RecordingMessage, SensorMessage, ReplayMessage]);
 export type HelloMessage = Static<typeof HelloMessage>;
 export type AngleMessage = Static<typeof AngleMessage>;
 export type LinkMessage = Static<typeof LinkMessage>;
@@ -198,6 +209,10 @@ export const PingMessage = Type.Object({ type: Type.Literal('ping'), at: Type.Nu
 export const SessionCommandMessage = Type.Object({ type: Type.Literal('session'), command: SessionCommand }, { additionalProperties: false });
 export const ClientMessage = Type.Union([PingMessage, SessionCommandMessage]);
 export type ClientMessage = Static<typeof ClientMessage>;
+/** Steer a replay (play, pause, seek, speed): on the replay socket. */
+export const ReplayCommandMessage = Type.Object({ type: Type.Literal('replay'), command: ReplayCommand }, { additionalProperties: false });
+export const ReplayClientMessage = Type.Union([PingMessage, ReplayCommandMessage]);
+export type ReplayClientMessage = Static<typeof ReplayClientMessage>;
 
 /** Largest viewer message the hub reads; anything bigger closes that viewer's socket. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;

@@ -26,6 +26,7 @@ export interface RecorderDeps {
     events$: Observable<{ event: SessionEvent; at: number }>;
     commands$: Observable<{ command: SessionCommand; at: number }>;
     scoringRuns$: Observable<ScoringRun | null>;
+    restEnds$: Observable<number>;
   };
   programme: { id: string; title: string };
   dataDir: string;
@@ -112,6 +113,7 @@ export class Recorder {
     this.subscription.add(session.scoringRuns$.subscribe((run) => this.mark(run ? { kind: 'scoring', ...run } : { kind: 'scoring', run: null }, this.now())));
     this.subscription.add(session.events$.subscribe(({ event, at }) => this.mark({ kind: 'event', event }, at)));
     this.subscription.add(session.commands$.subscribe(({ command, at }) => this.mark({ kind: 'command', command }, at)));
+    this.subscription.add(session.restEnds$.subscribe((at) => this.mark({ kind: 'rest-over' }, at)));
     this.subscription.add(session.view$.subscribe((view) => this.onView(view)));
     this.timer = setInterval(() => this.flush(), this.deps.flushEveryMs ?? 500);
     signal?.addEventListener('abort', () => this.stop(), { once: true });

@@ -1,15 +1,17 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Observable } from 'rxjs';
 import type { LinkEvent } from '../pipeline/events.ts';
 import type { AngleFrame } from '../pipeline/operators.ts';
-import type { RecordingMessage, SensorSnapshot, SensorSource, SensorStats } from '../protocol/messages.ts';
+import { MAX_CLIENT_MESSAGE_BYTES, type RecordingMessage, type SensorSnapshot, type SensorSource, type SensorStats } from '../protocol/messages.ts';
 import type { SessionCommand, SessionEvent, SessionView } from '../protocol/session.ts';
 import type { Programme } from '../protocol/programme.ts';
 import { apiPlugin } from './api.ts';
 import { dashboardPlugin } from './dashboard.ts';
 import { livePlugin, type LiveOptions } from './live.ts';
 import { LatencyWindow } from './latency-window.ts';
+import { replayPlugin } from './replay.ts';
 import { sessionsPlugin, type SessionsOptions } from './sessions.ts';
 
 /** What the server needs from the hub's sensor side (SensorHub provides it). */
@@ -56,8 +58,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const startedAt = Date.now();
   const viewers = { count: 0 };
   const frameLatency = new LatencyWindow(1000);
+  // At the root, so both WebSocket routes (live and replay) are served by it.
+  await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
   await app.register(livePlugin, { live: deps.live, session: deps.session, version: deps.version, viewers, frameLatency, log: deps.log ?? (() => {}), notices$: deps.recordings?.notices$, ...deps.liveOptions });
-  if (deps.recordings) await app.register(sessionsPlugin, { ...deps.recordings, prefix: '/api' });
+  if (deps.recordings) {
+    await app.register(sessionsPlugin, { ...deps.recordings, prefix: '/api' });
+    await app.register(replayPlugin, { recordings: deps.recordings.recordings, unavailableReason: deps.recordings.unavailableReason, version: deps.version, log: deps.log ?? (() => {}) });
+  }
   await app.register(apiPlugin, { live: deps.live, session: deps.session, programme: deps.programme, version: deps.version, startedAt, viewers, frameLatency, prefix: '/api' });
   await app.register(dashboardPlugin, { webRoot: deps.webRoot });
   return app;

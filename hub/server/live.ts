@@ -1,13 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import websocket from '@fastify/websocket';
 import { Compile } from 'typebox/compile';
 import { Subscription, groupBy, mergeMap, throttleTime, asyncScheduler, type Observable } from 'rxjs';
 import type { WebSocket } from 'ws';
-import { ClientMessage, MAX_CLIENT_MESSAGE_BYTES, PingMessage, type RecordingMessage, type ServerMessage } from '../protocol/messages.ts';
+import { ClientMessage, PingMessage, type RecordingMessage, type ServerMessage } from '../protocol/messages.ts';
 import { SessionCommand } from '../protocol/session.ts';
 import { SessionCommandError } from '../session/engine.ts';
 import type { LiveSource, SessionControl } from './app.ts';
 import type { LatencyWindow } from './latency-window.ts';
+import { parseViewerMessage } from './viewer-message.ts';
 
 export interface LiveOptions {
   /** A viewer must answer a WebSocket ping within this long or it is closed. */
@@ -140,8 +140,6 @@ export const livePlugin: FastifyPluginAsync<
     subscription.unsubscribe();
   });
 
-  await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
-
   app.get('/ws', { websocket: true }, (socket) => {
     const viewer: Viewer = { socket, answeredPing: true };
     viewers.add(viewer);
@@ -154,13 +152,9 @@ export const livePlugin: FastifyPluginAsync<
     socket.on('error', (error) => log(`swivel: viewer socket error: ${error.message}`));
     socket.on('message', (data, isBinary) => {
       const reply = (message: ServerMessage) => sendTo(viewer, JSON.stringify(message));
-      if (isBinary) return reply({ type: 'error', message: 'the hub only understands JSON text messages' });
-      let value: unknown;
-      try {
-        value = JSON.parse(data.toString());
-      } catch {
-        return reply({ type: 'error', message: 'that message is not valid JSON' });
-      }
+      const parsed = parseViewerMessage(data, isBinary);
+      if (!parsed.ok) return reply({ type: 'error', message: parsed.message });
+      const value = parsed.value;
       if (!clientMessage.Check(value)) return reply({ type: 'error', message: explainBadMessage(value) });
       switch (value.type) {
         case 'ping':

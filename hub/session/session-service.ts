@@ -25,6 +25,12 @@ export interface SessionServiceDeps {
   scheduler?: SchedulerLike;
   /** How often rests count down, ms. */
   tickMs?: number;
+  /**
+   * What ends a rest. `clock` (live): the first tick after its time is up. `recorded` (replay): only
+   * endRest(), called where the recording says the rest ended, so a replayed rest ends between the
+   * same two batches as it did live whatever the phase of the ticks; ticks then only count down.
+   */
+  restEnds?: 'clock' | 'recorded';
 }
 
 /**
@@ -54,6 +60,9 @@ export class SessionService {
    */
   readonly scoringRuns$: Observable<ScoringRun | null>;
   private readonly scoringRunSubject = new Subject<ScoringRun | null>();
+  /** The hub clock (ms) whenever the clock, not a command, ended a rest (the recorder keeps it for replay). */
+  readonly restEnds$: Observable<number>;
+  private readonly restEndSubject = new Subject<number>();
 
   constructor(deps: SessionServiceDeps) {
     this.deps = deps;
@@ -64,6 +73,7 @@ export class SessionService {
     this.events$ = this.eventSubject.asObservable();
     this.commands$ = this.commandSubject.asObservable();
     this.scoringRuns$ = this.scoringRunSubject.asObservable();
+    this.restEnds$ = this.restEndSubject.asObservable();
   }
 
   get view(): SessionView {
@@ -74,7 +84,14 @@ export class SessionService {
     if (this.subscription) return;
     const now = () => this.scheduler.now();
     this.subscription = new Subscription();
-    this.subscription.add(interval(this.deps.tickMs ?? 100, this.scheduler).subscribe(() => this.apply({ kind: 'tick', now: now() })));
+    const recordedRests = this.deps.restEnds === 'recorded';
+    this.subscription.add(
+      interval(this.deps.tickMs ?? 100, this.scheduler).subscribe(() => {
+        const restEndsAt = this.state.restEndsAt;
+        // Replaying, a tick never ends a rest: it stops just short of its end until endRest().
+        this.apply({ kind: 'tick', now: recordedRests && restEndsAt !== null ? Math.min(now(), restEndsAt - 1) : now() });
+      }),
+    );
     this.subscription.add(
       this.deps.link$
         .pipe(
@@ -113,11 +130,19 @@ export class SessionService {
     this.commandSubject.next({ command, at: now });
   }
 
+  /** Replay: the rest under way ends now, where the recording says it did (at its recorded time, or when it was due if later). */
+  endRest(at: number): void {
+    if (this.state.view.status !== 'rest' || this.state.restEndsAt === null) return;
+    this.apply({ kind: 'tick', now: Math.max(at, this.state.restEndsAt) });
+  }
+
   private apply(input: SessionInput): void {
     const before = this.state;
     const after = stepSession(before, input);
     if (after === before) return;
     this.state = after;
+    // Published before the new set's angle reset, so the recording keeps them in that order.
+    if (input.kind === 'tick' && before.view.status === 'rest' && after.view.status !== 'rest') this.restEndSubject.next(input.now);
     for (const event of after.events) this.eventSubject.next({ event, at: input.now });
     if (after.angleEpoch !== before.angleEpoch) this.deps.resetAngle(after.angleEpoch);
     this.follow(after.scoring);

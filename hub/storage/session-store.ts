@@ -23,7 +23,9 @@ export type TimelineBody =
   | { kind: 'command'; command: SessionCommand }
   | { kind: 'link'; sensorId: string; state: LinkState; detail: string }
   | { kind: 'scoring'; run: number | null; exerciseId?: ExerciseId; side?: Side; set?: number }
-  | { kind: 'event'; event: SessionEvent };
+  | { kind: 'event'; event: SessionEvent }
+  /** The clock ended a rest (not a command): replay ends it at the same place. */
+  | { kind: 'rest-over' };
 export type TimelineEntry = TimelineBody & { position: number; at: number };
 
 /** One flush of the recorder: everything since the previous one. */

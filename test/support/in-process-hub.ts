@@ -16,6 +16,7 @@ import { SessionStore } from '../../hub/storage/session-store.ts';
 import { SwivelDevice } from '../../firmware-sim/device.ts';
 import { inProcessRadio } from '../../firmware-sim/in-process-radio.ts';
 import type { ExerciseId } from '../../hub/protocol/exercises.ts';
+import type { Programme } from '../../hub/protocol/programme.ts';
 
 export interface InProcessHubOptions {
   liveOptions?: Partial<LiveOptions>;
@@ -24,6 +25,10 @@ export interface InProcessHubOptions {
   exercise?: ExerciseId;
   /** Record sessions in a fresh data directory (removed on close), writing every `flushEveryMs`. */
   record?: { flushEveryMs?: number };
+  /** The programme the session follows (default: the shipped one). */
+  programme?: Programme;
+  /** The simulated person's pace, a multiple of real time (default 1). */
+  speed?: number;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface InProcessHubOptions {
  * can be exact.
  */
 export async function inProcessHub(options: InProcessHubOptions = {}) {
-  const device = new SwivelDevice({ address: '5e:1f:00:00:00:31', seed: options.seed ?? 31, ...(options.exercise ? { exercise: options.exercise } : {}) });
+  const device = new SwivelDevice({ address: '5e:1f:00:00:00:31', seed: options.seed ?? 31, ...(options.exercise ? { exercise: options.exercise } : {}), ...(options.speed ? { speed: options.speed } : {}) });
   const log: string[] = [];
   const hub = new SensorHub({
     bindings: new RadioBindings(inProcessRadio([device])),
@@ -42,7 +47,7 @@ export async function inProcessHub(options: InProcessHubOptions = {}) {
     timings: { backoffStartMs: 20, backoffMaxMs: 100, rssiEveryMs: 200 },
     log: (line) => log.push(line),
   });
-  const programme = await loadDefaultProgramme();
+  const programme = options.programme ?? (await loadDefaultProgramme());
   const session = new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
   const storage = options.record ? (() => {
     const dataDir = mkdtempSync(join(tmpdir(), 'swivel-recording-'));

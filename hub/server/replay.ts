@@ -1,0 +1,87 @@
+/**
+ * `/ws/replay/:id`: a recorded session played to one viewer as if live (hub/recording/replay-stream.ts).
+ * Each viewer gets a replay of its own, so a physio scrubbing through last week disturbs no one.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { Compile } from 'typebox/compile';
+import { ReplayClientMessage, type ServerMessage } from '../protocol/messages.ts';
+import { ReplayError } from '../recording/replay.ts';
+import { SessionReplay } from '../recording/replay-stream.ts';
+import type { Recordings } from '../recording/recordings.ts';
+import { parseViewerMessage } from './viewer-message.ts';
+
+export interface ReplayPluginOptions {
+  /** Null when the data directory could not be opened. */
+  recordings: Recordings | null;
+  unavailableReason?: string;
+  version: string;
+  log: (line: string) => void;
+}
+
+const replayClientMessage = Compile(ReplayClientMessage);
+/** A replay waits while more than this is queued for its viewer, rather than buffer a whole session. */
+const MAX_QUEUED_BYTES = 256 * 1024;
+const CLOSE_POLICY = 1008;
+
+export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app, { recordings, unavailableReason, version, log }) => {
+  const replays = new Set<SessionReplay>();
+  app.addHook('onClose', async () => {
+    await Promise.all([...replays].map((replay) => replay.stop()));
+  });
+
+  app.get<{ Params: { id: string } }>('/ws/replay/:id', { websocket: true }, (socket, request) => {
+    const send = (message: ServerMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    };
+    const refuse = (message: string) => {
+      send({ type: 'error', message });
+      socket.close(CLOSE_POLICY, 'cannot replay');
+    };
+    if (!recordings) return refuse(`recorded sessions are unavailable: ${unavailableReason ?? 'no data directory'}`);
+    const id = Number(request.params.id);
+    if (!Number.isInteger(id) || id < 1) return refuse(`"${request.params.id}" is not a session id; ids are whole numbers from 1`);
+    const replay = new SessionReplay({
+      store: recordings.store,
+      programme: recordings.programme,
+      sessionId: id,
+      version,
+      send,
+      drained: async () => {
+        while (socket.readyState === socket.OPEN && socket.bufferedAmount > MAX_QUEUED_BYTES) await new Promise((resolve) => setTimeout(resolve, 10));
+      },
+      log,
+    });
+    try {
+      replay.start();
+    } catch (error) {
+      if (error instanceof ReplayError) return refuse(error.message);
+      throw error;
+    }
+    replays.add(replay);
+    socket.on('close', () => {
+      replays.delete(replay);
+      void replay.stop();
+    });
+    socket.on('error', (error) => log(`swivel: replay viewer socket error: ${error.message}`));
+    socket.on('message', (data, isBinary) => {
+      const parsed = parseViewerMessage(data, isBinary);
+      if (!parsed.ok) return send({ type: 'error', message: parsed.message });
+      const value = parsed.value;
+      if (!replayClientMessage.Check(value)) {
+        const first = replayClientMessage.Errors(value)[0];
+        const where = first?.instancePath ? ` at ${first.instancePath}` : '';
+        return send({
+          type: 'error',
+          message: `the replay did not understand that message${where}: ${first?.message ?? 'unknown shape'}; it takes {"type":"replay","command":{"action":"play"|"pause"}}, {"action":"seek","seconds":<number>} or {"action":"speed","speed":1|2|5|10|"max"}; a replay cannot be steered like a live session`,
+        });
+      }
+      if (value.type === 'ping') return send({ type: 'pong', at: value.at });
+      try {
+        replay.command(value.command);
+      } catch (error) {
+        if (error instanceof ReplayError) return send({ type: 'error', message: error.message });
+        throw error;
+      }
+    });
+  });
+};

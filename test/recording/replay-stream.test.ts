@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
+import type { Programme } from '../../hub/protocol/programme.ts';
+import type { ReplayState } from '../../hub/protocol/replay.ts';
+import { connectViewer } from '../support/viewer.ts';
+import { waitFor } from '../support/wait.ts';
+import { recordingHub } from './recording-hub.ts';
+
+/** The shipped programme with two sets of seated range trials and a short rest, so a rest ends by the clock within the test. */
+async function shortRestProgramme(): Promise<Programme> {
+  const programme = await loadDefaultProgramme();
+  return { ...programme, restSeconds: 2, exercises: programme.exercises.map((e) => (e.id === 'rom-seated' ? { ...e, sets: 2 } : e)) };
+}
+
+/**
+ * A live simulated session recorded through the real hub, then streamed back over `/ws/replay/:id`
+ * to a real WebSocket viewer: the same events and the same final view as the live viewer saw, with
+ * the rest between sets ending where it ended live; and pause, seek and speed do what they say.
+ */
+describe('a recorded session streamed to a viewer as if live', () => {
+  let hub: Awaited<ReturnType<typeof recordingHub>>;
+  let id: number;
+  let liveEvents: unknown[];
+  let liveFinal: unknown;
+  beforeAll(async () => {
+    hub = await recordingHub({ exercise: 'rom-seated', seed: 7, programme: await shortRestProgramme(), speed: 4 });
+    const tablet = await connectViewer(hub.ws);
+    tablet.socket.send(JSON.stringify({ type: 'session', command: { action: 'start', exerciseId: 'rom-seated', side: 'left' } }));
+    await waitFor('the recorder says it is recording', () => tablet.of('recording').some((m) => m.status === 'recording'));
+    await waitFor('the second set under way with a trial counted', () => hub.session.view.current?.set === 2 && (hub.session.view.current?.reps ?? 0) >= 1, 90_000);
+    id = hub.recorder.sessionId!;
+    // The final view, taken as the stop is applied, is what the replay must end on.
+    liveFinal = await new Promise((resolve) => {
+      const subscription = hub.session.view$.subscribe((view) => {
+        if (view.status === 'finished') {
+          resolve(view);
+          queueMicrotask(() => subscription.unsubscribe());
+        }
+      });
+      tablet.socket.send(JSON.stringify({ type: 'session', command: { action: 'stop' } }));
+    });
+    await waitFor('saved', () => tablet.of('recording').some((m) => m.status === 'saved'));
+    liveEvents = tablet.of('event').map((m) => m.event);
+    tablet.close();
+  }, 120_000);
+  afterAll(() => hub?.close());
+
+  const replayUrl = (sessionId: number | string) => hub.ws.replace(/\/ws$/, `/ws/replay/${sessionId}`);
+  const lastState = (viewer: Awaited<ReturnType<typeof connectViewer>>): ReplayState => viewer.of('replay').at(-1)!.replay;
+
+  it('sends the same events and ends on the same session view, the clock-ended rest at its recorded place', async () => {
+    const timeline = hub.store.timeline(id);
+    expect(timeline.filter((entry) => entry.kind === 'rest-over')).toHaveLength(1);
+    expect(liveEvents.filter((e) => (e as { kind: string }).kind === 'set-complete')).toHaveLength(1);
+
+    const viewer = await connectViewer(replayUrl(id));
+    viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'speed', speed: 'max' } }));
+    await waitFor('the replay reaches the end', () => viewer.of('replay').some((m) => m.replay.finished), 60_000);
+    viewer.close();
+
+    expect(viewer.invalid).toEqual([]);
+    const hello = viewer.of('hello')[0]!;
+    expect(hello.sensorSource).toBe('recording');
+    expect(hello.replay).toMatchObject({ sessionId: id, paused: false, finished: false });
+    expect(viewer.of('event').map((m) => m.event)).toEqual(liveEvents);
+    // The same view, figure for figure. Only what is timed on the hub's clock may differ by a few
+    // milliseconds: live read the clock as a frame was scored, the recording as its batch came in.
+    const final = viewer.of('session').at(-1)!.session;
+    const live = liveFinal as typeof final;
+    expect(Math.abs(final.startedAt! - live.startedAt!)).toBeLessThanOrEqual(20);
+    expect(final.results.length).toBe(live.results.length);
+    final.results.forEach((result, i) => expect(Math.abs(result.durationSeconds - live.results[i]!.durationSeconds)).toBeLessThanOrEqual(0.02));
+    const withoutHubClock = (view: typeof final) => ({ ...view, startedAt: 0, results: view.results.map((result) => ({ ...result, durationSeconds: 0 })) });
+    expect(withoutHubClock(final)).toEqual(withoutHubClock(live));
+    // Angles arrive as on the live socket; as fast as it goes, a frame carries at most the newest 2000 angles.
+    expect(viewer.of('angle').length).toBeGreaterThan(0);
+    expect(Math.max(...viewer.of('angle').map((m) => m.trace.length))).toBeLessThanOrEqual(2000);
+    const end = lastState(viewer);
+    expect(end.positionSeconds).toBeCloseTo(end.durationSeconds, 0);
+  }, 90_000);
+
+  it('pauses, changes speed, and seeks back and forward', async () => {
+    const viewer = await connectViewer(replayUrl(id));
+    await waitFor('playing at 1×', () => viewer.of('replay').some((m) => m.replay.positionSeconds > 0.5), 20_000);
+    viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'pause' } }));
+    await waitFor('paused', () => lastState(viewer).paused);
+    const pausedAt = lastState(viewer).positionSeconds;
+    const anglesWhenPaused = viewer.of('angle').length;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(lastState(viewer).positionSeconds).toBe(pausedAt);
+    expect(viewer.of('angle').length).toBeLessThanOrEqual(anglesWhenPaused + 1); // one merged frame may have been on its way
+
+    // Seek forward while paused: the whole state there, no events on the way.
+    const eventsBefore = viewer.of('event').length;
+    const target = Math.min(lastState(viewer).durationSeconds - 1, pausedAt + 20);
+    viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'seek', seconds: target } }));
+    await waitFor('arrived after the seek', () => lastState(viewer).seekCount === 1 && lastState(viewer).positionSeconds >= target);
+    expect(lastState(viewer).positionSeconds).toBeLessThan(target + 0.5);
+    expect(viewer.of('event').length).toBe(eventsBefore);
+    const viewThere = viewer.of('session').at(-1)!.session;
+    expect(viewThere.status).not.toBe('idle');
+
+    // Back to the start, then play at 10×: time moves about ten times as fast as the clock.
+    viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'seek', seconds: 0 } }));
+    await waitFor('back at the start', () => lastState(viewer).seekCount === 2);
+    expect(lastState(viewer).positionSeconds).toBeLessThan(0.5);
+    viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'speed', speed: 10 } }));
+    viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'play' } }));
+    const from = { at: performance.now(), position: lastState(viewer).positionSeconds };
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const advanced = lastState(viewer).positionSeconds - from.position;
+    const elapsed = (performance.now() - from.at) / 1000;
+    expect(advanced / elapsed).toBeGreaterThan(5);
+    expect(advanced / elapsed).toBeLessThan(11);
+    viewer.close();
+  }, 60_000);
+
+  it('explains an unknown session, a bad command and a seek past the end, and stays up', async () => {
+    const unknown = await connectViewer(replayUrl(9999));
+    const closed = await unknown.closed;
+    expect(closed.code).toBe(1008);
+    expect(unknown.of('error')[0]!.message).toMatch(/no session 9999/);
+    const notANumber = await connectViewer(replayUrl('last-week'));
+    await notANumber.closed;
+    expect(notANumber.of('error')[0]!.message).toMatch(/not a session id/);
+
+    const viewer = await connectViewer(replayUrl(id));
+    await waitFor('hello', () => viewer.of('hello').length === 1);
+    viewer.socket.send(JSON.stringify({ type: 'session', command: { action: 'next' } }));
+    viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'speed', speed: 3 } }));
+    viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'seek', seconds: 1e6 } }));
+    await waitFor('three answers', () => viewer.of('error').length === 3);
+    const [steer, speed, seek] = viewer.of('error').map((m) => m.message);
+    expect(steer).toMatch(/cannot be steered like a live session/);
+    expect(speed).toMatch(/speed/);
+    expect(seek).toMatch(/cannot seek to 1000000 s: the session lasts \d+\.\d s/);
+    viewer.close();
+    // The hub still answers.
+    expect((await fetch(`${hub.base}/api/health`)).status).toBe(200);
+  }, 30_000);
+});
