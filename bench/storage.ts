@@ -27,6 +27,10 @@ import { replaySession } from '../hub/recording/replay.ts';
 import type { SamplesEvent } from '../hub/sensor-hub.ts';
 import { initialSession } from '../hub/session/engine.ts';
 import type { ScoringRun } from '../hub/session/session-service.ts';
+import type { SessionCommand } from '../hub/protocol/session.ts';
+import type { Programme } from '../hub/protocol/programme.ts';
+import { SessionReplay } from '../hub/recording/replay-stream.ts';
+import type { ServerMessage } from '../hub/protocol/messages.ts';
 import { DATABASE_FILE, openDatabase } from '../hub/storage/database.ts';
 import { SessionStore } from '../hub/storage/session-store.ts';
 
@@ -35,12 +39,14 @@ const programme = await loadDefaultProgramme();
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
-// A shin turning 35° about a horizontal axis every 8 s, with a little noise (as bench/throughput).
-function reading(t: number): ImuReading {
+// A shin still for 2 s (a start posture the session engine can take), then turning 35° about a
+// horizontal axis every 8 s, with a little noise (as bench/throughput).
+function reading(time: number): ImuReading {
+  const t = Math.max(0, time - 2);
   const theta = ((35 * (1 - Math.cos((2 * Math.PI * t) / 8))) / 2) * (Math.PI / 180);
   const rate = ((35 * Math.PI) / 8) * Math.sin((2 * Math.PI * t) / 8);
   const n = () => (Math.random() - 0.5) * 0.01;
-  return { ax: -Math.cos(theta) + n(), ay: Math.sin(theta) + n(), az: n(), gx: 0.3 + n(), gy: -0.2 + n(), gz: rate + 0.45 + n() };
+  return { ax: -Math.cos(theta) + n(), ay: Math.sin(theta) + n(), az: n(), gx: 0.3 + n(), gy: -0.2 + n(), gz: (time < 2 ? 0 : rate) + 0.45 + n() };
 }
 
 /** Drives a real Recorder with synthetic sensors; returns the time spent recording and what it wrote. */
@@ -48,13 +54,14 @@ function recordSynthetic(store: SessionStore, dataDir: string, options: { sensor
   const batches$ = new Subject<SamplesEvent>();
   const resets$ = new Subject<number>();
   const scoringRuns$ = new Subject<ScoringRun | null>();
+  const commands$ = new Subject<{ command: SessionCommand; at: number }>();
   const idle = initialSession(programme).view;
   const view$ = new BehaviorSubject(idle);
   let now = 1.7e12;
   const recorder = new Recorder({
     store,
     sensors: { batches$, angleResets$: resets$, link$: NEVER },
-    session: { view$, events$: NEVER, commands$: NEVER, scoringRuns$, restEnds$: NEVER },
+    session: { view$, events$: NEVER, commands$, scoringRuns$, restEnds$: NEVER },
     programme,
     dataDir,
     flushEveryMs: 1e9,
@@ -67,6 +74,8 @@ function recordSynthetic(store: SessionStore, dataDir: string, options: { sensor
   resets$.next(1);
   view$.next({ ...idle, status: 'calibrating', startedAt: now });
   scoringRuns$.next({ run: 1, exerciseId: 'seated-hip-ir', side: 'left', set: 1 });
+  // The command that started it, so a streamed replay's session engine starts the same set.
+  commands$.next({ command: { action: 'start', exerciseId: 'seated-hip-ir', side: 'left' }, at: now });
   const id = recorder.sessionId!;
   const packets = Math.ceil((options.rateHz * options.seconds) / options.perPacket);
   const dt = 1 / options.rateHz;
@@ -130,6 +139,50 @@ const fresh = () => {
     console.log(`re-analyse 1 h at 100 Hz, ${what}: median ${fixed(median(times))} s (runs ${times.map((t) => fixed(t)).join(', ')}; target < 2 s; ${reps} reps)`);
   }
   console.log(`database size per hour, 1 sensor at 100 Hz: ${fixed(liveBytes / 1e6, 1)} MB recorded live, ${fixed(importBytes / 1e6, 1)} MB imported`);
+
+  // The same hour streamed to a viewer (the dashboard's replay): the whole live path, session engine
+  // included. A seek from the start to the end works through all of it without sending; Max sends
+  // as it goes (to a viewer that reads at once). The set's target is raised above the hour's reps so
+  // that it is scored to the end, as a real hour of sets would be.
+  const longSet: Programme = { ...programme, exercises: programme.exercises.map((e) => (e.id === 'seated-hip-ir' && e.kind === 'reps' ? { ...e, targets: { ...e.targets, reps: 1000 } } : e)) };
+  const streamed = (until: (message: ServerMessage) => boolean, after: (replay: SessionReplay) => void) =>
+    new Promise<{ seconds: number; messages: number; reps: number }>((resolve) => {
+      let messages = 0;
+      let reps = 0;
+      const start = performance.now();
+      const replay = new SessionReplay({
+        store,
+        programme: longSet,
+        sessionId: live.id,
+        version: 'bench',
+        send: (message) => {
+          messages++;
+          if (message.type === 'session') reps = message.session.current?.reps ?? reps;
+          if (until(message)) {
+            resolve({ seconds: (performance.now() - start) / 1000, messages, reps });
+            void replay.stop();
+          }
+        },
+      });
+      replay.start();
+      after(replay);
+    });
+  const finished = (message: ServerMessage) => message.type === 'replay' && message.replay.finished;
+  const seeks: number[] = [];
+  const maxes: number[] = [];
+  let seekReps = 0;
+  let maxReps = 0;
+  let maxMessages = 0;
+  for (let run = 0; run < RUNS; run++) {
+    const seek = await streamed((m) => m.type === 'replay' && m.replay.seekCount === 1 && m.replay.positionSeconds >= 3594, (replay) => replay.command({ action: 'seek', seconds: 3595 }));
+    seeks.push(seek.seconds);
+    seekReps = seek.reps;
+    const max = await streamed(finished, (replay) => replay.command({ action: 'speed', speed: 'max' }));
+    maxes.push(max.seconds);
+    maxMessages = max.messages;
+    maxReps = max.reps;
+  }
+  console.log(`streamed replay of the hour (dashboard): seek from the start to 59:55 median ${fixed(median(seeks))} s (runs ${seeks.map((t) => fixed(t)).join(', ')}; ${seekReps} reps counted by then); played at Max to a viewer median ${fixed(median(maxes))} s (runs ${maxes.map((t) => fixed(t)).join(', ')}; ${maxReps} reps; ${maxMessages} messages)`);
   db.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -2,6 +2,7 @@
  * Recorded sessions as the API and the command line use them: list, show, rename, delete, export,
  * import and re-score. One implementation, so `swivel sessions …` and `/api/sessions` always agree.
  */
+import { createHash } from 'node:crypto';
 import { ImuCsvParser, IMU_CSV_HEADER, type ImuCsvResult } from '../analyze/imu-csv.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
 import type { Programme, Side } from '../protocol/programme.ts';
@@ -118,12 +119,29 @@ export class Recordings {
     return this.store.get(id)!;
   }
 
-  /** Every set re-scored from the recorded samples, in the `swivel analyze --json` shape. */
+  /**
+   * Every set re-scored from the recorded samples, in the `swivel analyze --json` shape. As fast as
+   * it goes, the result is kept for this programme once the session has ended (the same samples and
+   * options always give the same figures), so the history screen re-scores an import only once.
+   */
   async rescore(id: number, speed: ReplaySpeed = 'max', signal?: AbortSignal): Promise<RescoreResponse> {
     if (!this.store.get(id)) this.unknown(id);
+    if (speed === 'max') {
+      const kept = this.store.keptRescore(id, this.programmeKey);
+      if (kept !== null) return JSON.parse(kept) as RescoreResponse;
+    }
     const sets = await replaySession(this.store, id, { programme: this.programme, speed, signal });
-    return { id, sets: sets.map((set) => set.summary) };
+    const response = { id, sets: sets.map((set) => set.summary) };
+    if (!signal?.aborted) this.store.keepRescore(id, this.programmeKey, JSON.stringify(response));
+    return response;
   }
+
+  /** Which programme a kept re-scoring was made with: its targets and options decide the figures. */
+  private get programmeKey(): string {
+    return (this.key ??= createHash('sha256').update(JSON.stringify(this.programme)).digest('hex').slice(0, 32));
+  }
+
+  private key: string | null = null;
 
   private unknown(id: number): never {
     throw new UnknownSessionError(id);

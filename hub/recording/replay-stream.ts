@@ -13,7 +13,7 @@ import { Subject, Subscription, VirtualTimeScheduler, asyncScheduler, map, share
 import type { LinkEvent } from '../pipeline/events.ts';
 import { coalesceFrames, toAngleFrames, type AngleFrame } from '../pipeline/operators.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
-import type { ServerMessage } from '../protocol/messages.ts';
+import type { LinkState, ServerMessage } from '../protocol/messages.ts';
 import type { Programme, Side } from '../protocol/programme.ts';
 import type { ReplayCommand, ReplaySpeed, ReplayState } from '../protocol/replay.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
@@ -40,6 +40,8 @@ export interface SessionReplayDeps {
 const DISPLAY_FRAME_MS = 1000 / 60;
 /** A frame's trace is cut to its newest samples: a fast replay merges seconds into one frame, and a screen shows 15 s. */
 const MAX_TRACE_SAMPLES = 2000;
+/** The session's clock ticks (rest countdowns) every this many ms of recorded time, as live. */
+const TICK_MS = 100;
 /** How often the position goes out while playing, ms. */
 const POSITION_EVERY_MS = 250;
 /** Batches worked through silently (before a seek's target) between yields, so commands get a turn. */
@@ -56,15 +58,27 @@ class ReplayPass {
   readonly subscription = new Subscription();
   /** The session listens from the first sample or entry on, its clock set to it. */
   started = false;
+  /** Each sensor's link as the recording has it so far (a late viewer is told, as on the live socket). */
+  readonly linkStates = new Map<string, { state: LinkState; detail: string }>();
 
   constructor(programme: Programme) {
     // One fusion for every listener, as the hub's frames$ is.
     this.frames$ = this.batches.pipe(toAngleFrames(undefined, this.resets), share());
-    this.session = new SessionService({ programme, frames$: this.frames$, link$: this.links, resetAngle: (epoch) => this.resets.next(epoch), scheduler: this.scheduler, restEnds: 'recorded' });
+    this.session = new SessionService({ programme, frames$: this.frames$, link$: this.links, resetAngle: (epoch) => this.resets.next(epoch), scheduler: this.scheduler, clock: 'replay' });
   }
 
-  /** Moves the hub clock to `at` (ms), running the timers due by then first, as they ran live. */
+  /** Moves the hub clock to `at` (ms), running the timers and the session's ticks due by then first, as they ran live. */
   advance(at: number): void {
+    for (this.nextTick ??= this.scheduler.frame + TICK_MS; this.nextTick <= at; this.nextTick += TICK_MS) {
+      this.flushTo(this.nextTick);
+      this.session.tick(this.nextTick);
+    }
+    this.flushTo(at);
+  }
+
+  private nextTick: number | null = null;
+
+  private flushTo(at: number): void {
     this.scheduler.maxFrames = at;
     this.scheduler.flush();
     this.scheduler.frame = Math.max(this.scheduler.frame, at);
@@ -259,6 +273,9 @@ export class SessionReplay {
       pass.scheduler.frame = at;
       this.wire(pass);
       pass.started = true;
+      // Samples were recorded, so the sensor was connected when the recording began (its connection,
+      // earlier, is not in the recording); a later drop is, and comes in at its place.
+      for (const sensorId of sensorIds) this.link(pass, sensorId, 'connected', 'recorded', at);
       if (imported) {
         // Its exercise was checked against the programme in start().
         pass.session.command({ action: 'start', exerciseId: info.exerciseId as ExerciseId, ...(info.side ? { side: info.side } : {}) });
@@ -304,8 +321,7 @@ export class SessionReplay {
         }
         break;
       case 'link':
-        pass.links.next({ kind: 'link', sensorId: entry.sensorId, state: entry.state, detail: entry.detail, info: null, at: entry.at });
-        if (this.sending) this.deps.send({ type: 'link', sensorId: entry.sensorId, state: entry.state, detail: entry.detail, info: null });
+        this.link(pass, entry.sensorId, entry.state, entry.detail, entry.at);
         break;
       case 'rest-over':
         pass.session.endRest(entry.at);
@@ -315,6 +331,12 @@ export class SessionReplay {
         pass.session.endRest(entry.at);
         break;
     }
+  }
+
+  private link(pass: ReplayPass, sensorId: string, state: LinkState, detail: string, at: number): void {
+    pass.linkStates.set(sensorId, { state, detail });
+    pass.links.next({ kind: 'link', sensorId, state, detail, info: null, at });
+    if (this.sending) this.deps.send({ type: 'link', sensorId, state, detail, info: null });
   }
 
   /** What the pass produces goes to the viewer while sending, as the live socket sends it. */
@@ -347,6 +369,7 @@ export class SessionReplay {
   /** The seek (or the start) has got where it was going: the viewer gets the whole state there. */
   private arrive(pass: ReplayPass): void {
     this.seekTo = null;
+    for (const [sensorId, { state, detail }] of pass.linkStates) this.deps.send({ type: 'link', sensorId, state, detail, info: null });
     this.deps.send({ type: 'session', session: pass.session.view });
     this.reanchor();
     this.sendState();

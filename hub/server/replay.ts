@@ -21,7 +21,8 @@ export interface ReplayPluginOptions {
 const replayClientMessage = Compile(ReplayClientMessage);
 /** A replay waits while more than this is queued for its viewer, rather than buffer a whole session. */
 const MAX_QUEUED_BYTES = 256 * 1024;
-const CLOSE_POLICY = 1008;
+/** The replay cannot be had (no such session, no data directory): the dashboard stops retrying. */
+const CLOSE_REFUSED = 4004;
 
 export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app, { recordings, unavailableReason, version, log }) => {
   const replays = new Set<SessionReplay>();
@@ -35,7 +36,7 @@ export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app,
     };
     const refuse = (message: string) => {
       send({ type: 'error', message });
-      socket.close(CLOSE_POLICY, 'cannot replay');
+      socket.close(CLOSE_REFUSED, 'cannot replay');
     };
     if (!recordings) return refuse(`recorded sessions are unavailable: ${unavailableReason ?? 'no data directory'}`);
     const id = Number(request.params.id);

@@ -26,11 +26,13 @@ export interface SessionServiceDeps {
   /** How often rests count down, ms. */
   tickMs?: number;
   /**
-   * What ends a rest. `clock` (live): the first tick after its time is up. `recorded` (replay): only
-   * endRest(), called where the recording says the rest ended, so a replayed rest ends between the
-   * same two batches as it did live whatever the phase of the ticks; ticks then only count down.
+   * `live` (default): the service ticks itself every `tickMs`, and the first tick after a rest's
+   * time is up ends it. `replay`: the owner calls tick() as its recording's time passes (a virtual
+   * clock running an hour of intervals would nest an hour of rescheduled actions), and a rest ends
+   * only at endRest(), called where the recording says it ended, so it ends between the same two
+   * batches as it did live whatever the phase of the ticks.
    */
-  restEnds?: 'clock' | 'recorded';
+  clock?: 'live' | 'replay';
 }
 
 /**
@@ -84,14 +86,7 @@ export class SessionService {
     if (this.subscription) return;
     const now = () => this.scheduler.now();
     this.subscription = new Subscription();
-    const recordedRests = this.deps.restEnds === 'recorded';
-    this.subscription.add(
-      interval(this.deps.tickMs ?? 100, this.scheduler).subscribe(() => {
-        const restEndsAt = this.state.restEndsAt;
-        // Replaying, a tick never ends a rest: it stops just short of its end until endRest().
-        this.apply({ kind: 'tick', now: recordedRests && restEndsAt !== null ? Math.min(now(), restEndsAt - 1) : now() });
-      }),
-    );
+    if (this.deps.clock !== 'replay') this.subscription.add(interval(this.deps.tickMs ?? 100, this.scheduler).subscribe(() => this.apply({ kind: 'tick', now: now() })));
     this.subscription.add(
       this.deps.link$
         .pipe(
@@ -128,6 +123,12 @@ export class SessionService {
     const now = this.scheduler.now();
     this.apply({ kind: 'command', command, now });
     this.commandSubject.next({ command, at: now });
+  }
+
+  /** Replay: the clock has reached `now`. A rest counts down but stops just short of its end until endRest(). */
+  tick(now: number): void {
+    const restEndsAt = this.state.restEndsAt;
+    this.apply({ kind: 'tick', now: restEndsAt !== null ? Math.min(now, restEndsAt - 1) : now });
   }
 
   /** Replay: the rest under way ends now, where the recording says it did (at its recorded time, or when it was due if later). */

@@ -120,6 +120,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 're-scorings kept per programme',
+    sql: `
+      -- A session re-scored from its samples, kept for the programme it was scored with
+      -- (programme_key: a hash of the programme's JSON, as its options decide the figures). An import
+      -- has no live summary, so without this the history screen would re-score every imported hour
+      -- on every visit.
+      CREATE TABLE rescores (
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        programme_key TEXT NOT NULL,
+        result TEXT NOT NULL,
+        PRIMARY KEY (session_id, programme_key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

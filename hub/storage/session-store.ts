@@ -197,6 +197,17 @@ export class SessionStore {
     return row ? { prerollBatches: row.preroll_batches, prerollFromStart: row.preroll_from_start === 1, source: row.source, exerciseId: row.exercise_id, side: row.side } : null;
   }
 
+  /** A re-scoring kept for this programme (see keepRescore), as its JSON; null if there is none. */
+  keptRescore(id: number, programmeKey: string): string | null {
+    const row = this.db.prepare<[number, string], { result: string }>('SELECT result FROM rescores WHERE session_id = ? AND programme_key = ?').get(id, programmeKey);
+    return row?.result ?? null;
+  }
+
+  /** Keeps a re-scoring of a session that has ended (one still recording would change). */
+  keepRescore(id: number, programmeKey: string, result: string): void {
+    this.db.prepare("INSERT OR REPLACE INTO rescores (session_id, programme_key, result) SELECT id, ?, ? FROM sessions WHERE id = ? AND status != 'recording'").run(programmeKey, result, id);
+  }
+
   delete(id: number): boolean {
     return this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes > 0;
   }

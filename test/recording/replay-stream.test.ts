@@ -118,7 +118,7 @@ describe('a recorded session streamed to a viewer as if live', () => {
   it('explains an unknown session, a bad command and a seek past the end, and stays up', async () => {
     const unknown = await connectViewer(replayUrl(9999));
     const closed = await unknown.closed;
-    expect(closed.code).toBe(1008);
+    expect(closed.code).toBe(4004);
     expect(unknown.of('error')[0]!.message).toMatch(/no session 9999/);
     const notANumber = await connectViewer(replayUrl('last-week'));
     await notANumber.closed;

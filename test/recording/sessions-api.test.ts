@@ -3,6 +3,7 @@ import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../../firmware-sim/record.ts';
 import { inProcessHub } from '../support/in-process-hub.ts';
+import { Recordings } from '../../hub/recording/recordings.ts';
 import { analyzeSamples } from '../../hub/analyze/analyze.ts';
 import { ImuCsvParser } from '../../hub/analyze/imu-csv.ts';
 import { RecordedSessionDetail, RecordedSessionItem, RescoreResponse, SessionExportManifest, SessionListResponse } from '../../hub/protocol/recordings.ts';
@@ -43,6 +44,25 @@ describe('/api/sessions', () => {
     const analysed = await analyzeSamples(samples, { exercise: 'rom-seated', side: 'right', timing });
     expect(body.sets).toEqual([analysed.summary]);
     expect(analysed.summary.repCount).toBeGreaterThan(0);
+  });
+
+  it('keeps a re-scoring per programme, so a second request reads it instead of scoring again', async () => {
+    const item = (await importCsv(csv, 'exercise=rom-seated&side=left')).json();
+    const first = (await app.inject(`/api/sessions/${item.id}/rescore`)).json();
+    const { db, store, recordings } = hub.storage!;
+    const kept = db.prepare('SELECT programme_key, result FROM rescores WHERE session_id = ?').all(item.id) as { programme_key: string; result: string }[];
+    expect(kept).toHaveLength(1);
+    expect(JSON.parse(kept[0]!.result)).toEqual(first);
+    // Mark the kept copy: the next answer must be it, not a fresh scoring.
+    db.prepare('UPDATE rescores SET result = ? WHERE session_id = ?').run(JSON.stringify({ ...first, sets: [] }), item.id);
+    expect((await app.inject(`/api/sessions/${item.id}/rescore`)).json()).toEqual({ ...first, sets: [] });
+    // Another programme (other targets) scores afresh and keeps its own.
+    const other = new Recordings(store, { ...recordings.programme, restSeconds: 12 });
+    expect(await other.rescore(item.id)).toEqual(first);
+    expect(db.prepare('SELECT count(*) AS n FROM rescores WHERE session_id = ?').get(item.id)).toEqual({ n: 2 });
+    // Deleting the session deletes what was kept of it.
+    await app.inject({ method: 'DELETE', url: `/api/sessions/${item.id}` });
+    expect(db.prepare('SELECT count(*) AS n FROM rescores WHERE session_id = ?').get(item.id)).toEqual({ n: 0 });
   });
 
   it('dates an import when asked, so history puts an old recording on its day, and explains a bad date', async () => {
