@@ -18,6 +18,7 @@ import {
   EXERCISE_KINDS,
   PROGRAMME_FIELDS,
   PROGRAMME_FORMAT_VERSION,
+  PROGRAMME_FORMAT_VERSIONS,
   Programme,
   SLUG_PATTERN,
   TARGETS_BY_KIND,
@@ -233,19 +234,22 @@ function syntaxProblem(text: string, error: unknown): ProgrammeProblem {
   return { path: null, line, column, problem: `this is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}` };
 }
 
+const isReadableVersion = (version: unknown): version is (typeof PROGRAMME_FORMAT_VERSIONS)[number] => (PROGRAMME_FORMAT_VERSIONS as readonly unknown[]).includes(version);
+
 function versionProblem(value: Record<string, unknown>): ProgrammeProblem | null {
   const version = value['version'];
-  const reads = `this Swivel reads programme format version ${PROGRAMME_FORMAT_VERSION}`;
+  const versions = `${PROGRAMME_FORMAT_VERSIONS.slice(0, -1).join(', ')} and ${PROGRAMME_FORMAT_VERSION}`;
+  const reads = `this Swivel reads programme format versions ${versions}`;
   if (version === undefined) return problem('version', `is missing: add "version": ${PROGRAMME_FORMAT_VERSION} (${reads})`);
-  if (version === PROGRAMME_FORMAT_VERSION) return null;
+  if (isReadableVersion(version)) return null;
   if (typeof version === 'number' && Number.isInteger(version) && version > PROGRAMME_FORMAT_VERSION) {
     return problem('version', `is ${version}, a newer programme format than this Swivel knows (${reads}); update Swivel to use this file`);
   }
   return problem('version', `is ${JSON.stringify(version)}, not a programme format version Swivel knows (${reads})`);
 }
 
-/** Checks one exercise; problems go into `problems`. */
-function checkExercise(value: unknown, path: string, problems: ProgrammeProblem[]): void {
+/** Checks one exercise of a file of format `version`; problems go into `problems`. */
+function checkExercise(value: unknown, path: string, version: number, problems: ProgrammeProblem[]): void {
   if (!isObject(value)) {
     problems.push(problem(path, 'must be an object { … } describing one exercise'));
     return;
@@ -280,16 +284,24 @@ function checkExercise(value: unknown, path: string, problems: ProgrammeProblem[
   }
 
   const sensor = value['sensor'];
+  const sensorPath = childPath(path, 'sensor');
   if (targetKind !== null && isObject(sensor) && typeof sensor['canFollow'] === 'boolean') {
     const shouldFollow = targetKind !== 'manual' && targetKind !== 'instruction';
     if (sensor['canFollow'] !== shouldFollow) {
       problems.push(
         problem(
-          childPath(childPath(path, 'sensor'), 'canFollow'),
+          childPath(sensorPath, 'canFollow'),
           `must be ${shouldFollow} for ${knownId ? `${id}, ` : ''}a ${JSON.stringify(targetKind)} exercise (${KIND_MEANING[targetKind]})`,
         ),
       );
     }
+  }
+  if (isObject(sensor) && sensor['startShin'] !== undefined) {
+    const startShinPath = childPath(sensorPath, 'startShin');
+    // An older Swivel would refuse the field, so a file that uses it must say it is of the newer format.
+    if (version < 2) problems.push(problem(startShinPath, `is new in programme format version 2: change "version" to 2 to use it`));
+    // No start position is taken where the sensor cannot follow, so nothing would ever check it.
+    else if (sensor['canFollow'] === false) problems.push(problem(startShinPath, 'is only for exercises the sensor follows (canFollow true): leave it out here'));
   }
 }
 
@@ -341,7 +353,7 @@ export function parseProgramme(text: string, source: string): Programme {
     throw new ProgrammeError(source, problems.slice(0, MAX_PROBLEMS));
   };
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  if (body.trim() === '') fail([problem(null, 'the file is empty: a programme is a JSON object { "version": 1, … }')]);
+  if (body.trim() === '') fail([problem(null, `the file is empty: a programme is a JSON object { "version": ${PROGRAMME_FORMAT_VERSION}, … }`)]);
 
   let value: unknown;
   try {
@@ -349,14 +361,15 @@ export function parseProgramme(text: string, source: string): Programme {
   } catch (error) {
     fail([syntaxProblem(body, error)]);
   }
-  if (!isObject(value)) fail([problem(null, 'a programme must be a JSON object { "version": 1, … }')]);
+  if (!isObject(value)) fail([problem(null, `a programme must be a JSON object { "version": ${PROGRAMME_FORMAT_VERSION}, … }`)]);
   const object = value as Record<string, unknown>;
   const version = versionProblem(object);
   if (version !== null) fail([version]);
 
   const problems = check(ProgrammeHeader, object, '');
   const exercises = object['exercises'];
-  if (Array.isArray(exercises)) exercises.forEach((exercise, i) => checkExercise(exercise, childPath('exercises', i), problems));
+  const formatVersion = object['version'] as number;
+  if (Array.isArray(exercises)) exercises.forEach((exercise, i) => checkExercise(exercise, childPath('exercises', i), formatVersion, problems));
   checkAcross(object, problems);
   if (problems.length > 0) fail(problems);
 

@@ -11,8 +11,12 @@
 import { Type, type Static } from 'typebox';
 import { EXERCISE_IDS, type ExerciseKind } from './exercises.ts';
 
-/** The programme format version this code reads and writes. */
-export const PROGRAMME_FORMAT_VERSION = 1;
+/**
+ * The programme format version this code writes, and every version it reads. Version 2 added the
+ * sensor's `startShin`; a version 1 file reads as before.
+ */
+export const PROGRAMME_FORMAT_VERSION = 2;
+export const PROGRAMME_FORMAT_VERSIONS = [1, 2] as const;
 
 /** Ids of programmes and stages: lower-case words joined by hyphens. */
 export const SLUG_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
@@ -55,6 +59,14 @@ export const Instructions = Type.Object(
 );
 export type Instructions = Static<typeof Instructions>;
 
+/**
+ * Which way the shin points in the start position: the foot straight above the knee, straight below
+ * it, or the shin level. Left out where the start is sloping or varies.
+ */
+export const START_SHIN_DIRECTIONS = ['foot-up', 'foot-down', 'level'] as const;
+export const StartShin = Type.Enum(START_SHIN_DIRECTIONS);
+export type StartShin = Static<typeof StartShin>;
+
 export const SensorUse = Type.Object(
   {
     /** Where the sensor is strapped: which shin, which face of it. */
@@ -63,6 +75,11 @@ export const SensorUse = Type.Object(
     follows: Text,
     /** False where a shin sensor cannot follow the exercise: a manual count or an instruction. */
     canFollow: Type.Boolean(),
+    /**
+     * Version 2: the shin's direction in the start position. The hub checks each start position
+     * against it (hub/session/shin-axis.ts), so a person in the wrong position is told.
+     */
+    startShin: Type.Optional(StartShin),
   },
   { additionalProperties: false },
 );
@@ -139,7 +156,8 @@ export type Exercise = Static<typeof Exercise>;
 
 /** The fields of a programme besides its exercises. */
 export const PROGRAMME_FIELDS = {
-  version: Type.Literal(PROGRAMME_FORMAT_VERSION),
+  /** Any version this code reads (see PROGRAMME_FORMAT_VERSIONS). */
+  version: Type.Union([Type.Literal(1), Type.Literal(2)]),
   id: Slug,
   title: Text,
   description: Text,

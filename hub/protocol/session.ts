@@ -90,6 +90,12 @@ export const SetView = Type.Object({
   targetReached: Type.Boolean(),
   /** Hub clock (ms since the epoch) when the set started. */
   startedAt: Type.Number(),
+  /**
+   * Set when the start position taken contradicts the way the exercise starts (the shin hanging down
+   * for an exercise that starts with it pointing up, say): what to tell the person. The set goes on
+   * regardless. Null when all is well; absent in sessions recorded before the check existed.
+   */
+  postureWarning: Type.Optional(Nullable(Type.String())),
 });
 export type SetView = Static<typeof SetView>;
 

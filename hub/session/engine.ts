@@ -10,13 +10,16 @@
  * The order of sets: each exercise in programme order; within it each side in the programme's
  * order; on each side `sets` sets. Between sets there is a rest. A set that needs the sensor waits
  * in `calibrating` until the person has been still in the start position; manual counts, efforts and
- * instructions start at once.
+ * instructions start at once. Each start position taken is checked against the way the exercise
+ * starts (shin-axis.ts): a contradiction is said on the set, never a reason to hold it back.
  */
 import type { Exercise, Programme, Side } from '../protocol/programme.ts';
 import { DEFAULT_REST_SECONDS } from '../protocol/programme.ts';
 import type { RomView, SessionCommand, SessionEvent, SessionView, SetResult, SetView, EffortView, HoldView, RepSummary } from '../protocol/session.ts';
 import { summariseRom } from '../pipeline/rom.ts';
 import { DEFAULT_EXERCISE_ANGLE_OPTIONS } from '../pipeline/exercise-angle.ts';
+import type { Vec3 } from '../pipeline/quaternion.ts';
+import { NO_SHIN_AXIS, checkStart, type ShinAxisState } from './shin-axis.ts';
 
 /** The stillness that makes a start posture (the exercise angle's rule), seconds. */
 const START_STILL_SECONDS = DEFAULT_EXERCISE_ANGLE_OPTIONS.startStillSeconds;
@@ -68,8 +71,11 @@ export type SessionInput =
   | { kind: 'tick'; now: number }
   /** The scoring of scoring run `run` (see SessionState.scoring) has new figures. */
   | { kind: 'progress'; run: number; progress: SetProgress; now: number }
-  /** The start posture has been taken since angle reset `epoch`. */
-  | { kind: 'calibrated'; epoch: number; now: number }
+  /**
+   * The start posture has been taken since angle reset `epoch`, with gravity (down) in the sensor
+   * frame there (see gravityInSensorFrame): how the shin lay.
+   */
+  | { kind: 'calibrated'; epoch: number; gravity: Vec3; now: number }
   /** While calibrating: the person has been still this long since angle reset `epoch`. */
   | { kind: 'stillness'; epoch: number; seconds: number; now: number }
   | { kind: 'link'; connected: boolean; now: number };
@@ -94,6 +100,10 @@ export interface SessionState {
   restEndsAt: number | null;
   linkLostAt: number | null;
   connected: boolean;
+  /** The shin's long axis in the sensor frame, as learned from start positions (kept across sets). */
+  shin: ShinAxisState;
+  /** The current set's start position contradicts its exercise (SetView.postureWarning); null otherwise. */
+  postureWarning: string | null;
   /** What happened in the last step (see SessionEvent). */
   events: SessionEvent[];
 }
@@ -123,6 +133,8 @@ export function initialSession(programme: Programme): SessionState {
     restEndsAt: null,
     linkLostAt: null,
     connected: true,
+    shin: NO_SHIN_AXIS,
+    postureWarning: null,
     events: [],
   };
 }
@@ -201,6 +213,7 @@ function setView(state: SessionState, planned: PlannedSet, startedAt: number): S
     waitingForSensor: needsSensor(exercise) && !state.connected,
     targetReached: targetReached(exercise, p),
     startedAt,
+    postureWarning: state.postureWarning,
   };
 }
 
@@ -267,6 +280,8 @@ function beginSet(state: SessionState, at: number, now: number): SessionState {
     carried: emptyProgress(),
     progress: emptyProgress(),
     restEndsAt: null,
+    // A new start position: a warning about the last one no longer applies.
+    postureWarning: null,
   };
   const view: SessionView = {
     ...state.view,
@@ -325,8 +340,9 @@ function command(state: SessionState, c: SessionCommand, now: number): SessionSt
   const running = status === 'calibrating' || status === 'active' || status === 'rest';
   if (c.action === 'start') {
     const at = findSet(state.plan, c.exerciseId, c.side);
-    // A new session from scratch, or a jump to another exercise within the one under way.
-    const base = running ? closeSet(state, now) : { ...state, view: { ...state.view, results: [], rom: [], startedAt: null } };
+    // A new session from scratch, or a jump to another exercise within the one under way. A new
+    // session learns the shin afresh: the sensor may have been strapped on differently since.
+    const base = running ? closeSet(state, now) : { ...state, shin: NO_SHIN_AXIS, view: { ...state.view, results: [], rom: [], startedAt: null } };
     return beginSet(base, at, now);
   }
   if (!running) throw new SessionCommandError(`there is no session under way to ${c.action}: start one first`);
@@ -411,7 +427,17 @@ function step(state: SessionState, input: SessionInput): SessionState {
       if (state.view.status !== 'calibrating' || input.epoch !== state.angleEpoch) return state;
       const planned = state.plan[state.at!]!;
       const runs = state.runs + 1;
-      return { ...state, runs, scoring: { run: runs, set: planned }, view: { ...state.view, status: 'active', calibration: null } };
+      // The set starts whatever the check says: the person may have moved the sensor on purpose.
+      const checked = checkStart(state.shin, planned.exercise, input.gravity, state.postureWarning !== null);
+      const current = state.view.current ? { ...state.view.current, postureWarning: checked.warning } : null;
+      return {
+        ...state,
+        runs,
+        scoring: { run: runs, set: planned },
+        shin: checked.shin,
+        postureWarning: checked.warning,
+        view: { ...state.view, status: 'active', calibration: null, current },
+      };
     }
     case 'stillness': {
       if (state.view.status !== 'calibrating' || input.epoch !== state.angleEpoch) return state;

@@ -6,6 +6,7 @@ import type { Programme, Side } from '../protocol/programme.ts';
 import type { SessionCommand, SessionEvent, SessionView } from '../protocol/session.ts';
 import { initialSession, stepSession, type SessionInput, type SessionState } from './engine.ts';
 import { scoreSet } from './set-scoring.ts';
+import { gravityInSensorFrame } from './shin-axis.ts';
 
 /** A set's scoring starting afresh: a new set, or the same set after taking the start posture again. */
 export interface ScoringRun {
@@ -101,7 +102,7 @@ export class SessionService {
         .subscribe((frame) =>
           this.apply(
             frame.health === 'ok'
-              ? { kind: 'calibrated', epoch: frame.epoch, now: now() }
+              ? { kind: 'calibrated', epoch: frame.epoch, gravity: gravityInSensorFrame(frame.orientation), now: now() }
               : // Progress for the screen: the engine keeps only tenths, so most frames change nothing.
                 { kind: 'stillness', epoch: frame.epoch, seconds: frame.stillSeconds, now: now() },
           ),

@@ -68,6 +68,17 @@ describe('loadProgramme', () => {
     expect(programme.exercises[0]?.kind === 'reps' && programme.exercises[0].targets.reps).toBe(12);
   });
 
+  it('reads a version 1 file (written before start directions existed) as before', () => {
+    const v1 = shippedWith((p) => {
+      p['version'] = 1;
+      for (const e of p.exercises) delete (e['sensor'] as Record<string, unknown>)['startShin'];
+    });
+    const programme = parseProgramme(v1, 'old.json');
+    expect(programme.version).toBe(1);
+    expect(programme.exercises).toHaveLength(EXERCISE_IDS.length);
+    expect(programme.exercises.every((e) => e.sensor.startShin === undefined)).toBe(true);
+  });
+
   it('accepts a byte-order mark at the start (some editors write one)', () => {
     expect(parseProgramme(`\uFEFF${shippedText}`, 'bom.json').exercises).toHaveLength(EXERCISE_IDS.length);
   });
@@ -88,7 +99,7 @@ interface BadCase {
 }
 
 const badSyntax: BadCase[] = [
-  { name: 'an empty file', content: () => ' \n', message: 'FILE: the file is empty: a programme is a JSON object { "version": 1, … }' },
+  { name: 'an empty file', content: () => ' \n', message: 'FILE: the file is empty: a programme is a JSON object { "version": 2, … }' },
   {
     name: 'a comma after the last field',
     content: () => '{\n  "version": 1,\n  "id": "x",\n}\n',
@@ -134,20 +145,29 @@ const badSyntax: BadCase[] = [
     content: () => '{\n  "version": 1,\n',
     message: 'FILE: line 3, column 1: this is not valid JSON: expected a field name in double quotes, found the end of the file',
   },
-  { name: 'a list instead of an object', content: () => '[]', message: 'FILE: a programme must be a JSON object { "version": 1, … }' },
+  { name: 'a list instead of an object', content: () => '[]', message: 'FILE: a programme must be a JSON object { "version": 2, … }' },
 ];
 
 const badVersion: BadCase[] = [
-  { name: 'no version', content: () => '{ "id": "x" }', message: 'FILE: version is missing: add "version": 1 (this Swivel reads programme format version 1)' },
+  { name: 'no version', content: () => '{ "id": "x" }', message: 'FILE: version is missing: add "version": 2 (this Swivel reads programme format versions 1 and 2)' },
   {
     name: 'a newer version',
-    content: () => shippedText.replace('"version": 1', '"version": 2'),
-    message: 'FILE: version is 2, a newer programme format than this Swivel knows (this Swivel reads programme format version 1); update Swivel to use this file',
+    content: () => shippedText.replace('"version": 2', '"version": 3'),
+    message: 'FILE: version is 3, a newer programme format than this Swivel knows (this Swivel reads programme format versions 1 and 2); update Swivel to use this file',
   },
   {
     name: 'a version that is text',
-    content: () => shippedText.replace('"version": 1', '"version": "1.0"'),
-    message: 'FILE: version is "1.0", not a programme format version Swivel knows (this Swivel reads programme format version 1)',
+    content: () => shippedText.replace('"version": 2', '"version": "1.0"'),
+    message: 'FILE: version is "1.0", not a programme format version Swivel knows (this Swivel reads programme format versions 1 and 2)',
+  },
+  {
+    name: 'a version 1 file that gives a start direction (new in version 2)',
+    content: () =>
+      shippedWith((p) => {
+        p['version'] = 1;
+        for (const e of p.exercises) if (e['id'] !== 'rom-prone') delete (e['sensor'] as Record<string, unknown>)['startShin'];
+      }),
+    message: () => `FILE: exercises[${index('rom-prone')}].sensor.startShin is new in programme format version 2: change "version" to 2 to use it`,
   },
 ];
 
@@ -255,6 +275,16 @@ const badContent: BadCase[] = [
     content: () => shippedWith((_, at) => void ((at('step-across')['sensor'] as Record<string, unknown>)['canFollow'] = true)),
     message: () =>
       `FILE: exercises[${index('step-across')}].sensor.canFollow must be false for step-across, a "manual" exercise (reps counted by tapping, because the shin sensor cannot follow them)`,
+  },
+  {
+    name: 'a start direction that is not one of the three',
+    content: () => shippedWith((_, at) => void ((at('rom-prone')['sensor'] as Record<string, unknown>)['startShin'] = 'upright')),
+    message: () => `FILE: exercises[${index('rom-prone')}].sensor.startShin must be one of "foot-up", "foot-down", "level"`,
+  },
+  {
+    name: 'a start direction where the sensor cannot follow',
+    content: () => shippedWith((_, at) => void ((at('step-across')['sensor'] as Record<string, unknown>)['startShin'] = 'foot-down')),
+    message: () => `FILE: exercises[${index('step-across')}].sensor.startShin is only for exercises the sensor follows (canFollow true): leave it out here`,
   },
   {
     name: 'an unknown top-level field',

@@ -143,6 +143,21 @@ describe('the shipped programme', () => {
     expect(notFollowed).toEqual(['hip-click', 'step-across']);
   });
 
+  it('gives the start direction of every exercise the sensor follows, as its text describes it, unless the shin slopes', () => {
+    const words: Record<string, RegExp> = {
+      'foot-up': /^Starts with the shin pointing straight up\./,
+      'foot-down': /^Starts with the shin hanging straight down\./,
+      level: /^Starts with the (shin (level|flat on the floor|lying across|resting across)|leg straight on the floor|hip bent and the shin close to level)/,
+      none: /^Starts with the shin sloping|Swivel (shows these instructions|has no movement)|tap to count/,
+    };
+    const byDirection = (direction: string) => programme.exercises.filter((e) => (e.sensor.startShin ?? 'none') === direction).map((e) => e.id);
+    expect(byDirection('foot-up')).toEqual(['rom-prone']);
+    expect(byDirection('foot-down')).toEqual(['rom-seated', 'seated-hip-ir']);
+    expect(byDirection('none')).toEqual(['ir-stretch-supine', 'hip-click', 'sitting-knee-drop', 'step-across', 'staggered-stance-hinge']);
+    expect(byDirection('level')).toHaveLength(18);
+    for (const e of programme.exercises) expect(e.sensor.follows, e.id).toMatch(words[e.sensor.startShin ?? 'none']!);
+  });
+
   it('carries the seed progressions', () => {
     const withProgressions = programme.exercises.filter((e) => e.progressions.length > 0).map((e) => e.id);
     expect(withProgressions.sort()).toEqual(

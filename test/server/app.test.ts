@@ -56,7 +56,7 @@ describe('HTTP API', () => {
 
   it('GET /api/programme and /api/session give the dashboard the programme and the session as they stand', async () => {
     const programme = await (await fetch(`${hub.base}/api/programme`)).json();
-    expect(programme).toMatchObject({ version: 1, id: 'hip-internal-rotation' });
+    expect(programme).toMatchObject({ version: 2, id: 'hip-internal-rotation' });
     expect(programme.exercises).toHaveLength(26);
     expect(programme.exercises.find((e: { id: string }) => e.id === 'seated-hip-ir')).toMatchObject({ kind: 'reps', targets: { reps: 20, endHoldSeconds: { min: 3, max: 5 } } });
     const session = await (await fetch(`${hub.base}/api/session`)).json();

@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { emptyProgress, initialSession, planSets, stepSession, SessionCommandError, type SessionInput, type SessionState, type SetProgress } from '../../hub/session/engine.ts';
 import type { Exercise, Programme } from '../../hub/protocol/programme.ts';
 import type { SessionCommand } from '../../hub/protocol/session.ts';
+import type { Vec3 } from '../../hub/pipeline/quaternion.ts';
+
+const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+const scale = (a: Vec3, k: number): Vec3 => [a[0] * k, a[1] * k, a[2] * k];
+const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const normalise = (a: Vec3): Vec3 => scale(a, 1 / Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]));
 
 const common = { stage: 'test', sides: ['left', 'right'] as ('left' | 'right')[], instructions: { steps: ['do it'], feel: 'fine' }, sensor: { placement: 'shin', follows: 'it', canFollow: true }, progressions: [] };
 const exercises: Exercise[] = [
@@ -27,7 +33,8 @@ function run(inputs: ([number, SessionCommand] | [number, Omit<SessionInput, 'no
 const reps = (n: number, peak = 40): SetProgress => ({ ...emptyProgress(), reps: n, trials: Array.from({ length: n }, (_, i) => peak + i), maxAngle: peak + n - 1 });
 /** A progress report for the engine's current scoring run. */
 const progress = (state: SessionState, p: SetProgress) => ({ kind: 'progress' as const, run: state.scoring!.run, progress: p });
-const calibrated = (state: SessionState) => ({ kind: 'calibrated' as const, epoch: state.angleEpoch });
+/** The start posture taken; these exercises say nothing of their start, so gravity can be anything. */
+const calibrated = (state: SessionState, gravity: Vec3 = [0, 0, 1]) => ({ kind: 'calibrated' as const, epoch: state.angleEpoch, gravity });
 
 describe('planSets', () => {
   it('walks exercises in order, each side in order, each set on a side', () => {
@@ -50,7 +57,7 @@ describe('stepSession', () => {
     expect(state.view.current).toMatchObject({ exerciseId: 'rom-seated', side: 'left', set: 1, reps: 0, repTarget: 2 });
     expect(state.scoring).toBeNull();
     // A calibration from before this set's reset does not count.
-    expect(stepSession(state, { kind: 'calibrated', epoch: state.angleEpoch - 1, now: 500 })).toBe(state);
+    expect(stepSession(state, { ...calibrated(state), epoch: state.angleEpoch - 1, now: 500 })).toBe(state);
     // Progress towards the start posture, in tenths of a second, for the screen.
     expect(state.view.calibration).toEqual({ stillSeconds: 0, neededSeconds: 1 });
     state = stepSession(state, { kind: 'stillness', epoch: state.angleEpoch, seconds: 0.46, now: 600 });
@@ -163,5 +170,134 @@ describe('stepSession', () => {
     expect(() => stepSession(state, { kind: 'command', command: { action: 'start', exerciseId: 'swivel-chair' }, now: 0 })).toThrow('swivel-chair is not in this programme');
     expect(() => stepSession(state, { kind: 'command', command: { action: 'start', exerciseId: 'step-across', side: 'right' }, now: 0 })).toThrow('step-across is not done on the right side in this programme');
     expect(() => stepSession(state, { kind: 'command', command: { action: 'skip' }, now: 0 })).toThrow('there is no session under way to skip: start one first');
+  });
+});
+
+describe('checking each start position against the way the exercise starts', () => {
+  const posture = (id: Exercise['id'], name: string, kind: 'reps' | 'hold', startShin?: 'foot-up' | 'foot-down' | 'level'): Exercise => {
+    const sensor = { placement: 'shin', follows: 'it', canFollow: true, ...(startShin ? { startShin } : {}) };
+    return kind === 'hold'
+      ? { ...common, id, name, kind, sensor, targets: { holdSeconds: { min: 60, max: 60 } } }
+      : { ...common, id, name, kind, sensor, targets: { reps: 3 } };
+  };
+  const postureProgramme: Programme = {
+    ...programme,
+    version: 2,
+    exercises: [
+      posture('rom-seated', 'Range check sitting', 'reps', 'foot-down'),
+      posture('rom-prone', 'Range check lying face down', 'reps', 'foot-up'),
+      posture('side-lie', 'Side-lying foot lifts', 'reps', 'level'),
+      posture('seated-hip-ir', 'Seated lifts', 'reps', 'foot-down'),
+      posture('sitting-knee-drop', 'Knee drops', 'reps'),
+    ],
+  };
+
+  // The shin's long axis (knee → foot) in the sensor frame of a sensor strapped at an odd angle, and
+  // gravity in that frame for the shin hanging, pointing up, level, or tipped from hanging by `deg`.
+  const axis = normalise([0.2, -0.95, 0.25]);
+  const across = normalise(cross(axis, [1, 0, 0]));
+  const hanging = axis;
+  const pointingUp = scale(axis, -1);
+  const level = across;
+  const tipped = (deg: number): Vec3 => normalise(add(scale(axis, Math.cos((deg * Math.PI) / 180)), scale(across, Math.sin((deg * Math.PI) / 180))));
+
+  /** Starts `exerciseId` (or carries on in the set under way) and takes its start position with `gravity`. */
+  function takeStart(state: SessionState, gravity: Vec3, exerciseId?: Exercise['id']): SessionState {
+    let next = state;
+    if (exerciseId) next = stepSession(next, { kind: 'command', command: { action: 'start', exerciseId, side: 'left' }, now: 0 });
+    expect(next.view.status).toBe('calibrating');
+    return stepSession(next, { ...calibrated(next, gravity), now: 1 });
+  }
+  const fresh = () => initialSession(postureProgramme);
+  const warning = (state: SessionState) => state.view.current?.postureWarning ?? null;
+
+  it.each<[string, [Exercise['id'], Vec3][], RegExp | null]>([
+    ['no check before a foot-up or foot-down start: a level start teaches nothing', [['side-lie', hanging]], null],
+    ['learned from a foot-down start, a foot-up start that reads hanging down', [['rom-seated', hanging], ['rom-prone', hanging]], /^Your shin reads as hanging down, but Range check lying face down starts with it pointing up\. Check your position, then tap Recalibrate\. If you moved the sensor on purpose, just carry on\.$/],
+    ['learned from a foot-down start, a foot-up start that agrees', [['rom-seated', hanging], ['rom-prone', pointingUp]], null],
+    ['learned from a foot-down start, a foot-up start that reads level', [['rom-seated', hanging], ['rom-prone', level]], /reads as level, but Range check lying face down starts with it pointing up/],
+    ['a foot-up start sloping 50° from straight up is near enough', [['rom-seated', hanging], ['rom-prone', tipped(130)]], null],
+    ['a foot-up start 70° from straight up reads level', [['rom-seated', hanging], ['rom-prone', tipped(110)]], /reads as level/],
+    ['a foot-down start 130° from hanging reads pointing up', [['rom-prone', pointingUp], ['seated-hip-ir', tipped(130)]], /reads as pointing up, but Seated lifts starts with it hanging down/],
+    ['learned from a foot-up start, a level start that agrees', [['rom-prone', pointingUp], ['side-lie', level]], null],
+    ['a level start that reads hanging down', [['rom-seated', hanging], ['side-lie', tipped(20)]], /reads as hanging down, but Side-lying foot lifts starts with it level/],
+    ['a level start that reads pointing up', [['rom-seated', hanging], ['side-lie', pointingUp]], /reads as pointing up, but Side-lying foot lifts starts with it level/],
+    ['a level start sloping 40° is near enough', [['rom-seated', hanging], ['side-lie', tipped(50)]], null],
+    ['an exercise whose start is not given is not checked', [['rom-seated', hanging], ['sitting-knee-drop', pointingUp]], null],
+    ['the first foot-up or foot-down start is believed, even in the wrong position', [['rom-prone', hanging], ['seated-hip-ir', hanging]], /reads as pointing up, but Seated lifts/],
+  ])('%s', (_name, starts, expected) => {
+    let state = fresh();
+    for (const [exerciseId, gravity] of starts) state = takeStart(state, gravity, exerciseId);
+    // Whatever the check says, the set is under way: the person may have moved the sensor on purpose.
+    expect(state.view.status).toBe('active');
+    expect(state.scoring).not.toBeNull();
+    if (expected === null) expect(warning(state)).toBeNull();
+    else expect(warning(state)).toMatch(expected);
+  });
+
+  it('keeps the warning while the start position is taken again, and clears it when it agrees', () => {
+    let state = takeStart(takeStart(fresh(), hanging, 'rom-seated'), hanging, 'rom-prone');
+    expect(warning(state)).toMatch(/hanging down/);
+    state = stepSession(state, { kind: 'command', command: { action: 'calibrate' }, now: 2 });
+    expect(state.view.status).toBe('calibrating');
+    expect(warning(state)).toMatch(/hanging down/);
+    state = takeStart(state, pointingUp);
+    expect(warning(state)).toBeNull();
+  });
+
+  it('trusts a second start position of the same set that still contradicts: the axis is learned again from it', () => {
+    // The sensor is strapped on upside down after the seated check; lying face down, gravity now
+    // reads along the old axis.
+    let state = takeStart(takeStart(fresh(), hanging, 'rom-seated'), hanging, 'rom-prone');
+    expect(warning(state)).not.toBeNull();
+    state = stepSession(state, { kind: 'command', command: { action: 'calibrate' }, now: 2 });
+    state = takeStart(state, hanging);
+    expect(warning(state)).toBeNull();
+    // From now on the upside-down sensor is the norm: sitting, the shin hangs along the new axis.
+    state = takeStart(state, pointingUp, 'seated-hip-ir');
+    expect(warning(state)).toBeNull();
+    state = takeStart(state, hanging, 'rom-seated');
+    expect(warning(state)).toMatch(/reads as pointing up, but Range check sitting starts with it hanging down/);
+  });
+
+  it('trusts a level start taken twice that still reads vertical: no axis, so no check, until a foot-up or foot-down start', () => {
+    let state = takeStart(takeStart(fresh(), hanging, 'rom-seated'), hanging, 'side-lie');
+    expect(warning(state)).toMatch(/reads as hanging down, but Side-lying foot lifts/);
+    state = stepSession(state, { kind: 'command', command: { action: 'calibrate' }, now: 2 });
+    state = takeStart(state, hanging);
+    expect(warning(state)).toBeNull();
+    state = takeStart(state, hanging, 'rom-prone'); // would contradict the old axis
+    expect(warning(state)).toBeNull();
+    state = takeStart(state, hanging, 'seated-hip-ir'); // learned from rom-prone: the shin points along −gravity
+    expect(warning(state)).toMatch(/reads as pointing up/);
+  });
+
+  it('a person who carries on after a warning is believed at the next start that agrees with the moved sensor', () => {
+    let state = takeStart(takeStart(fresh(), hanging, 'rom-seated'), hanging, 'rom-prone');
+    expect(warning(state)).not.toBeNull();
+    // No recalibration: on to the next exercise, sitting with the sensor as it now is.
+    state = takeStart(state, pointingUp, 'seated-hip-ir');
+    expect(warning(state)).toBeNull();
+    state = takeStart(state, hanging, 'rom-prone');
+    expect(warning(state)).toBeNull();
+  });
+
+  it('learns the shin afresh in each new session (the sensor may have been strapped on differently)', () => {
+    let state = takeStart(fresh(), hanging, 'rom-seated');
+    state = stepSession(state, { kind: 'command', command: { action: 'stop' }, now: 2 });
+    state = takeStart(state, hanging, 'rom-prone');
+    expect(warning(state)).toBeNull();
+    state = takeStart(state, hanging, 'rom-seated'); // within the session the axis holds
+    expect(warning(state)).toMatch(/reads as pointing up/);
+  });
+
+  it('clears the warning when the next set starts, before its own start position is checked', () => {
+    let state = takeStart(takeStart(fresh(), hanging, 'rom-seated'), hanging, 'rom-prone');
+    expect(warning(state)).not.toBeNull();
+    state = stepSession(state, { kind: 'command', command: { action: 'next' }, now: 2 });
+    expect(state.view.current).toMatchObject({ exerciseId: 'rom-prone', side: 'right', postureWarning: null });
+    // A level start after a warning that was never resolved: checked against the axis as it was.
+    state = takeStart(state, level, 'side-lie');
+    expect(warning(state)).toBeNull();
   });
 });

@@ -14,6 +14,13 @@ const exercises: Exercise[] = [
 ];
 const programme: Programme = { version: 1, id: 'test', title: 'Test', description: 'A test programme', stages: [{ id: 'test', title: 'Test', purpose: 'tests' }], restSeconds: 10, exercises };
 
+/** One tap per set, on each side, with 3 s of rest between: a rest without any sensor. */
+const manual: Programme = {
+  ...programme,
+  restSeconds: 3,
+  exercises: [{ ...common, id: 'step-across', name: 'Step across', kind: 'manual', sides: ['left', 'right'], sensor: { ...common.sensor, canFollow: false }, targets: { reps: 1 } }],
+};
+
 /** Seated hip IR as angles: 2 s still, then reps of 1 s out to 30°, 3.5 s held, 1 s back, 1.5 s rest. */
 function angleAt(t: number): number {
   if (t < 2) return 0;
@@ -136,11 +143,6 @@ describe('SessionService', () => {
   });
 
   it('counts a rest down on the clock, then starts the next set (marbles)', () => {
-    const manual: Programme = {
-      ...programme,
-      restSeconds: 3,
-      exercises: [{ ...common, id: 'step-across', name: 'Step across', kind: 'manual', sides: ['left', 'right'], sensor: { ...common.sensor, canFollow: false }, targets: { reps: 1 } }],
-    };
     const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
     scheduler.run(({ cold, expectObservable }) => {
       const service = new SessionService({ programme: manual, frames$: NEVER, link$: NEVER, resetAngle: () => {}, scheduler, tickMs: 1000 });
@@ -159,5 +161,33 @@ describe('SessionService', () => {
         g: 'active right',
       });
     });
+  });
+
+  it('replaying, ticks only count a rest down; it ends where endRest() says, and live it is published when the clock ends it', () => {
+    // Live: the clock ends the rest, and says when (the recorder keeps it).
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run(({ cold, expectObservable }) => {
+      const live = new SessionService({ programme: manual, frames$: NEVER, link$: NEVER, resetAngle: () => {}, scheduler, tickMs: 1000 });
+      live.start();
+      cold('-a 8ms b', { a: { action: 'start' } as const, b: { action: 'count' } as const }).subscribe((command) => live.command(command));
+      cold('5000ms a').subscribe(() => live.stop());
+      // The rest from 10 ms is due at 3010 ms; the first tick after that is at 4000 ms.
+      expectObservable(live.restEnds$, '^ 4500ms !').toBe('4000ms a', { a: 4000 });
+    });
+
+    // Replay: the owner's ticks run past the rest's end without ending it; endRest() ends it.
+    const replay = new SessionService({ programme: manual, frames$: NEVER, link$: NEVER, resetAngle: () => {}, clock: 'replay' });
+    replay.start();
+    replay.command({ action: 'start' });
+    replay.command({ action: 'count' });
+    expect(replay.view.status).toBe('rest');
+    const now = Date.now();
+    replay.tick(now + 10_000);
+    expect(replay.view.status).toBe('rest');
+    expect(replay.view.rest!.remainingSeconds).toBeLessThanOrEqual(0.1);
+    replay.endRest(now + 10_000);
+    expect(replay.view.status).toBe('active');
+    expect(replay.view.current!.side).toBe('right');
+    replay.stop();
   });
 });

@@ -29,6 +29,11 @@ export interface InProcessHubOptions {
   programme?: Programme;
   /** The simulated person's pace, a multiple of real time (default 1). */
   speed?: number;
+  /**
+   * Whether the simulated person follows the session (default true), as with `swivel serve`. False:
+   * they go on with `exercise` whatever the dashboard starts, like a person in the wrong position.
+   */
+  followSession?: boolean;
 }
 
 /**
@@ -68,7 +73,7 @@ export async function inProcessHub(options: InProcessHubOptions = {}) {
   });
   storage?.recorder.start();
   session.start();
-  followSessionWithSimulatedPerson(session.view$, (instruction) => hub.instructSimulatedPerson(instruction));
+  if (options.followSession ?? true) followSessionWithSimulatedPerson(session.view$, (instruction) => hub.instructSimulatedPerson(instruction));
   hub.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;

@@ -232,6 +232,34 @@ export const appStyles = [
       font-size: 1.25rem;
       font-weight: 700;
     }
+    .posture-warning {
+      display: flex;
+      align-items: center;
+      gap: 0.75rem 1.25rem;
+      padding: 0.75rem 1rem 0.75rem 1.25rem;
+      border-radius: 0.9rem;
+      border: 4px solid var(--sw-warn);
+      background: var(--sw-panel);
+    }
+    .posture-warning svg {
+      flex: none;
+      width: 3rem;
+      height: 3rem;
+      color: var(--sw-warn);
+    }
+    .posture-warning p {
+      flex: 1;
+      margin: 0;
+      font-size: clamp(1.5rem, 1.2rem + 1vw, 1.75rem);
+      font-weight: 700;
+      line-height: 1.25;
+    }
+    .posture-warning button {
+      flex: none;
+      min-height: 64px;
+      font-size: 1.5rem;
+      padding: 0.5rem 1.5rem;
+    }
     .exercise {
       flex: 1;
       min-height: 0;
@@ -462,6 +490,19 @@ export const appStyles = [
       overflow-y: auto;
     }
 
+    /* Narrower than a landscape tablet: the hub's label is for screen readers only, so the header's
+       buttons fit on one line. (The dot still says whether the hub is there.) */
+    @media (max-width: 900px) {
+      .hub span:not(.dot) {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
+    }
+
     /* Portrait tablet (800 × 1280). */
     @media (max-aspect-ratio: 1/1) {
       .screen-programme {
@@ -490,16 +531,35 @@ export const appStyles = [
       .rest-ring {
         --size: min(40vh, 80vw);
       }
+      /* The text gets the full width (larger lines read better from the mat); the button goes under it. */
+      .posture-warning {
+        flex-wrap: wrap;
+      }
+      .posture-warning p {
+        flex-basis: calc(100% - 4.25rem);
+      }
+      .posture-warning button {
+        margin-left: 4.25rem;
+      }
     }
 
     /* Phone: one column that scrolls. */
     @media (max-width: 600px) {
       header {
         padding: 0.4rem 0.75rem;
-        flex-wrap: nowrap;
       }
-      .hub span:not(.dot) {
+      /* Icons only, and the theme switch on a line of its own. */
+      .history-button span {
         display: none;
+      }
+      .history-button {
+        padding: 0;
+        width: 48px;
+        justify-content: center;
+      }
+      swivel-theme-switch {
+        order: 1;
+        margin-left: auto;
       }
       main {
         padding: 0.25rem 0.75rem 0.75rem;

@@ -1,4 +1,6 @@
 import type { SessionCommand } from '../../hub/protocol/session.ts';
+import type { ReplayCommand } from '../../hub/protocol/replay.ts';
+import type { ThemeChoice } from './theme.ts';
 
 /**
  * The person asked the session to do something (start, next, skip, switch side, calibrate, count,
@@ -47,5 +49,33 @@ export class SensorActionEvent extends Event {
 declare global {
   interface HTMLElementEventMap {
     'swivel-sensor-action': SensorActionEvent;
+  }
+}
+
+/** The person chose the dashboard's colours (System follows the tablet's setting). */
+export class ThemeChoiceEvent extends Event {
+  static readonly eventName = 'swivel-theme-choice' as const;
+  constructor(readonly choice: ThemeChoice) {
+    super(ThemeChoiceEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'swivel-theme-choice': ThemeChoiceEvent;
+  }
+}
+
+/** The person steered a replay (play, pause, seek, speed). */
+export class ReplayCommandEvent extends Event {
+  static readonly eventName = 'swivel-replay-command' as const;
+  constructor(readonly command: ReplayCommand) {
+    super(ReplayCommandEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'swivel-replay-command': ReplayCommandEvent;
   }
 }

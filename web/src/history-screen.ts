@@ -202,6 +202,7 @@ export class SwivelHistoryScreen extends LitElement {
                   <strong>${r.date}</strong>
                   <span class="meta">${r.meta}</span>
                   ${r.status ? html`<span class="chip">${r.status}</span>` : nothing}
+                  <a class="replay" href=${`?replay=${r.id}`} data-testid="history-replay" aria-label=${`Replay the session of ${r.date}`}>Replay ▶</a>
                 </div>
                 <ul class="figures">
                   ${r.lines.map(
@@ -271,13 +272,6 @@ export class SwivelHistoryScreen extends LitElement {
         height: 100%;
         min-height: 0;
         color: var(--sw-fg, #f4f6f8);
-        --sw-left: var(--sw-accent, #4cc9f0);
-        --sw-right: #f78fb3;
-      }
-      @media (prefers-color-scheme: light) {
-        :host {
-          --sw-right: #be185d;
-        }
       }
       .top {
         display: flex;
@@ -420,6 +414,22 @@ export class SwivelHistoryScreen extends LitElement {
         overflow: hidden;
         clip-path: inset(50%);
         white-space: nowrap;
+      }
+      .replay {
+        margin-left: auto;
+        min-height: 48px;
+        display: inline-flex;
+        align-items: center;
+        padding: 0 0.9rem;
+        border-radius: 0.7rem;
+        border: 2px solid var(--sw-replay, #c77dff);
+        color: var(--sw-fg, #f4f6f8);
+        font-weight: 700;
+        text-decoration: none;
+      }
+      .replay:focus-visible {
+        outline: 3px solid var(--sw-focus, #ffd166);
+        outline-offset: 2px;
       }
       .sessions {
         list-style: none;

@@ -3,6 +3,7 @@ import type {
   AngleMessage,
   ClientMessage,
   HelloMessage,
+  ReplayClientMessage,
   LinkMessage,
   LinkState,
   SensorSnapshot,
@@ -10,6 +11,7 @@ import type {
   StatsMessage,
 } from '../../hub/protocol/messages.ts';
 import type { Programme } from '../../hub/protocol/programme.ts';
+import type { ReplayCommand, ReplayState } from '../../hub/protocol/replay.ts';
 import type { SessionCommand, SessionEvent, SessionView } from '../../hub/protocol/session.ts';
 import { TraceBuffer } from './trace-buffer.ts';
 import type { SensorAction } from './events.ts';
@@ -83,10 +85,23 @@ export interface HubConnectionOptions {
 }
 
 const TRACE_CAPACITY = 4096;
+/** The hub closes a socket with this code when it will never accept it (see hub/server/replay.ts). */
+const CLOSE_REFUSED = 4004;
 
+/**
+ * The hub socket for this page: `/ws` for the live session, or `/ws/replay/ID` when the page was
+ * opened as `?replay=ID` (the history screen's Replay button).
+ */
 export function defaultHubUrl(loc: Location = window.location): string {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}/ws`;
+  const replay = replayIdFrom(loc.search);
+  return `${scheme}//${loc.host}/ws${replay !== null ? `/replay/${encodeURIComponent(replay)}` : ''}`;
+}
+
+/** The session id in `?replay=ID`, or null on a live page. */
+export function replayIdFrom(search: string): string | null {
+  const id = new URLSearchParams(search).get('replay');
+  return id === null || id === '' ? null : id;
 }
 
 /**
@@ -114,6 +129,13 @@ export class HubConnection implements ReactiveController {
   notice: HubNotice | null = null;
   /** The guided session as the hub last described it (null before the first `hello`). */
   session: SessionView | null = null;
+  /**
+   * The hub refused this socket for good (a replay of a session that does not exist): its reason.
+   * Retrying would only be refused again, so the connection stays down and says why.
+   */
+  refused: string | null = null;
+  /** On a replay's socket: where the replay is and how it plays; null on the live socket. */
+  replay: ReplayState | null = null;
   /** The programme the hub's sessions follow, fetched from `/api/programme` after each `hello`. */
   programme: Programme | null = null;
   /** Known sensors in the order the hub listed them. */
@@ -206,6 +228,11 @@ export class HubConnection implements ReactiveController {
    * Returns whether it was sent.
    */
   send(command: SessionCommand): boolean {
+    if (this.replay) {
+      this.setNotice('This is a replay of a recorded session: it plays as it happened. Open the live dashboard to steer a session.');
+      this.scheduleRender();
+      return false;
+    }
     if (this.status === 'live' && this.post({ type: 'session', command })) return true;
     this.setNotice(`Not sent: the hub is not connected (${command.action}). Try again once it is back.`);
     this.scheduleRender();
@@ -235,6 +262,14 @@ export class HubConnection implements ReactiveController {
       });
   }
 
+  /** Steers the replay (play, pause, seek, speed); the hub answers with the replay's new state. */
+  replayCommand(command: ReplayCommand): boolean {
+    if (this.status === 'live' && this.post({ type: 'replay', command })) return true;
+    this.setNotice('Not sent: the hub is not connected. Try again once it is back.');
+    this.scheduleRender();
+    return false;
+  }
+
   /** Forgets the notice (the person dismissed it). */
   dismissNotice(): void {
     if (this.notice === null) return;
@@ -248,7 +283,7 @@ export class HubConnection implements ReactiveController {
     return () => this.listeners.delete(listener);
   }
 
-  private post(message: ClientMessage): boolean {
+  private post(message: ClientMessage | ReplayClientMessage): boolean {
     if (this.socket?.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(message));
     return true;
@@ -275,11 +310,16 @@ export class HubConnection implements ReactiveController {
     ws.addEventListener('message', (event) => {
       if (this.socket === ws) this.onMessage(event.data);
     });
-    ws.addEventListener('close', () => {
-      if (this.socket === ws) {
-        this.socket = null;
-        this.onDown();
+    ws.addEventListener('close', (event) => {
+      if (this.socket !== ws) return;
+      this.socket = null;
+      if (event.code === CLOSE_REFUSED) {
+        this.refused = this.notice?.message ?? (event.reason || 'the hub refused this page');
+        this.status = 'down';
+        this.scheduleRender();
+        return;
       }
+      this.onDown();
     });
     // 'error' is always followed by 'close'; nothing to do here.
   }
@@ -376,7 +416,12 @@ export class HubConnection implements ReactiveController {
         break;
       }
       case 'event':
+        // A replay faster than life would turn tones and countdowns into noise: they follow a replay at 1× only.
+        if (this.replay && this.replay.speed !== 1) break;
         for (const listener of this.listeners) guard(() => listener.sessionEvent?.(message.event, message.at));
+        break;
+      case 'replay':
+        this.onReplay(message.replay);
         break;
       case 'error':
         this.setNotice(message.message);
@@ -388,7 +433,16 @@ export class HubConnection implements ReactiveController {
     this.scheduleRender();
   }
 
+  /** A seek makes time jump: the traces start afresh rather than join two moments with a line. */
+  private onReplay(replay: ReplayState): void {
+    if (this.replay && replay.seekCount !== this.replay.seekCount) for (const sensor of this.sensors) sensor.trace.gap();
+    this.replay = replay;
+  }
+
   private onHello(message: HelloMessage): void {
+    // A replay socket that dropped starts again from the beginning on the hub: go back to where it was.
+    const resumeAt = this.replay && message.replay && !this.replay.finished ? this.replay : null;
+    this.replay = message.replay ?? null;
     this.status = 'live';
     this.everLive = true;
     this.failures = 0;
@@ -419,11 +473,17 @@ export class HubConnection implements ReactiveController {
     }
     if (this.pingTimer !== null) clearInterval(this.pingTimer);
     this.pingTimer = setInterval(() => this.post({ type: 'ping', at: performance.now() }), this.pingIntervalMs);
+    if (resumeAt) {
+      if (resumeAt.speed !== 1) this.post({ type: 'replay', command: { action: 'speed', speed: resumeAt.speed } });
+      if (resumeAt.positionSeconds > 0) this.post({ type: 'replay', command: { action: 'seek', seconds: resumeAt.positionSeconds } });
+      if (resumeAt.paused) this.post({ type: 'replay', command: { action: 'pause' } });
+    }
   }
 
   private onSession(view: SessionView, fresh = false): void {
     const previous = fresh ? null : this.session;
     this.session = view;
+    if (this.replay && this.replay.speed !== 1) return; // as for events: cues follow a replay at 1× only
     for (const listener of this.listeners) guard(() => listener.sessionView?.(view, previous));
   }
 

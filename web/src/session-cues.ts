@@ -7,6 +7,8 @@ const MUTE_KEY = 'swivel.muted';
 const COUNTDOWN_FROM = 3;
 
 type Tone = { frequency: number; at: number; duration: number };
+/** Silence between one cue's tones and the next cue's, seconds, so that each is heard as itself. */
+const CUE_GAP = 0.08;
 
 /** A short blip for every counted rep. */
 const REP_TONE: Tone[] = [{ frequency: 880, at: 0, duration: 0.12 }];
@@ -46,6 +48,12 @@ export class SessionCues implements ReactiveController {
   readonly played = { rep: 0, target: 0, set: 0, countdown: 0 };
 
   private audio: AudioContext | null = null;
+  /**
+   * When the tones already scheduled end (audio clock). Cues can come together (a hold reaching its
+   * target also completes the set): each waits for the one before, so the target tone is not lost
+   * under the set's.
+   */
+  private tonesEndAt = 0;
   private unsubscribe: (() => void) | null = null;
   /** The countdown already spoken: which hold / rest / phase, and the last number said. */
   private spoken: { key: string; n: number } | null = null;
@@ -73,6 +81,7 @@ export class SessionCues implements ReactiveController {
     this.unsubscribe = null;
     void this.audio?.close();
     this.audio = null;
+    this.tonesEndAt = 0; // a new context's clock starts again at 0
   }
 
   setMuted(muted: boolean): void {
@@ -158,7 +167,8 @@ export class SessionCues implements ReactiveController {
   private tones(tones: Tone[]): void {
     const ctx = this.audio;
     if (this.muted || !ctx || ctx.state !== 'running') return;
-    const start = ctx.currentTime + 0.01;
+    const start = Math.max(ctx.currentTime + 0.01, this.tonesEndAt);
+    this.tonesEndAt = start + Math.max(...tones.map((tone) => tone.at + tone.duration)) + CUE_GAP;
     for (const tone of tones) {
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();

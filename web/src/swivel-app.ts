@@ -6,9 +6,11 @@ import { HubConnection, type SensorModel, type SensorStats } from './hub-connect
 import { LINK_STATE_LABEL, formatAngle, type Tone } from './format.ts';
 import type { ShownLinkState } from './link-status.ts';
 import type { HubBannerKind } from './hub-banner.ts';
-import { NavigateEvent, SessionCommandEvent, type Screen, type SensorActionEvent } from './events.ts';
+import { NavigateEvent, SessionCommandEvent, type ReplayCommandEvent, type Screen, type SensorActionEvent, type ThemeChoiceEvent } from './events.ts';
+import type { ReplayState } from '../../hub/protocol/replay.ts';
 import { SessionCues } from './session-cues.ts';
 import { WakeLockController, type WakeState } from './wake-lock.ts';
+import { ThemeController } from './theme.ts';
 import { SIDE_LABEL, exerciseById, exerciseName } from './programme-text.ts';
 import { romResult } from './rom-result.ts';
 import { doneKey } from './programme-screen.ts';
@@ -25,6 +27,8 @@ import './programme-screen.ts';
 import './summary-screen.ts';
 import './session-controls.ts';
 import './history-screen.ts';
+import './theme-switch.ts';
+import './replay-bar.ts';
 
 /** Frames older than this make the readout stale even while the link claims to be up. */
 const STALE_AFTER_MS = 2000;
@@ -102,6 +106,8 @@ interface ExerciseView {
   rangeMin: number;
   rangeMax: number;
   canCalibrate: boolean;
+  /** The hub says the start position contradicts the exercise (see SetView.postureWarning). */
+  postureWarning: string | null;
   canSwitchSide: boolean;
   rom: RomView | null;
   /** This side's best trial so far, in a range-of-motion test. */
@@ -143,6 +149,7 @@ export class SwivelApp extends LitElement {
   private readonly hub = new HubConnection(this);
   private readonly cues = new SessionCues(this, this.hub);
   private readonly wake = new WakeLockController(this, this.hub);
+  private readonly theme = new ThemeController(this);
   private readonly history = new HistoryController(this, () => this.hub.httpBase);
 
   private screen: ScreenKind = 'programme';
@@ -151,6 +158,9 @@ export class SwivelApp extends LitElement {
   private exerciseView: ExerciseView | null = null;
   private restView: RestView | null = null;
   private hubLabel = '';
+  /** On a replay: where it is and how it plays (the dashboard is otherwise drawn as live). */
+  private replay: ReplayState | null = null;
+  private replayTitle = '';
   private bannerKind: HubBannerKind | null = null;
   private retryIn: number | null = null;
   private progressText = '';
@@ -235,10 +245,12 @@ export class SwivelApp extends LitElement {
     const sensor = hub.primary;
 
     this.sensorView = deriveSensor(hub, sensor);
-    this.hubLabel = live ? `Hub ${hub.hubVersion ?? ''}${hub.sensorSource === 'sim' ? ' \u00b7 simulator' : ''}` : 'Hub offline';
-    this.bannerKind = live ? null : hub.everLive ? 'lost' : hub.failures > 0 ? 'unreachable' : 'connecting';
+    this.replay = hub.replay;
+    this.replayTitle = hub.replay ? (hub.replay.name ?? `Session ${hub.replay.sessionId}`) : '';
+    this.hubLabel = !live ? 'Hub offline' : hub.replay ? 'Replay' : `Hub ${hub.hubVersion ?? ''}${hub.sensorSource === 'sim' ? ' \u00b7 simulator' : ''}`;
+    this.bannerKind = live || hub.refused ? null : hub.everLive ? 'lost' : hub.failures > 0 ? 'unreachable' : 'connecting';
     this.retryIn = hub.retryAt === null ? null : Math.max(0, Math.ceil((hub.retryAt - Date.now()) / 1000));
-    this.noticeText = hub.notice && hub.now - hub.notice.at < NOTICE_MS ? hub.notice.message : null;
+    this.noticeText = hub.refused ?? (hub.notice && hub.now - hub.notice.at < NOTICE_MS ? hub.notice.message : null);
     this.flashShown = this.flash && this.flash.until > hub.now ? this.flash : null;
 
     const status = session?.status ?? 'idle';
@@ -257,7 +269,7 @@ export class SwivelApp extends LitElement {
     const programme = hub.programme;
     this.progressText =
       running && session?.exerciseIndex != null ? `Exercise ${session.exerciseIndex + 1} of ${session.programme.exercises}` : '';
-    this.wakeText = !running
+    this.wakeText = !running || this.replay
       ? null
       : wakeMessage(this.wake.state);
 
@@ -385,6 +397,7 @@ export class SwivelApp extends LitElement {
       rangeMin,
       rangeMax,
       canCalibrate: usesSensor,
+      postureWarning: usesSensor ? (set.postureWarning ?? null) : null,
       canSwitchSide: other !== undefined && !exercise?.alternateSides,
       rom,
       romBest: rom?.[set.side]?.best ?? null,
@@ -397,6 +410,19 @@ export class SwivelApp extends LitElement {
   protected override render() {
     return html`
       ${this.renderHeader()}
+      ${this.replay
+        ? html`<swivel-replay-bar
+            data-testid="replay-bar"
+            .recordingTitle=${this.replayTitle}
+            .startedAt=${this.replay.startedAt}
+            .position=${this.replay.positionSeconds}
+            .duration=${this.replay.durationSeconds}
+            .speed=${this.replay.speed}
+            .paused=${this.replay.paused}
+            .finished=${this.replay.finished}
+            @swivel-replay-command=${this.onReplayCommand}
+          ></swivel-replay-bar>`
+        : nothing}
       ${this.bannerKind
         ? html`<swivel-hub-banner .kind=${this.bannerKind} .retryIn=${this.retryIn} @swivel-retry-now=${this.onRetryNow}></swivel-hub-banner>`
         : nothing}
@@ -448,6 +474,7 @@ export class SwivelApp extends LitElement {
               </svg>
               <span>History</span>
             </button>`}
+        <swivel-theme-switch .choice=${this.theme.choice} @swivel-theme-choice=${this.onThemeChoice}></swivel-theme-switch>
         <button
           type="button"
           class="icon-button"
@@ -562,6 +589,7 @@ export class SwivelApp extends LitElement {
             The sensor is on the ${s.shin} shin, and this set is for the ${set.side}: move the sensor, or switch side.
           </p>`
         : nothing}
+      ${v.postureWarning ? this.renderPostureWarning(v.postureWarning, !this.replay) : nothing}
       <div class=${`exercise kind-${v.kind}${v.calibrating ? ' calibrating' : ''}`} data-kind=${v.kind}>
         ${v.kind === 'instruction'
           ? html`<section class="card big-steps" aria-label="Instructions">
@@ -622,14 +650,33 @@ export class SwivelApp extends LitElement {
               </section>
             `}
       </div>
-      <swivel-session-controls
-        class="controls"
-        mode="set"
-        .canCalibrate=${v.canCalibrate}
-        .canSwitchSide=${v.canSwitchSide}
-        .otherSide=${v.otherSide}
-      ></swivel-session-controls>
+      ${this.replay
+        ? nothing
+        : html`<swivel-session-controls
+            class="controls"
+            mode="set"
+            .canCalibrate=${v.canCalibrate}
+            .canSwitchSide=${v.canSwitchSide}
+            .otherSide=${v.otherSide}
+          ></swivel-session-controls>`}
     `;
+  }
+
+  /** The start position contradicts the exercise: said large, with the way to take it again beside it (not on a replay). */
+  private renderPostureWarning(text: string, canRecalibrate: boolean) {
+    return html`<div class="posture-warning" role="alert" data-testid="posture-warning">
+      <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M12 3 1.8 20.5h20.4z" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linejoin="round" />
+        <path d="M12 9.5v5" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" />
+        <circle cx="12" cy="17.6" r="1.4" fill="currentColor" />
+      </svg>
+      <p data-testid="posture-warning-text">${text}</p>
+      ${canRecalibrate
+        ? html`<button type="button" class="primary" data-testid="posture-recalibrate" aria-label="Recalibrate: take the start position again" @click=${() => this.send({ action: 'calibrate' })}>
+            Recalibrate
+          </button>`
+        : nothing}
+    </div>`;
   }
 
   private renderCalibration(v: ExerciseView) {
@@ -716,7 +763,7 @@ export class SwivelApp extends LitElement {
           ${session?.rom.length ? html`<div class="rest-rom">${session.rom.map((r) => romResult(r, exerciseName(this.hub.programme, r.exerciseId)))}</div>` : nothing}
         </div>
       </div>
-      <swivel-session-controls class="controls" mode="rest"></swivel-session-controls>
+      ${this.replay ? nothing : html`<swivel-session-controls class="controls" mode="rest"></swivel-session-controls>`}
     `;
   }
 
@@ -792,6 +839,16 @@ export class SwivelApp extends LitElement {
   private onDismissNotice(): void {
     this.hub.dismissNotice();
   }
+
+  private readonly onReplayCommand = (event: ReplayCommandEvent): void => {
+    event.stopPropagation();
+    this.hub.replayCommand(event.command);
+  };
+
+  private readonly onThemeChoice = (event: ThemeChoiceEvent): void => {
+    event.stopPropagation();
+    this.theme.choose(event.choice);
+  };
 
   private onToggleMute(): void {
     this.cues.setMuted(!this.cues.muted);

@@ -5,8 +5,9 @@ import uPlotStyles from 'uplot/dist/uPlot.min.css?inline';
 
 /**
  * What every uPlot chart of the dashboard shares: a `.plot` container sized by CSS, a chart made
- * once the container has a size and resized with it, and remade when the colour scheme changes
- * (the chart's colours come from CSS custom properties, which uPlot reads only when it is made).
+ * once the container has a size and resized with it, and remade when the theme changes (the chart's
+ * colours come from CSS custom properties, which uPlot reads only when it is made; the theme is the
+ * page root's `data-theme`, see theme.ts).
  * A subclass says how to make its chart (`makePlot`) and when to feed it data.
  */
 export abstract class UPlotHost extends LitElement {
@@ -31,7 +32,7 @@ export abstract class UPlotHost extends LitElement {
   @query('.plot') protected container!: HTMLDivElement;
   protected plot: uPlot | null = null;
   private resizeObserver: ResizeObserver | null = null;
-  private readonly colourScheme = window.matchMedia('(prefers-color-scheme: light)');
+  private readonly themeObserver = new MutationObserver(() => this.rebuild());
 
   /** The chart's accessible description. */
   abstract get label(): string;
@@ -41,12 +42,12 @@ export abstract class UPlotHost extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.colourScheme.addEventListener('change', this.rebuild);
+    this.themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.colourScheme.removeEventListener('change', this.rebuild);
+    this.themeObserver.disconnect();
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
     this.plot?.destroy();

@@ -1,0 +1,118 @@
+/**
+ * Watching a recorded session in a real headless Chromium: a live simulated session is recorded
+ * through the real hub, then opened from the history screen's Replay button. The page must say it
+ * is a replay, offer no session controls, play to the same figures as live, and pause, seek and
+ * change speed. Screenshots go to test-output/screenshots/replay-*.png.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, screenshotsAt, settle, smallTargets, testid } from '../support/browser.ts';
+import { inProcessHub } from '../support/in-process-hub.ts';
+import { waitFor } from '../support/wait.ts';
+import { formatAngle } from '../../web/src/format.ts';
+
+const suite = browserSuite();
+let hub: Awaited<ReturnType<typeof inProcessHub>>;
+let sessionId: number;
+let liveTrials: number[];
+
+beforeAll(async () => {
+  hub = await inProcessHub({ exercise: 'rom-seated', seed: 7, speed: 2, webRoot: suite.webRoot, record: {} });
+  // A short live session: two range trials on the left, then stop.
+  hub.session.command({ action: 'start', exerciseId: 'rom-seated', side: 'left' });
+  await waitFor('two trials counted live', () => (hub.session.view.current?.reps ?? 0) >= 2, 60_000);
+  sessionId = hub.storage!.recorder.sessionId!;
+  hub.session.command({ action: 'stop' });
+  await waitFor('saved', () => hub.storage!.store.get(sessionId)?.status === 'complete');
+  liveTrials = hub.session.view.results[0]!.trials;
+}, 120_000);
+
+afterAll(() => hub?.close());
+
+async function openPage(path: string): Promise<Page> {
+  const page = await suite.newPage();
+  await page.goto(`${hub.base}${path}`);
+  return page;
+}
+
+const bar = (page: Page, id: string) => testid(page, id);
+/** The replay's position as the page shows it, seconds. */
+const shownPosition = (page: Page) => bar(page, 'replay-position').evaluate((input) => Number((input as HTMLInputElement).value));
+
+describe('a recorded session replayed on the dashboard', () => {
+  it('opens from the history screen under a Replay banner, without session controls, and plays to the live figures', async () => {
+    const page = await openPage('/');
+    await testid(page, 'open-history').click();
+    await testid(page, 'history-replay').first().waitFor();
+    expect(await testid(page, 'history-replay').first().getAttribute('href')).toBe(`?replay=${sessionId}`);
+    await testid(page, 'history-replay').first().click();
+    await page.waitForURL(new RegExp(`\\?replay=${sessionId}$`));
+
+    await bar(page, 'replay-badge').waitFor();
+    expect(await bar(page, 'replay-badge').textContent()).toMatch(/replay/i);
+    expect(await testid(page, 'hub-status').textContent()).toMatch(/Replay/);
+    // At 1× it moves with the clock.
+    await waitFor('the replay moving', async () => (await shownPosition(page)) > 1, 15_000);
+    await testid(page, 'screen').and(page.locator('[data-screen=exercise]')).waitFor({ timeout: 15_000 });
+    expect(await testid(page, 'control-next').count()).toBe(0);
+    expect(await smallTargets(page)).toEqual([]);
+
+    // Max: it reaches the end, on the summary, with the trials live counted.
+    await bar(page, 'replay-speed-max').click();
+    await testid(page, 'screen').and(page.locator('[data-screen=summary]')).waitFor({ timeout: 30_000 });
+    await waitFor('the play button offers to play again', async () => (await bar(page, 'replay-play').textContent())?.trim() === 'Again');
+    expect(await bar(page, 'replay-speed-max').getAttribute('aria-pressed')).toBe('true');
+    // The summary's figures (inside shadow roots, where getByText looks too): as many trials as live, the same best.
+    const summary = page.locator('[data-screen=summary]');
+    await summary.getByText(`${liveTrials.length} trials`).first().waitFor({ timeout: 5000 });
+    await summary.getByText(`best ${formatAngle(Math.max(...liveTrials))}\u00b0`).first().waitFor({ timeout: 5000 });
+  }, 90_000);
+
+  it('pauses, seeks with the slider, and changes speed', async () => {
+    const page = await openPage(`/?replay=${sessionId}`);
+    await waitFor('the replay moving', async () => (await shownPosition(page)) > 0.5, 15_000);
+    await bar(page, 'replay-play').click(); // pause
+    await waitFor('paused', async () => (await bar(page, 'replay-play').textContent())?.trim() === 'Play');
+    const pausedAt = await shownPosition(page);
+    await page.waitForTimeout(700);
+    expect(await shownPosition(page)).toBe(pausedAt);
+
+    // Seek to the middle while paused: the position and the exercise screen there.
+    const duration = Number(await bar(page, 'replay-position').getAttribute('max'));
+    expect(duration).toBeGreaterThan(4);
+    const middle = Math.round(duration / 2);
+    await bar(page, 'replay-position').evaluate((input, value) => {
+      (input as HTMLInputElement).value = String(value);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }, middle);
+    // The clock shows the hub's position once the slider is let go, so it reads the middle only when the hub has got there.
+    const middleText = `${Math.floor(middle / 60)}:${String(middle % 60).padStart(2, '0')} /`;
+    await waitFor('the hub at the middle', async () => ((await bar(page, 'replay-clock').textContent()) ?? '').startsWith(middleText), 15_000);
+    expect(Math.abs((await shownPosition(page)) - middle)).toBeLessThan(1);
+    await settle(page);
+    await screenshotsAt(page, 'replay-paused');
+
+    // Back to the start at 2×: about two seconds of recording a second (the recording is short, as the simulated person worked at 2×).
+    await bar(page, 'replay-position').evaluate((input) => {
+      (input as HTMLInputElement).value = '0';
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await waitFor('the hub back at the start', async () => ((await bar(page, 'replay-clock').textContent()) ?? '').startsWith('0:00 /') && (await shownPosition(page)) < 0.5, 15_000);
+    await bar(page, 'replay-speed-2').click();
+    await waitFor('2× chosen', async () => (await bar(page, 'replay-speed-2').getAttribute('aria-pressed')) === 'true');
+    const started = Date.now();
+    await bar(page, 'replay-play').click();
+    await page.waitForTimeout(1200);
+    const moved = await shownPosition(page);
+    const elapsed = (Date.now() - started) / 1000;
+    expect(moved / elapsed).toBeGreaterThan(1.3);
+    expect(moved / elapsed).toBeLessThan(2.6);
+  }, 60_000);
+
+  it('says so when the session does not exist', async () => {
+    const page = await openPage('/?replay=9999');
+    await testid(page, 'hub-error').waitFor({ timeout: 10_000 });
+    expect(await testid(page, 'hub-error').textContent()).toMatch(/no session 9999/);
+  }, 30_000);
+});
