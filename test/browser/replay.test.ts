@@ -108,6 +108,9 @@ describe('a recorded session replayed on the dashboard', () => {
     const elapsed = (Date.now() - started) / 1000;
     expect(moved / elapsed).toBeGreaterThan(1.3);
     expect(moved / elapsed).toBeLessThan(2.6);
+    // The trace's time axis uses the sensor's rate (100 Hz), not the rate samples arrive at (twice that at 2×).
+    await page.waitForTimeout(1100);
+    expect(await page.locator('swivel-angle-trace').evaluate((el) => (el as unknown as { rateHz: number }).rateHz)).toBe(100);
   }, 60_000);
 
   it('says so when the session does not exist', async () => {

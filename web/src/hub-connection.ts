@@ -38,10 +38,13 @@ export interface SensorModel {
   /** How far the newest angle can be trusted (calibrating: no start posture captured yet). */
   angleHealth: AngleMessage['health'] | null;
   trace: TraceBuffer;
-  /** Trace samples per second as received (smoothed); sizes the sparkline's time window. */
+  /**
+   * The sensor's samples per second (smoothed), from the sensor clock of its frames, so network jitter
+   * and a replay faster than life do not change it; sizes the trace's time window.
+   */
   sampleRateHz: number | null;
-  /** Trace samples received since the last 1 s tick. */
-  samplesSinceTick: number;
+  /** Sensor clock of the newest sample of the previous frame (null: start afresh, as after a seek). */
+  lastT: number | null;
 }
 
 /**
@@ -153,7 +156,6 @@ export class HubConnection implements ReactiveController {
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private frame: number | null = null;
   private lastMessageAt = 0;
-  private lastTickAt = 0;
   private active = false;
   private noticeIds = 0;
   private programmeRequest: AbortController | null = null;
@@ -190,7 +192,6 @@ export class HubConnection implements ReactiveController {
     document.addEventListener('visibilitychange', this.onVisibilityChange);
     // A 1 s tick lets the view notice data going stale without a message to trigger a render, and
     // is the watchdog for a socket that stays open but has gone silent.
-    this.lastTickAt = performance.now();
     this.tickTimer = setInterval(this.tick, 1000);
     this.open();
   }
@@ -358,15 +359,6 @@ export class HubConnection implements ReactiveController {
 
   private readonly tick = (): void => {
     const now = performance.now();
-    const dt = (now - this.lastTickAt) / 1000;
-    this.lastTickAt = now;
-    for (const sensor of this.sensors) {
-      if (sensor.samplesSinceTick > 0 && dt > 0.2) {
-        const rate = sensor.samplesSinceTick / dt;
-        sensor.sampleRateHz = sensor.sampleRateHz === null ? rate : sensor.sampleRateHz * 0.7 + rate * 0.3;
-      }
-      sensor.samplesSinceTick = 0;
-    }
     if (this.socket && now - this.lastMessageAt > this.silenceTimeoutMs) {
       // Silent since it was opened or since its last message (a connect that hangs, a hub that hung,
       // Wi-Fi dropped without a FIN; the hub answers our pings, so a live socket is never quiet this
@@ -435,7 +427,12 @@ export class HubConnection implements ReactiveController {
 
   /** A seek makes time jump: the traces start afresh rather than join two moments with a line. */
   private onReplay(replay: ReplayState): void {
-    if (this.replay && replay.seekCount !== this.replay.seekCount) for (const sensor of this.sensors) sensor.trace.gap();
+    if (this.replay && replay.seekCount !== this.replay.seekCount) {
+      for (const sensor of this.sensors) {
+        sensor.trace.gap();
+        sensor.lastT = null;
+      }
+    }
     this.replay = replay;
   }
 
@@ -468,7 +465,7 @@ export class HubConnection implements ReactiveController {
         angleHealth: before?.angleHealth ?? null,
         trace: before?.trace ?? new TraceBuffer(TRACE_CAPACITY),
         sampleRateHz: before?.sampleRateHz ?? null,
-        samplesSinceTick: 0,
+        lastT: null,
       });
     }
     if (this.pingTimer !== null) clearInterval(this.pingTimer);
@@ -519,7 +516,13 @@ export class HubConnection implements ReactiveController {
     sensor.angleHealth = message.health;
     if (message.trace.length > 0) sensor.trace.pushAll(message.trace);
     else sensor.trace.push(message.angle);
-    sensor.samplesSinceTick += Math.max(1, message.trace.length);
+    const n = message.trace.length;
+    if (sensor.lastT !== null && n > 0 && message.t > sensor.lastT) {
+      const rate = n / (message.t - sensor.lastT);
+      // A frame after lost packets or a gap says little about the rate: only plausible rates count.
+      if (rate >= 10 && rate <= 1000) sensor.sampleRateHz = sensor.sampleRateHz === null ? rate : sensor.sampleRateHz * 0.9 + rate * 0.1;
+    }
+    sensor.lastT = message.t;
   }
 
   private onLink(message: LinkMessage): void {
@@ -527,7 +530,10 @@ export class HubConnection implements ReactiveController {
     sensor.state = message.state;
     sensor.detail = message.detail;
     if (message.info) sensor.info = message.info;
-    if (message.state !== 'connected') sensor.trace.gap();
+    if (message.state !== 'connected') {
+      sensor.trace.gap();
+      sensor.lastT = null;
+    }
   }
 
   private onStats(message: StatsMessage): void {
@@ -550,7 +556,7 @@ export class HubConnection implements ReactiveController {
       angleHealth: null,
       trace: new TraceBuffer(TRACE_CAPACITY),
       sampleRateHz: null,
-      samplesSinceTick: 0,
+      lastT: null,
     };
     this.sensors.push(created);
     return created;
