@@ -65,6 +65,6 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live,
 
   // Unknown API paths get a JSON answer that says what exists, not the dashboard's HTML.
   app.setNotFoundHandler({}, async (request, reply) =>
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no API route ${request.method} ${request.url}; try GET /api/health, /api/sensors, /api/programme or /api/session` }),
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no API route ${request.method} ${request.url}; try GET /api/health, /api/sensors, /api/programme, /api/session or /api/sessions` }),
   );
 };

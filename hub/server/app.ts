@@ -48,7 +48,7 @@ export interface AppDeps {
   webRoot: string | null;
   liveOptions?: Partial<LiveOptions>;
   log?: (line: string) => void;
-  /** Recorded sessions (/api/sessions) and the recorder's news for viewers; absent: not served. */
+  /** Recorded sessions (/api/sessions, /ws/replay) and the recorder's news for viewers; absent: those routes answer 503 with the reason. */
   recordings?: SessionsOptions & { notices$?: Observable<RecordingMessage> };
 }
 
@@ -61,10 +61,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // At the root, so both WebSocket routes (live and replay) are served by it.
   await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
   await app.register(livePlugin, { live: deps.live, session: deps.session, version: deps.version, viewers, frameLatency, log: deps.log ?? (() => {}), notices$: deps.recordings?.notices$, ...deps.liveOptions });
-  if (deps.recordings) {
-    await app.register(sessionsPlugin, { ...deps.recordings, prefix: '/api' });
-    await app.register(replayPlugin, { recordings: deps.recordings.recordings, unavailableReason: deps.recordings.unavailableReason, version: deps.version, log: deps.log ?? (() => {}) });
-  }
+  // Without recordings the routes still exist and answer 503 with the reason, not a bare 404.
+  const recordings = deps.recordings ?? { recordings: null, unavailableReason: 'this hub was started without a data directory, so it records nothing' };
+  await app.register(sessionsPlugin, { ...recordings, prefix: '/api' });
+  await app.register(replayPlugin, { recordings: recordings.recordings, unavailableReason: recordings.unavailableReason, version: deps.version, log: deps.log ?? (() => {}) });
   await app.register(apiPlugin, { live: deps.live, session: deps.session, programme: deps.programme, version: deps.version, startedAt, viewers, frameLatency, prefix: '/api' });
   await app.register(dashboardPlugin, { webRoot: deps.webRoot });
   return app;

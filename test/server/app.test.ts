@@ -90,7 +90,16 @@ describe('HTTP API', () => {
   it('answers an unknown API path with a 404 that says what exists', async () => {
     const response = await fetch(`${hub.base}/api/sensor`);
     expect(response.status).toBe(404);
-    expect((await response.json()).message).toBe('no API route GET /api/sensor; try GET /api/health, /api/sensors, /api/programme or /api/session');
+    expect((await response.json()).message).toBe('no API route GET /api/sensor; try GET /api/health, /api/sensors, /api/programme, /api/session or /api/sessions');
+  });
+
+  it('without a data directory, says so: /api/sessions answers 503 with the reason, and a replay is refused with it', async () => {
+    const response = await fetch(`${hub.base}/api/sessions`);
+    expect(response.status).toBe(503);
+    expect((await response.json()).message).toBe('recorded sessions are unavailable: this hub was started without a data directory, so it records nothing');
+    const replay = await connectViewer(`${hub.ws}/replay/1`);
+    expect((await replay.closed).code).toBe(4004);
+    expect(replay.of('error')[0]!.message).toMatch(/without a data directory/);
   });
 
   it('serves a page saying how to build the dashboard when it is not built', async () => {

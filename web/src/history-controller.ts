@@ -69,10 +69,9 @@ export class HistoryController implements ReactiveController {
     try {
       const response = await fetch(`${this.base()}/api/sessions?offset=${offset}&limit=${PAGE}`, { signal });
       if (!response.ok) {
-        // 404: a hub started without a data directory has no /api/sessions at all.
-        const reason = response.status === 404 ? 'This hub was started without a data directory.' : await errorMessage(response);
+        const reason = await errorMessage(response);
         if (this.request !== request) return;
-        this.state = response.status === 503 || response.status === 404 ? 'unavailable' : 'error';
+        this.state = response.status === 503 ? 'unavailable' : 'error';
         this.message = reason;
         return;
       }
