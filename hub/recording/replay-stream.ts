@@ -9,7 +9,7 @@
  * other exact way); moving forward plays on without sending until it gets there. Either way the
  * viewer then gets the whole state at that point, as a late viewer of a live session does.
  */
-import { Subject, Subscription, VirtualTimeScheduler, asyncScheduler, map, share, throttleTime } from 'rxjs';
+import { Subject, Subscription, VirtualTimeScheduler, asyncScheduler, filter, map, share, throttleTime } from 'rxjs';
 import type { LinkEvent } from '../pipeline/events.ts';
 import { coalesceFrames, toAngleFrames, type AngleFrame } from '../pipeline/operators.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
@@ -34,6 +34,8 @@ export interface SessionReplayDeps {
   drained?: () => Promise<void>;
   speed?: ReplaySpeed;
   log?: (line: string) => void;
+  /** The replay failed and has stopped (said to the viewer already): the owner closes the socket. */
+  onFailed?: () => void;
 }
 
 /** Screens get at most this many angle frames a second, as live. */
@@ -44,8 +46,8 @@ const MAX_TRACE_SAMPLES = 2000;
 const TICK_MS = 100;
 /** How often the position goes out while playing, ms. */
 const POSITION_EVERY_MS = 250;
-/** Batches worked through silently (before a seek's target) between yields, so commands get a turn. */
-const BATCHES_PER_YIELD = 2000;
+/** Working silently towards a seek's target, the replay yields this often (ms), so the hub's live work and commands get their turn. */
+const SILENT_SLICE_MS = 10;
 
 /** One run through the recording from its first sample: the live path, fresh. */
 class ReplayPass {
@@ -143,6 +145,8 @@ export class SessionReplay {
     const item = store.get(sessionId);
     const replayInfo = store.replayInfo(sessionId);
     if (!item || !replayInfo) throw new ReplayError(`no session ${sessionId}; the history screen (or GET /api/sessions) lists the recorded ones`);
+    // Its samples and commands are still arriving: a replay would run past what it read at the start.
+    if (item.status === 'recording') throw new ReplayError(`session ${sessionId} is still being recorded; it can be replayed once it has ended`);
     const missing = item.exercises.find((id) => !programme.exercises.some((e) => e.id === id));
     if (missing) throw new ReplayError(`session ${sessionId} has exercise "${missing}", which the programme "${programme.id}" does not have`);
     this.info = { startedAt: item.startedAt, durationMs: item.durationSeconds * 1000, name: item.name, ...replayInfo };
@@ -156,11 +160,35 @@ export class SessionReplay {
       replay: this.state,
     });
     signal?.addEventListener('abort', () => this.stop(), { once: true });
-    this.running = this.run().catch((error: unknown) => {
-      this.deps.log?.(`swivel: replay of session ${sessionId} failed: ${(error as Error).stack ?? String(error)}`);
-      this.deps.send({ type: 'error', message: `the replay stopped: ${(error as Error).message}` });
-    });
+    this.running = this.run().catch((error: unknown) => this.fail(error));
   }
+
+  /** Something went wrong inside the replay: said once to the log and the viewer, and the replay stops (the hub goes on). */
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.stopped = true;
+    this.nudge();
+    this.pass?.stop();
+    this.pass = null;
+    this.deps.log?.(`swivel: replay of session ${this.deps.sessionId} failed: ${(error as Error).stack ?? String(error)}`);
+    try {
+      this.deps.send({ type: 'error', message: `the replay stopped: ${(error as Error).message}` });
+    } finally {
+      this.deps.onFailed?.();
+    }
+  }
+
+  /** Runs a subscriber's work; a throw stops this replay instead of reaching rxjs's unhandled-error path (which ends the process). */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private failed = false;
 
   async stop(): Promise<void> {
     this.stopped = true;
@@ -281,34 +309,51 @@ export class SessionReplay {
         pass.session.command({ action: 'start', exerciseId: info.exerciseId as ExerciseId, ...(info.side ? { side: info.side } : {}) });
       }
     };
-    let sinceYield = 0;
+    // Recordings made before rests were recorded: the new set's angle reset marks where a rest ended,
+    // unless a command at the same place made it (a "next" during the rest resets the angle too).
+    const resetsEndRests = !timeline.some((entry) => entry.kind === 'rest-over');
+    const applyDue = (position: number) => {
+      while (next < timeline.length && timeline[next]!.position <= position) {
+        const entry = timeline[next++]!;
+        const following = timeline[next];
+        const byCommand = following !== undefined && following.position === entry.position && following.kind === 'command';
+        this.apply(pass, entry, resetsEndRests && !byCommand);
+      }
+    };
+    let sliceStart = performance.now();
     for (const { position, batch } of store.batches(sessionId) as Iterable<{ position: number; batch: StoredBatch }>) {
       if (this.stopped || this.restart) return;
       begin(imported ? info.startedAt : Math.min(batch.hubAt, timeline[next]?.at ?? Infinity));
-      while (next < timeline.length && timeline[next]!.position <= position) this.apply(pass, timeline[next++]!);
+      applyDue(position);
       firstT0 ??= batch.t0;
       const clock = imported ? info.startedAt + (batch.t0 - firstT0) * 1000 : batch.hubAt;
-      const sessionMs = position < info.prerollBatches ? 0 : Math.max(0, clock - info.startedAt);
-      if (position >= info.prerollBatches) this.positionMs = sessionMs;
-      if (this.seekTo !== null && position >= info.prerollBatches && sessionMs >= this.seekTo) this.arrive(pass);
-      if (this.sending) {
-        await this.pace(sessionMs);
-        if (this.stopped || this.restart) return;
-      } else if (++sinceYield >= BATCHES_PER_YIELD) {
-        sinceYield = 0;
-        await new Promise((resolve) => setImmediate(resolve));
+      const inSession = position >= info.prerollBatches;
+      const sessionMs = inSession ? Math.max(0, clock - info.startedAt) : 0;
+      if (!this.sending) {
+        if (inSession) this.positionMs = sessionMs;
+        if (this.seekTo !== null && inSession && sessionMs >= this.seekTo) this.arrive(pass);
+        else if (performance.now() - sliceStart >= SILENT_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+          if (this.stopped || this.restart) return;
+        }
       }
-      pass.advance(imported ? info.startedAt : batch.hubAt);
+      if (this.sending) {
+        await this.pace(pass, sessionMs);
+        if (this.stopped || this.restart) return;
+        if (inSession) this.positionMs = Math.max(this.positionMs, sessionMs);
+      }
+      pass.advance(clock);
       pass.batches.next({ sensorId: sensorIds[batch.sensorIndex] ?? `sensor-${batch.sensorIndex}`, seq: batch.seq, t0: batch.t0, dt: batch.dt, readings: batch.readings, receivedAt: performance.now() });
     }
     if (next < timeline.length) begin(timeline[next]!.at);
-    while (next < timeline.length) this.apply(pass, timeline[next++]!);
+    applyDue(Infinity);
     // A seek to the very end arrives here.
     if (this.seekTo !== null) this.arrive(pass);
   }
 
   /** A recorded entry, fed in as it happened live. */
-  private apply(pass: ReplayPass, entry: TimelineEntry): void {
+  private apply(pass: ReplayPass, entry: TimelineEntry, resetEndsRest: boolean): void {
     pass.advance(entry.at);
     switch (entry.kind) {
       case 'command':
@@ -327,8 +372,8 @@ export class SessionReplay {
         pass.session.endRest(entry.at);
         break;
       case 'reset':
-        // Recordings made before rests were recorded: the new set's angle reset marks where its rest ended.
-        pass.session.endRest(entry.at);
+        // The session makes its own resets; in an older recording one may mark where the clock ended a rest.
+        if (resetEndsRest) pass.session.endRest(entry.at);
         break;
     }
   }
@@ -345,23 +390,30 @@ export class SessionReplay {
     pass.subscription.add(
       pass.frames$
         .pipe(
+          // Frames worked through silently (towards a seek) are not merged up for nobody.
+          filter(() => this.sending),
           coalesceFrames(DISPLAY_FRAME_MS, asyncScheduler),
           map((frame): AngleFrame => (frame.trace.length > MAX_TRACE_SAMPLES ? { ...frame, trace: frame.trace.slice(-MAX_TRACE_SAMPLES) } : frame)),
         )
-        .subscribe((frame) => {
-          if (!this.sending) return;
-          send({ type: 'angle', sensorId: frame.sensorId, seq: frame.seq, t: frame.t, angle: frame.angle, trace: frame.trace, orientation: [...frame.orientation], health: frame.health });
+        .subscribe((frame) =>
+          this.guard(() => {
+            if (this.sending) send({ type: 'angle', sensorId: frame.sensorId, seq: frame.seq, t: frame.t, angle: frame.angle, trace: frame.trace, orientation: [...frame.orientation], health: frame.health });
+          }),
+        ),
+    );
+    pass.subscription.add(
+      pass.session.view$.pipe(throttleTime(100, asyncScheduler, { leading: true, trailing: true })).subscribe((view) =>
+        this.guard(() => {
+          if (this.sending) send({ type: 'session', session: view });
         }),
+      ),
     );
     pass.subscription.add(
-      pass.session.view$.pipe(throttleTime(100, asyncScheduler, { leading: true, trailing: true })).subscribe((view) => {
-        if (this.sending) send({ type: 'session', session: view });
-      }),
-    );
-    pass.subscription.add(
-      pass.session.events$.subscribe(({ event, at }) => {
-        if (this.sending) send({ type: 'event', event, at });
-      }),
+      pass.session.events$.subscribe(({ event, at }) =>
+        this.guard(() => {
+          if (this.sending) send({ type: 'event', event, at });
+        }),
+      ),
     );
     pass.session.start();
   }
@@ -375,8 +427,12 @@ export class SessionReplay {
     this.sendState();
   }
 
-  /** Waits until session time `sessionMs` is due at the chosen speed (or while paused, or for a slow viewer). */
-  private async pace(sessionMs: number): Promise<void> {
+  /**
+   * Waits until session time `sessionMs` is due at the chosen speed (or while paused, or for a slow
+   * viewer). Meanwhile time passes as it did live: in a gap in the recording (the sensor was away) the
+   * clock still moves, so a rest counts down and the position moves on.
+   */
+  private async pace(pass: ReplayPass, sessionMs: number): Promise<void> {
     for (;;) {
       if (this.stopped || this.restart || !this.sending) return;
       if (this.paused) {
@@ -393,9 +449,14 @@ export class SessionReplay {
         }
         return;
       }
-      const due = this.anchorReal + (sessionMs - this.anchorClock) / this.speed - performance.now();
-      if (due <= 1) break;
-      await this.sleep(due);
+      const playedMs = this.anchorClock + (performance.now() - this.anchorReal) * this.speed;
+      if (playedMs >= sessionMs - this.speed) break;
+      if (playedMs > this.positionMs) {
+        this.positionMs = playedMs;
+        pass.advance(this.info!.startedAt + playedMs);
+      }
+      if (performance.now() - this.lastPositionSentAt >= POSITION_EVERY_MS) this.sendState();
+      await this.sleep(Math.min(TICK_MS, (sessionMs - playedMs) / this.speed));
     }
     if (performance.now() - this.lastPositionSentAt >= POSITION_EVERY_MS) this.sendState();
   }

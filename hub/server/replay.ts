@@ -23,6 +23,10 @@ const replayClientMessage = Compile(ReplayClientMessage);
 const MAX_QUEUED_BYTES = 256 * 1024;
 /** The replay cannot be had (no such session, no data directory): the dashboard stops retrying. */
 const CLOSE_REFUSED = 4004;
+/** The replay failed inside (logged on the hub). */
+const CLOSE_FAILED = 1011;
+/** Replays at once: each runs the whole pipeline, and the hub's live session shares its one thread. */
+const MAX_REPLAYS = 4;
 
 export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app, { recordings, unavailableReason, version, log }) => {
   const replays = new Set<SessionReplay>();
@@ -39,6 +43,7 @@ export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app,
       socket.close(CLOSE_REFUSED, 'cannot replay');
     };
     if (!recordings) return refuse(`recorded sessions are unavailable: ${unavailableReason ?? 'no data directory'}`);
+    if (replays.size >= MAX_REPLAYS) return refuse(`${MAX_REPLAYS} replays are open already; close one (another tab or screen) and try again`);
     const id = Number(request.params.id);
     if (!Number.isInteger(id) || id < 1) return refuse(`"${request.params.id}" is not a session id; ids are whole numbers from 1`);
     const replay = new SessionReplay({
@@ -51,12 +56,15 @@ export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app,
         while (socket.readyState === socket.OPEN && socket.bufferedAmount > MAX_QUEUED_BYTES) await new Promise((resolve) => setTimeout(resolve, 10));
       },
       log,
+      onFailed: () => socket.close(CLOSE_FAILED, 'replay failed'),
     });
     try {
       replay.start();
     } catch (error) {
       if (error instanceof ReplayError) return refuse(error.message);
-      throw error;
+      log(`swivel: replay of session ${id} could not start: ${(error as Error).stack ?? String(error)}`);
+      send({ type: 'error', message: 'the hub could not start this replay (an internal error, logged on the hub)' });
+      return socket.close(CLOSE_FAILED, 'replay failed');
     }
     replays.add(replay);
     socket.on('close', () => {
@@ -81,7 +89,9 @@ export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app,
         replay.command(value.command);
       } catch (error) {
         if (error instanceof ReplayError) return send({ type: 'error', message: error.message });
-        throw error;
+        // Not the viewer's fault: logged, said, and the hub goes on (a throw here would end the process).
+        log(`swivel: replay command ${JSON.stringify(value.command)} failed: ${(error as Error).stack ?? String(error)}`);
+        send({ type: 'error', message: `the hub could not ${value.command.action} the replay (an internal error, logged on the hub)` });
       }
     });
   });

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
 import type { Programme } from '../../hub/protocol/programme.ts';
 import type { ReplayState } from '../../hub/protocol/replay.ts';
+import type { SessionView } from '../../hub/protocol/session.ts';
 import { connectViewer } from '../support/viewer.ts';
+import { record } from '../../firmware-sim/record.ts';
 import { waitFor } from '../support/wait.ts';
 import { recordingHub } from './recording-hub.ts';
 
@@ -28,6 +30,10 @@ describe('a recorded session streamed to a viewer as if live', () => {
     tablet.socket.send(JSON.stringify({ type: 'session', command: { action: 'start', exerciseId: 'rom-seated', side: 'left' } }));
     await waitFor('the recorder says it is recording', () => tablet.of('recording').some((m) => m.status === 'recording'));
     await waitFor('the second set under way with a trial counted', () => hub.session.view.current?.set === 2 && (hub.session.view.current?.reps ?? 0) >= 1, 90_000);
+    // The second set ends; this rest is cut short with "next" (a command, not the clock).
+    await waitFor('resting after the second set', () => hub.session.view.status === 'rest', 60_000);
+    tablet.socket.send(JSON.stringify({ type: 'session', command: { action: 'next' } }));
+    await waitFor('the right side under way with a trial counted', () => hub.session.view.current?.side === 'right' && (hub.session.view.current?.reps ?? 0) >= 1, 60_000);
     id = hub.recorder.sessionId!;
     // The final view, taken as the stop is applied, is what the replay must end on.
     liveFinal = await new Promise((resolve) => {
@@ -48,36 +54,79 @@ describe('a recorded session streamed to a viewer as if live', () => {
   const replayUrl = (sessionId: number | string) => hub.ws.replace(/\/ws$/, `/ws/replay/${sessionId}`);
   const lastState = (viewer: Awaited<ReturnType<typeof connectViewer>>): ReplayState => viewer.of('replay').at(-1)!.replay;
 
-  it('sends the same events and ends on the same session view, the clock-ended rest at its recorded place', async () => {
-    const timeline = hub.store.timeline(id);
-    expect(timeline.filter((entry) => entry.kind === 'rest-over')).toHaveLength(1);
-    expect(liveEvents.filter((e) => (e as { kind: string }).kind === 'set-complete')).toHaveLength(1);
-
-    const viewer = await connectViewer(replayUrl(id));
+  /** Plays session `sessionId` at Max to a new viewer, to the end. */
+  async function playToEnd(sessionId: number) {
+    const viewer = await connectViewer(replayUrl(sessionId));
     viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'speed', speed: 'max' } }));
     await waitFor('the replay reaches the end', () => viewer.of('replay').some((m) => m.replay.finished), 60_000);
     viewer.close();
+    return viewer;
+  }
+
+  /** The final views agree figure for figure; only what is timed on the hub's clock may differ by a few milliseconds. */
+  function expectSameView(final: SessionView, live: SessionView) {
+    // Live read the clock as a frame was scored, the recording as its batch came in.
+    expect(Math.abs(final.startedAt! - live.startedAt!)).toBeLessThanOrEqual(20);
+    expect(final.results.length).toBe(live.results.length);
+    final.results.forEach((result, i) => expect(Math.abs(result.durationSeconds - live.results[i]!.durationSeconds)).toBeLessThanOrEqual(0.02));
+    const withoutHubClock = (view: SessionView) => ({ ...view, startedAt: 0, results: view.results.map((result) => ({ ...result, durationSeconds: 0 })) });
+    expect(withoutHubClock(final)).toEqual(withoutHubClock(live));
+  }
+
+  it('sends the same events and ends on the same session view: a rest ended by the clock and one cut short by "next"', async () => {
+    const timeline = hub.store.timeline(id);
+    expect(timeline.filter((entry) => entry.kind === 'rest-over')).toHaveLength(1);
+    expect(timeline.filter((entry) => entry.kind === 'command').map((entry) => (entry as { command: { action: string } }).command.action)).toEqual(['start', 'next', 'stop']);
+    expect(liveEvents.filter((e) => (e as { kind: string }).kind === 'set-complete')).toHaveLength(2);
+
+    const viewer = await playToEnd(id);
 
     expect(viewer.invalid).toEqual([]);
     const hello = viewer.of('hello')[0]!;
     expect(hello.sensorSource).toBe('recording');
     expect(hello.replay).toMatchObject({ sessionId: id, paused: false, finished: false });
     expect(viewer.of('event').map((m) => m.event)).toEqual(liveEvents);
-    // The same view, figure for figure. Only what is timed on the hub's clock may differ by a few
-    // milliseconds: live read the clock as a frame was scored, the recording as its batch came in.
-    const final = viewer.of('session').at(-1)!.session;
-    const live = liveFinal as typeof final;
-    expect(Math.abs(final.startedAt! - live.startedAt!)).toBeLessThanOrEqual(20);
-    expect(final.results.length).toBe(live.results.length);
-    final.results.forEach((result, i) => expect(Math.abs(result.durationSeconds - live.results[i]!.durationSeconds)).toBeLessThanOrEqual(0.02));
-    const withoutHubClock = (view: typeof final) => ({ ...view, startedAt: 0, results: view.results.map((result) => ({ ...result, durationSeconds: 0 })) });
-    expect(withoutHubClock(final)).toEqual(withoutHubClock(live));
+    expectSameView(viewer.of('session').at(-1)!.session, liveFinal as SessionView);
     // Angles arrive as on the live socket; as fast as it goes, a frame carries at most the newest 2000 angles.
     expect(viewer.of('angle').length).toBeGreaterThan(0);
     expect(Math.max(...viewer.of('angle').map((m) => m.trace.length))).toBeLessThanOrEqual(2000);
     const end = lastState(viewer);
     expect(end.positionSeconds).toBeCloseTo(end.durationSeconds, 0);
   }, 90_000);
+
+  it('replays a recording made before rests were recorded the same way, ending its rest at the new set\'s angle reset', async () => {
+    // The same recording without its rest-over entry, as an older hub wrote it.
+    const copy = hub.db.transaction(() => {
+      const { lastInsertRowid } = hub.db.prepare('INSERT INTO sessions (source, status, name, notes, programme_id, programme_title, exercises, exercise_id, side, started_at, ended_at, heartbeat_at, recorder_pid, preroll_batches, preroll_from_start, batches, samples, summary) SELECT source, status, name, notes, programme_id, programme_title, exercises, exercise_id, side, started_at, ended_at, heartbeat_at, recorder_pid, preroll_batches, preroll_from_start, batches, samples, summary FROM sessions WHERE id = ?').run(id);
+      const to = Number(lastInsertRowid);
+      hub.db.prepare('INSERT INTO session_sensors (session_id, sensor_index, sensor_id) SELECT ?, sensor_index, sensor_id FROM session_sensors WHERE session_id = ?').run(to, id);
+      hub.db.prepare('INSERT INTO sample_chunks (session_id, first_position, batch_count, sample_count, data) SELECT ?, first_position, batch_count, sample_count, data FROM sample_chunks WHERE session_id = ?').run(to, id);
+      hub.db.prepare("INSERT INTO timeline (session_id, ordinal, position, at, kind, body) SELECT ?, ordinal, position, at, kind, body FROM timeline WHERE session_id = ? AND kind != 'rest-over'").run(to, id);
+      return to;
+    })();
+    const viewer = await playToEnd(copy);
+    expect(viewer.of('event').map((m) => m.event)).toEqual(liveEvents);
+    expectSameView(viewer.of('session').at(-1)!.session, liveFinal as SessionView);
+  }, 90_000);
+
+  it('replays an imported file as its one set, on the file\'s own clock, with the figures re-scoring gives', async () => {
+    const { csv } = record({ exercise: 'rom-seated', side: 'right', seed: 5, seconds: 40 });
+    const item = hub.recordings.importCsv(csv, { exerciseId: 'rom-seated', side: 'right', name: 'clinic', fileName: 'clinic.csv' });
+    const viewer = await playToEnd(item.id);
+    const final = viewer.of('session').at(-1)!.session;
+    const rescored = await hub.recordings.rescore(item.id);
+    const trials = viewer.of('event').filter((m) => m.event.kind === 'rep').length;
+    expect(trials).toBeGreaterThan(0);
+    expect(trials).toBe(rescored.sets[0]!.repCount);
+    // Three trials complete the set; it is timed on the samples' own clock (an import has no hub
+    // clock), so it lasted seconds, not zero, and the replay lasts as long as the file.
+    expect(final.status).toBe('rest');
+    expect(final.results).toHaveLength(1);
+    expect(final.results[0]).toMatchObject({ exerciseId: 'rom-seated', side: 'right', reps: trials, completed: true });
+    expect(final.results[0]!.durationSeconds).toBeGreaterThan(5);
+    expect(lastState(viewer).durationSeconds).toBeGreaterThan(35);
+    expect(lastState(viewer).positionSeconds).toBeCloseTo(lastState(viewer).durationSeconds, 0);
+  }, 60_000);
 
   it('pauses, changes speed, and seeks back and forward', async () => {
     const viewer = await connectViewer(replayUrl(id));

@@ -213,7 +213,7 @@ export class HubConnection implements ReactiveController {
   /** Skips the backoff wait (the user pressed "Retry now", or the browser came back online). */
   readonly retryNow = (): void => {
     // A socket still exists while an attempt is under way or open; the watchdog handles hung ones.
-    if (!this.active || this.status === 'live' || this.socket) return;
+    if (!this.active || this.status === 'live' || this.socket || this.refused) return;
     this.clearRetry();
     this.open();
   };
@@ -517,7 +517,8 @@ export class HubConnection implements ReactiveController {
     if (message.trace.length > 0) sensor.trace.pushAll(message.trace);
     else sensor.trace.push(message.angle);
     const n = message.trace.length;
-    if (sensor.lastT !== null && n > 0 && message.t > sensor.lastT) {
+    // At Max a frame's trace is cut to its newest angles while its time span is not: no rate to learn there.
+    if (sensor.lastT !== null && n > 0 && message.t > sensor.lastT && this.replay?.speed !== 'max') {
       const rate = n / (message.t - sensor.lastT);
       // A frame after lost packets or a gap says little about the rate: only plausible rates count.
       if (rate >= 10 && rate <= 1000) sensor.sampleRateHz = sensor.sampleRateHz === null ? rate : sensor.sampleRateHz * 0.9 + rate * 0.1;

@@ -36,16 +36,19 @@ export class SwivelReplayBar extends LitElement {
 
   /** The slider's value while a finger is on it (the hub's position otherwise). */
   @state() private dragging: number | null = null;
+  /** Where the person let go, shown until the hub reports being there (or a few seconds pass), so the thumb does not jump back. */
+  @state() private seeking: { seconds: number; until: number } | null = null;
   private recordedOn = '';
 
   protected override willUpdate(changed: Map<string, unknown>): void {
+    if (this.seeking && (Math.abs(this.position - this.seeking.seconds) < 1 || Date.now() > this.seeking.until)) this.seeking = null;
     if (changed.has('startedAt')) {
       this.recordedOn = this.startedAt > 0 ? new Date(this.startedAt).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }) : '';
     }
   }
 
   protected override render() {
-    const shown = this.dragging ?? this.position;
+    const shown = this.dragging ?? this.seeking?.seconds ?? this.position;
     const playing = !this.paused && !this.finished;
     return html`
       <section aria-label="Replay controls">
@@ -78,6 +81,7 @@ export class SwivelReplayBar extends LitElement {
             @change=${(event: Event) => {
               const seconds = Math.min(this.duration, Number((event.target as HTMLInputElement).value));
               this.dragging = null;
+              this.seeking = { seconds, until: Date.now() + 3000 };
               this.fire({ action: 'seek', seconds });
             }}
           />
