@@ -174,9 +174,10 @@ export class SessionReplay {
     this.deps.log?.(`swivel: replay of session ${this.deps.sessionId} failed: ${(error as Error).stack ?? String(error)}`);
     try {
       this.deps.send({ type: 'error', message: `the replay stopped: ${(error as Error).message}` });
-    } finally {
-      this.deps.onFailed?.();
+    } catch {
+      // Sending may be what failed: the viewer cannot be told, and closing it says enough.
     }
+    this.deps.onFailed?.();
   }
 
   /** Runs a subscriber's work; a throw stops this replay instead of reaching rxjs's unhandled-error path (which ends the process). */

@@ -5,6 +5,7 @@ import type { ReplayState } from '../../hub/protocol/replay.ts';
 import type { SessionView } from '../../hub/protocol/session.ts';
 import { connectViewer } from '../support/viewer.ts';
 import { record } from '../../firmware-sim/record.ts';
+import { SessionReplay } from '../../hub/recording/replay-stream.ts';
 import { waitFor } from '../support/wait.ts';
 import { recordingHub } from './recording-hub.ts';
 
@@ -167,6 +168,30 @@ describe('a recorded session streamed to a viewer as if live', () => {
     expect(advanced / elapsed).toBeLessThan(11);
     viewer.close();
   }, 60_000);
+
+  it('stops a replay whose viewer cannot be sent to, and only that replay: the hub goes on', async () => {
+    let angles = 0;
+    let failed = false;
+    const log: string[] = [];
+    const replay = new SessionReplay({
+      store: hub.store,
+      programme: hub.programme,
+      sessionId: id,
+      version: 'test',
+      speed: 'max',
+      // The third angle frame cannot be sent (a socket torn down under it).
+      send: (message) => {
+        if (message.type === 'angle' && ++angles === 3) throw new Error('socket gone');
+      },
+      onFailed: () => (failed = true),
+      log: (line) => log.push(line),
+    });
+    replay.start();
+    await waitFor('the replay gives up', () => failed, 20_000);
+    await replay.stop();
+    expect(log.join('\n')).toMatch(/replay of session \d+ failed: Error: socket gone/);
+    expect((await fetch(`${hub.base}/api/health`)).status).toBe(200);
+  }, 30_000);
 
   it('explains an unknown session, a bad command and a seek past the end, and stays up', async () => {
     const unknown = await connectViewer(replayUrl(9999));
