@@ -3,12 +3,10 @@
  * Builds the dashboard into a temporary directory first, so it always tests the current source.
  * Screenshots go to test-output/screenshots/ (gitignored) for a person to look at.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { SCREENSHOTS, TABLET_LANDSCAPE, TABLET_PORTRAIT, buildDashboard, launchChromium, smallTargets } from '../support/browser.ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SCREENSHOTS, TABLET_LANDSCAPE, TABLET_PORTRAIT, browserSuite, screenshotsAt, settle, smallTargets, testid } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
 import { startHub } from '../../hub/main.ts';
 import type { ExerciseId } from '../../hub/protocol/exercises.ts';
 import { startSimulator, type SimulatorProcess } from '../support/simulator-process.ts';
@@ -16,20 +14,9 @@ import { startSimulator, type SimulatorProcess } from '../support/simulator-proc
 
 type Hub = Awaited<ReturnType<typeof startHub>>;
 
-let browser: Browser;
-let webRoot: string;
-const tempDirs: string[] = [];
-const hubs: Hub[] = [];
-const pages: Page[] = [];
-const simulators: SimulatorProcess[] = [];
-const pageErrors: string[] = [];
+const suite = browserSuite();
 const hubLog: string[] = [];
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
+const tempDir = (prefix: string) => suite.tempDir(prefix);
 
 /** A hub with its own simulator process (its person doing `exercise`) on a fresh radio directory. */
 async function hubWithSimulator(port = 0, exercise?: ExerciseId): Promise<Hub> {
@@ -40,61 +27,37 @@ async function hubWithSimulator(port = 0, exercise?: ExerciseId): Promise<Hub> {
     spawnSimulator: true,
     simulatorExercise: exercise,
     radioDir: await tempDir('swivel-radio-'),
-    webRoot,
+    webRoot: suite.webRoot,
     log: (line) => hubLog.push(line),
   });
-  hubs.push(hub);
+  suite.closeAfter(() => hub.close());
   return hub;
 }
 
 /** A hub looking for a simulated sensor that is not on the air yet (the test starts one when it wants). */
 async function hubWithoutSensor(): Promise<{ hub: Hub; radioDir: string }> {
   const radioDir = await tempDir('swivel-radio-');
-  const hub = await startHub({ port: 0, host: '127.0.0.1', sensor: 'sim', spawnSimulator: false, radioDir, webRoot, log: (line) => hubLog.push(line) });
-  hubs.push(hub);
+  const hub = await startHub({ port: 0, host: '127.0.0.1', sensor: 'sim', spawnSimulator: false, radioDir, webRoot: suite.webRoot, log: (line) => hubLog.push(line) });
+  suite.closeAfter(() => hub.close());
   return { hub, radioDir };
 }
 
 async function simulator(radioDir: string, args: string[]): Promise<SimulatorProcess> {
   const sim = await startSimulator(radioDir, args);
-  simulators.push(sim);
+  suite.closeAfter(() => sim.kill());
   return sim;
 }
 
-async function closeHub(hub: Hub): Promise<void> {
-  hubs.splice(hubs.indexOf(hub), 1);
-  await hub.close();
-}
-
 async function openDashboard(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const page = await browser.newPage({ viewport, colorScheme: 'dark' });
-  pages.push(page);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const page = await suite.newPage({ viewport });
   await page.goto(url);
   return page;
 }
 
-/** Lets the dashboard render at least once after a change (it renders on animation frames). */
-const settle = (page: Page) =>
-  page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-
 const angleText = (page: Page) => page.locator('[data-testid=angle-value]').textContent();
-const testid = (page: Page, id: string) => page.locator(`[data-testid=${id}]`);
 const screen = (page: Page) => testid(page, 'screen');
 const repCount = async (page: Page) => Number((await testid(page, 'rep-count').textContent()) ?? NaN);
 
-
-/** A screenshot of the page at both tablet sizes, for a person to look at; returns to the first size. */
-async function screenshots(page: Page, name: string, sizes = [TABLET_LANDSCAPE, TABLET_PORTRAIT]): Promise<void> {
-  const before = page.viewportSize();
-  for (const size of sizes) {
-    await page.setViewportSize(size);
-    await settle(page);
-    await page.waitForTimeout(150); // the trace resizes on a ResizeObserver callback
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.width}x${size.height}.png`) });
-  }
-  if (before) await page.setViewportSize(before);
-}
 
 /** Records every value the screen's `data-status` takes from now on (a calibration can be brief). */
 async function recordStatuses(page: Page): Promise<() => Promise<string[]>> {
@@ -135,24 +98,6 @@ async function recordLargestDrawn(page: Page): Promise<void> {
 const largestDrawn = (page: Page, what: 'calibration' | 'end-hold') =>
   page.evaluate((key) => (window as unknown as { largestDrawn: Record<string, number> }).largestDrawn[key] ?? 0, what);
 const hubBanner = (page: Page) => page.locator('[data-testid=hub-banner]');
-
-beforeAll(async () => {
-  webRoot = await tempDir('swivel-web-');
-  await buildDashboard(webRoot);
-  browser = await launchChromium();
-}, 60_000);
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) await page.close();
-  for (const hub of hubs.splice(0)) await hub.close();
-  for (const sim of simulators.splice(0)) await sim.kill();
-  expect(pageErrors.splice(0), 'uncaught errors in the page').toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
 
 describe('dashboard', () => {
   it('shows the programme with the live angle and the link state of the simulated sensor, readable at both tablet sizes', async () => {
@@ -225,7 +170,7 @@ describe('dashboard', () => {
       expect(status!.x + status!.width).toBeLessThanOrEqual(viewport.width);
       await page.screenshot({ path: join(SCREENSHOTS, `programme-${viewport.width}x${viewport.height}.png`) });
     }
-    await screenshots(page, 'programme', [{ width: 390, height: 844 }]);
+    await screenshotsAt(page, 'programme', [{ width: 390, height: 844 }]);
     expect(await screen(page).getAttribute('data-screen')).toBe('programme');
     await expect(testid(page, 'start-programme').isVisible()).resolves.toBe(true);
     expect(await smallTargets(page)).toEqual([]);
@@ -252,7 +197,7 @@ describe('dashboard', () => {
     await linkState(page, 'connected').waitFor({ timeout: 20_000 });
     expect(await hubBanner(page).count()).toBe(0);
 
-    await closeHub(first);
+    await first.close(); // closing again after the test does nothing
     const banner = hubBanner(page);
     await banner.waitFor({ state: 'visible', timeout: 10_000 });
     expect(await banner.textContent()).toContain('Hub connection lost');
@@ -302,7 +247,7 @@ describe('dashboard', () => {
     expect(played).toBeGreaterThanOrEqual(1);
     // Each rep's end hold fills on screen towards the 3 s target.
     await expect.poll(() => largestDrawn(tablet, 'end-hold'), { timeout: 20_000, interval: 100 }).toBeGreaterThan(0.3);
-    await screenshots(tablet, 'exercise-reps');
+    await screenshotsAt(tablet, 'exercise-reps');
     // On to the target: the set ends by itself at 20 counted reps, and the rest screen says so.
     await expect.poll(() => screen(tablet).getAttribute('data-status'), { timeout: 60_000, interval: 250 }).toBe('rest');
     expect(await testid(tablet, 'rest-done').textContent()).toContain('20 reps');
@@ -335,7 +280,7 @@ describe('dashboard', () => {
     await expect.poll(() => screen(page).getAttribute('data-status'), { timeout: 5_000 }).toBe('calibrating');
     await testid(page, 'waiting-sensor').waitFor({ timeout: 5_000 });
     expect(await testid(page, 'calibration').textContent()).toContain('Get into the start position and stay still');
-    await screenshots(page, 'waiting-for-sensor');
+    await screenshotsAt(page, 'waiting-for-sensor');
 
     // The simulated person sits still for 2 s after power-on (the start posture), then eases into the
     // stretch. The calibration ring fills from the hub's own count of that stillness.
@@ -351,11 +296,11 @@ describe('dashboard', () => {
     const left = Number(await testid(page, 'ring-value').textContent());
     expect(left).toBeLessThan(60);
     expect(left).toBeGreaterThan(0);
-    await screenshots(page, 'exercise-hold');
+    await screenshotsAt(page, 'exercise-hold');
 
     await sim.command('lose-link 4000');
     await testid(page, 'waiting-sensor').waitFor({ timeout: 10_000 });
-    await screenshots(page, 'sensor-lost', [TABLET_LANDSCAPE]);
+    await screenshotsAt(page, 'sensor-lost', [TABLET_LANDSCAPE]);
     await testid(page, 'waiting-sensor').waitFor({ state: 'detached', timeout: 20_000 });
 
     // The simulator killed outright, then started again: the screen says the link is lost and the
@@ -378,14 +323,14 @@ describe('dashboard', () => {
     // A range-of-motion trial counts at once: the expected range is known.
     await expect.poll(() => repCount(page), { timeout: 40_000, interval: 250 }).toBeGreaterThanOrEqual(1);
     await expect.poll(() => testid(page, 'rom-left').textContent(), { timeout: 5_000 }).toMatch(/\d+°/);
-    await screenshots(page, 'exercise-rom');
+    await screenshotsAt(page, 'exercise-rom');
 
     // Three trials reach the set's target; the rest before the other side follows by itself.
     await expect.poll(() => screen(page).getAttribute('data-screen'), { timeout: 60_000, interval: 250 }).toBe('rest');
     expect(await testid(page, 'rest-next').textContent()).toContain('Range check sitting \u2014 right side');
     const restLeft = Number(await testid(page, 'ring-value').textContent());
     await expect.poll(async () => Number(await testid(page, 'ring-value').textContent()), { timeout: 5_000 }).toBeLessThan(restLeft);
-    await screenshots(page, 'rest');
+    await screenshotsAt(page, 'rest');
 
     await testid(page, 'control-next').click(); // "Skip rest"
     await expect.poll(() => screen(page).getAttribute('data-screen'), { timeout: 5_000 }).toBe('exercise');
@@ -395,7 +340,7 @@ describe('dashboard', () => {
     const rom = testid(page, 'summary-rom');
     expect(await rom.locator('[data-testid=rom-left]').textContent()).toMatch(/\d+°/);
     expect(await rom.locator('[data-testid=rom-asymmetry]').textContent()).toContain('once both sides are measured');
-    await screenshots(page, 'summary');
+    await screenshotsAt(page, 'summary');
   }, 90_000);
 
   it('shows an instruction screen with "done", counts taps for a manual exercise, and remembers the mute switch', async () => {
@@ -404,7 +349,7 @@ describe('dashboard', () => {
     await testid(page, 'start-hip-click').click();
     await testid(page, 'instruction-done').waitFor({ timeout: 5_000 });
     expect(await testid(page, 'exercise-name').textContent()).toBe('Hip click');
-    await screenshots(page, 'exercise-instruction');
+    await screenshotsAt(page, 'exercise-instruction');
     await testid(page, 'instruction-done').click();
     await expect.poll(() => testid(page, 'exercise-side').textContent(), { timeout: 5_000 }).toBe('Right side');
 
@@ -415,7 +360,7 @@ describe('dashboard', () => {
     await tap.waitFor({ timeout: 5_000 });
     for (let i = 0; i < 3; i++) await tap.click();
     await expect.poll(() => repCount(page), { timeout: 5_000 }).toBe(3);
-    await screenshots(page, 'exercise-manual');
+    await screenshotsAt(page, 'exercise-manual');
 
     const mute = testid(page, 'mute');
     expect(await mute.getAttribute('aria-pressed')).toBe('false');

@@ -4,12 +4,11 @@
  * on both sides, a hold, reps), so the screen has figures and ROM points without waiting in real
  * time. Screenshots go to test-output/screenshots/history-*.png for a person to look at.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { SCREENSHOTS, TABLET_LANDSCAPE, TABLET_PORTRAIT, buildDashboard, launchChromium, smallTargets } from '../support/browser.ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserSuite, screenshotsAt, smallTargets, testid } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
 import { startHub } from '../../hub/main.ts';
 import type { ExerciseId } from '../../hub/protocol/exercises.ts';
 import { record } from '../../firmware-sim/record.ts';
@@ -17,18 +16,8 @@ import { record } from '../../firmware-sim/record.ts';
 
 type Hub = Awaited<ReturnType<typeof startHub>>;
 
-let browser: Browser;
-let webRoot: string;
-const tempDirs: string[] = [];
-const hubs: Hub[] = [];
-const pages: Page[] = [];
-const pageErrors: string[] = [];
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
+const suite = browserSuite();
+const tempDir = (prefix: string) => suite.tempDir(prefix);
 
 /** A hub with no sensor on the air; it records into `dataDir` (none: not recording, so 503). */
 async function hub(dataDir: string | null): Promise<Hub> {
@@ -38,11 +27,11 @@ async function hub(dataDir: string | null): Promise<Hub> {
     sensor: 'sim',
     spawnSimulator: false,
     radioDir: await tempDir('swivel-radio-'),
-    webRoot,
+    webRoot: suite.webRoot,
     dataDir,
     log: () => {},
   });
-  hubs.push(h);
+  suite.closeAfter(() => h.close());
   return h;
 }
 
@@ -55,28 +44,13 @@ async function importRecording(h: Hub, exercise: ExerciseId, side: 'left' | 'rig
 }
 
 async function openDashboard(url: string, colorScheme: 'dark' | 'light' = 'dark'): Promise<Page> {
-  const page = await browser.newPage({ viewport: TABLET_LANDSCAPE, colorScheme });
-  pages.push(page);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const page = await suite.newPage({ colorScheme });
   await page.goto(url);
   return page;
 }
 
-const testid = (page: Page, id: string) => page.locator(`[data-testid=${id}]`);
-
-const settle = (page: Page) =>
-  page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-
-async function screenshots(page: Page, name: string): Promise<void> {
-  for (const size of [TABLET_LANDSCAPE, TABLET_PORTRAIT]) {
-    await page.setViewportSize(size);
-    await settle(page);
-    await page.waitForTimeout(150); // the chart resizes on a ResizeObserver callback
-    await page.screenshot({ path: join(SCREENSHOTS, `history-${name}-${size.width}x${size.height}.png`) });
-  }
-  await page.setViewportSize(TABLET_LANDSCAPE);
-}
-
+/** Screenshots at both tablet sizes, as test-output/screenshots/history-NAME-WxH.png. */
+const screenshots = (page: Page, name: string) => screenshotsAt(page, `history-${name}`);
 
 /** The chart's series as handed to it, one per session oldest first, and whether it drew a canvas. */
 async function romChart(page: Page, exercise: string) {
@@ -90,23 +64,6 @@ async function romChart(page: Page, exercise: string) {
     return { left: [...chart.left], right: [...chart.right], normal: [chart.normalMin, chart.normalMax], canvas: canvas ? canvas.width * canvas.height : 0 };
   }, exercise);
 }
-
-beforeAll(async () => {
-  webRoot = await tempDir('swivel-web-');
-  await buildDashboard(webRoot);
-  browser = await launchChromium();
-}, 60_000);
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) await page.close();
-  for (const h of hubs.splice(0)) await h.close();
-  expect(pageErrors.splice(0), 'uncaught errors in the page').toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
 
 describe('history', () => {
   it('says "No sessions yet" with an empty store, and that recording is unavailable when the hub answers 503', async () => {
