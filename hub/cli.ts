@@ -1,14 +1,23 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { NoAdapterError, type SensorMode } from './ble/choose-bindings.ts';
-import { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION, startHub } from './main.ts';
+import type { SensorMode } from './ble/choose-bindings.ts';
+import { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION } from './project.ts';
 import { defaultRadioDir } from './protocol/radio.ts';
 import { SAMPLE_RATES_HZ, type SampleRateHz } from './protocol/gatt.ts';
 import { EXERCISE_IDS, isExerciseId } from './protocol/exercises.ts';
-import { DEFAULT_PROGRAMME_PATH, ProgrammeError, loadProgramme } from './programme/load-programme.ts';
+import type { Programme } from './protocol/programme.ts';
 import { defaultDataDir } from './storage/database.ts';
 import { resolve } from 'node:path';
+
+// Each command loads what it needs when it runs (the hub, the programme's schema, storage): a help
+// text or a mistyped option is answered at once, before anything heavy loads.
+
+/** The programme FILE, or the shipped one, checked before anything starts. */
+async function loadProgrammeOption(file: string | undefined): Promise<Programme> {
+  const { DEFAULT_PROGRAMME_PATH, loadProgramme } = await import('./programme/load-programme.ts');
+  return loadProgramme(file ?? DEFAULT_PROGRAMME_PATH);
+}
 
 const MAIN_HELP = `swivel ${VERSION}: wearable timer and rep counter for hip mobility work
 
@@ -91,7 +100,7 @@ async function serve(args: string[]): Promise<void> {
     throw new UsageError(`--sim-person must be a whole number, got "${values['sim-person']}"`);
   }
   // Checked before anything starts: a broken programme file is a usage problem, not a crash later.
-  const programme = await loadProgramme(values.programme ?? DEFAULT_PROGRAMME_PATH);
+  const programme = await loadProgrammeOption(values.programme);
   if (values['build-if-needed']) await buildDashboardIfNeeded();
 
   // Registered before noble loads: the HCI bindings exit the process on SIGINT if nobody else listens.
@@ -107,6 +116,7 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  const { startHub } = await import('./main.ts');
   const running = await startHub({
     port,
     host: values.host!,
@@ -210,7 +220,7 @@ async function programme(args: string[]): Promise<void> {
     return;
   }
   if (action !== 'check' || files.length !== 1) throw new UsageError('usage: swivel programme check FILE');
-  const checked = await loadProgramme(files[0]!);
+  const checked = await loadProgrammeOption(files[0]!);
   process.stdout.write(`${files[0]}: ok, "${checked.title}": ${checked.exercises.length} exercises in ${checked.stages.length} stages\n`);
 }
 
@@ -256,7 +266,7 @@ async function record(args: string[]): Promise<void> {
   if (duration !== null && !(Number.isFinite(duration) && duration > 0)) throw new UsageError(`--duration must be a number of seconds above 0, got "${values.duration}"`);
   const simulatorPerson = values['sim-person'] === undefined ? undefined : Number(values['sim-person']);
   if (simulatorPerson !== undefined && !(Number.isInteger(simulatorPerson) && simulatorPerson >= 0)) throw new UsageError(`--sim-person must be a whole number, got "${values['sim-person']}"`);
-  const programme = await loadProgramme(values.programme ?? DEFAULT_PROGRAMME_PATH);
+  const programme = await loadProgrammeOption(values.programme);
   if (!programme.exercises.some((e) => e.id === exercise)) throw new UsageError(`the programme "${programme.id}" has no exercise "${exercise}"`);
   await runRecord({
     exerciseId: exercise,
@@ -326,7 +336,7 @@ async function sessions(args: string[]): Promise<void> {
   const expected = action === 'list' ? 0 : 1;
   if (positionals.length > expected) throw new UsageError(`sessions ${action} takes ${expected === 0 ? 'no arguments' : 'one argument'}, got: ${positionals.join(' ')}`);
   const dataDir = dataDirOption(values.data);
-  const programme = await loadProgramme(values.programme ?? DEFAULT_PROGRAMME_PATH);
+  const programme = await loadProgrammeOption(values.programme);
   const base = { dataDir, programme };
   switch (action) {
     case 'list': {
@@ -389,15 +399,22 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** The message for a person, with the next step where there is one. */
+async function describeError(error: unknown): Promise<string> {
+  if (error instanceof UsageError) return `${error.message}\nTry "swivel --help".`;
+  // Only a command that got as far as loading these can have thrown their errors.
+  const [{ ProgrammeError }, { NoAdapterError }] = await Promise.all([import('./programme/load-programme.ts'), import('./ble/choose-bindings.ts')]);
+  if (error instanceof ProgrammeError) return `the programme file cannot be used:\n${error.message}`;
+  if (error instanceof NoAdapterError) return `${error.message}\nUse --sensor sim to run with the simulated sensor.`;
+  return (error as Error).message;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
-  (error: unknown) => {
-    if (error instanceof UsageError) process.stderr.write(`swivel: ${error.message}\nTry "swivel --help".\n`);
-    else if (error instanceof ProgrammeError) process.stderr.write(`swivel: the programme file cannot be used:\n${error.message}\n`);
-    else if (error instanceof NoAdapterError) process.stderr.write(`swivel: ${error.message}\nUse --sensor sim to run with the simulated sensor.\n`);
-    else process.stderr.write(`swivel: ${(error as Error).message}\n`);
+  async (error: unknown) => {
+    process.stderr.write(`swivel: ${await describeError(error)}\n`);
     process.exit(2);
   },
 );

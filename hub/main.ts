@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chooseBindings, simulatorRadio, type SensorMode } from './ble/choose-bindings.ts';
 import { socketRadio } from './ble/socket-radio.ts';
@@ -21,10 +19,9 @@ import { Recorder } from './recording/recorder.ts';
 import { Recordings } from './recording/recordings.ts';
 import { StorageError, openDatabase, type SqliteDatabase } from './storage/database.ts';
 import { SessionStore } from './storage/session-store.ts';
+import { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION } from './project.ts';
 
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_WEB_ROOT = join(PROJECT_ROOT, 'dist', 'web');
-export const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION };
 
 export interface HubOptions {
   port: number;
