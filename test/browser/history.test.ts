@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { startHub } from '../../hub/main.ts';
 import type { ExerciseId } from '../../hub/protocol/exercises.ts';
 import { record } from '../../firmware-sim/record.ts';
+import { untilTestTimeout } from '../support/wait.ts';
 
 
 type Hub = Awaited<ReturnType<typeof startHub>>;
@@ -75,7 +76,7 @@ describe('history', () => {
     // Reachable from the keyboard: focus it and press Enter.
     await open.focus();
     await page.keyboard.press('Enter');
-    await testid(page, 'history-empty').waitFor({ timeout: 5000 });
+    await testid(page, 'history-empty').waitFor({ timeout: untilTestTimeout(5000) });
     expect(await testid(page, 'history-empty').textContent()).toContain('No sessions yet');
     expect(await smallTargets(page)).toEqual([]);
     await screenshots(page, 'empty');
@@ -88,7 +89,7 @@ describe('history', () => {
     page = await openDashboard(notRecording.url, 'light');
     await testid(page, 'open-history').click();
     const unavailable = testid(page, 'history-unavailable');
-    await unavailable.waitFor({ timeout: 5000 });
+    await unavailable.waitFor({ timeout: untilTestTimeout(5000) });
     expect(await unavailable.textContent()).toMatch(/unavailable/i);
     expect(await unavailable.getAttribute('role')).toBe('alert');
     await screenshots(page, 'unavailable-light');
@@ -110,7 +111,7 @@ describe('history', () => {
     await page.locator('[data-testid=start-programme]').waitFor();
     await screenshots(page, 'programme-button');
     await testid(page, 'open-history').click();
-    await testid(page, 'history-list').waitFor({ timeout: 10_000 });
+    await testid(page, 'history-list').waitFor({ timeout: untilTestTimeout(10_000) });
     await page.locator('[data-testid=screen][data-screen=history]').waitFor();
 
     // Newest first, a page of ten, then the rest on "load more".

@@ -12,6 +12,7 @@ import { startSimulator } from '../support/simulator-process.ts';
 import { startHub } from '../../hub/main.ts';
 import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
 import type { Programme } from '../../hub/protocol/programme.ts';
+import { untilTestTimeout } from '../support/wait.ts';
 
 const suite = browserSuite();
 
@@ -70,13 +71,13 @@ describe('spoken countdowns and tones', () => {
     const page = await suite.newPage();
     await page.addInitScript(watchCues);
     await page.goto(hub.url);
-    await page.locator('[data-testid=link-state][data-state=connected]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid=link-state][data-state=connected]').waitFor({ timeout: untilTestTimeout(20_000) });
     expect(await page.evaluate(() => 'speechSynthesis' in window)).toBe(true);
 
     // The tap on Start is the gesture that lets the page make sound.
     await testid(page, 'start-figure4-sitting').click();
-    await expect.poll(() => status(page), { timeout: 30_000, interval: 100 }).toBe('rest');
-    await expect.poll(async () => (await testid(page, 'exercise-side').textContent().catch(() => null)) ?? '', { timeout: 15_000, interval: 100 }).toBe('Right side');
+    await expect.poll(() => status(page), { timeout: untilTestTimeout(30_000), interval: 100 }).toBe('rest');
+    await expect.poll(async () => (await testid(page, 'exercise-side').textContent().catch(() => null)) ?? '', { timeout: untilTestTimeout(15_000), interval: 100 }).toBe('Right side');
     const unmuted = await cuesSoFar(page);
 
     // The hold: its last three seconds said in order, then the target tone (two rising notes).
@@ -110,7 +111,7 @@ describe('spoken countdowns and tones', () => {
     // them), but nothing is said or sounded.
     const before = await played(page);
     await testid(page, 'mute').click();
-    await expect.poll(() => testid(page, 'screen').getAttribute('data-screen'), { timeout: 30_000, interval: 200 }).toBe('summary');
+    await expect.poll(() => testid(page, 'screen').getAttribute('data-screen'), { timeout: untilTestTimeout(30_000), interval: 200 }).toBe('summary');
     const after = await played(page);
     expect(after.countdown - before.countdown).toBeGreaterThanOrEqual(3);
     expect(after.target - before.target).toBe(1);

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserSuite, TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshotsAt, settle, smallTargets, testid } from '../support/browser.ts';
 import { inProcessHub } from '../support/in-process-hub.ts';
+import { untilTestTimeout } from '../support/wait.ts';
 
 const suite = browserSuite();
 
@@ -25,20 +26,20 @@ describe('the start position check', () => {
     const hub = await inProcessHub({ webRoot: suite.webRoot, exercise: 'seated-hip-ir', followSession: false });
     suite.closeAfter(() => hub.close());
     const page = await openDashboard(`${hub.base}/`);
-    await page.locator('[data-testid=link-state][data-state=connected]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid=link-state][data-state=connected]').waitFor({ timeout: untilTestTimeout(20_000) });
 
     // Sitting: the hub learns which way the shin runs through the sensor. Nothing to warn about.
     await testid(page, 'start-seated-hip-ir').click();
-    await expect.poll(() => status(page), { timeout: 20_000 }).toBe('active');
+    await expect.poll(() => status(page), { timeout: untilTestTimeout(20_000) }).toBe('active');
     await settle(page);
     expect(await testid(page, 'posture-warning').count()).toBe(0);
 
     // Still sitting, the person starts the face-down range check: the set starts anyway, with the warning.
     await testid(page, 'control-programme').click();
     await testid(page, 'start-rom-prone').click();
-    await expect.poll(() => status(page), { timeout: 20_000 }).toBe('active');
+    await expect.poll(() => status(page), { timeout: untilTestTimeout(20_000) }).toBe('active');
     const warning = testid(page, 'posture-warning');
-    await warning.waitFor({ timeout: 5_000 });
+    await warning.waitFor({ timeout: untilTestTimeout(5_000) });
     expect(await testid(page, 'exercise-name').textContent()).toBe('Range check lying face down');
     expect(await testid(page, 'posture-warning-text').textContent()).toMatch(
       /^Your shin reads as (hanging down|level), but Range check lying face down starts with it pointing up\. Check your position, then tap Recalibrate\. If you moved the sensor on purpose, just carry on\.$/,
@@ -69,11 +70,11 @@ describe('the start position check', () => {
     // position is taken (the move takes the simulated person 3 s), then goes when it fits.
     hub.hub.instructSimulatedPerson({ exercise: 'rom-prone', side: 'left' });
     await testid(page, 'posture-recalibrate').click();
-    await expect.poll(() => status(page), { timeout: 5_000 }).toBe('calibrating');
+    await expect.poll(() => status(page), { timeout: untilTestTimeout(5_000) }).toBe('calibrating');
     expect(await warning.isVisible()).toBe(true);
-    await testid(page, 'calibration').waitFor({ timeout: 2_000 });
+    await testid(page, 'calibration').waitFor({ timeout: untilTestTimeout(2_000) });
     await screenshotsAt(page, 'start-position-warning-calibrating');
-    await expect.poll(() => status(page), { timeout: 20_000 }).toBe('active');
-    await warning.waitFor({ state: 'detached', timeout: 5_000 });
+    await expect.poll(() => status(page), { timeout: untilTestTimeout(20_000) }).toBe('active');
+    await warning.waitFor({ state: 'detached', timeout: untilTestTimeout(5_000) });
   }, 90_000);
 });

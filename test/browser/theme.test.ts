@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { browserSuite, screenshotsAt, settle, smallTargets, testid } from '../support/browser.ts';
 import { startHub } from '../../hub/main.ts';
 import { record } from '../../firmware-sim/record.ts';
+import { untilTestTimeout } from '../support/wait.ts';
 
 type Hub = Awaited<ReturnType<typeof startHub>>;
 
@@ -59,7 +60,7 @@ describe('the theme switch', () => {
     const hub = await hubWithHistory();
     const page = await suite.newPage();
     await page.goto(hub.url);
-    await testid(page, 'start-programme').waitFor({ timeout: 10_000 });
+    await testid(page, 'start-programme').waitFor({ timeout: untilTestTimeout(10_000) });
 
     expect(await shown(page)).toEqual({ background: DARK, appBackground: DARK, theme: 'dark', checked: 'system' });
     const group = page.getByRole('radiogroup', { name: 'Colour theme' });
@@ -72,20 +73,20 @@ describe('the theme switch', () => {
     await testid(page, 'theme-system').focus();
     expect(await testid(page, 'theme-light').getAttribute('tabindex')).toBe('-1');
     await page.keyboard.press('ArrowRight');
-    await expect.poll(async () => (await shown(page)).checked, { timeout: 2_000 }).toBe('light');
+    await expect.poll(async () => (await shown(page)).checked, { timeout: untilTestTimeout(2_000) }).toBe('light');
     expect(await shown(page)).toEqual({ background: LIGHT, appBackground: LIGHT, theme: 'light', checked: 'light' });
     expect(await testid(page, 'theme-light').evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
     await screenshotsAt(page, 'theme-light');
 
     // The history screen, and its uPlot chart, in the light colours.
     await testid(page, 'open-history').click();
-    await page.locator('swivel-history-rom-chart canvas').first().waitFor({ timeout: 10_000 });
+    await page.locator('swivel-history-rom-chart canvas').first().waitFor({ timeout: untilTestTimeout(10_000) });
     expect(await historyColours(page)).toEqual({ rightLine: '#be185d', card: 'rgb(255, 255, 255)' });
     await screenshotsAt(page, 'theme-light-history');
 
     // Switched on the history screen: the chart is made again in the dark colours, no reload.
     await testid(page, 'theme-dark').click();
-    await expect.poll(async () => (await historyColours(page)).rightLine, { timeout: 2_000 }).toBe('#f78fb3');
+    await expect.poll(async () => (await historyColours(page)).rightLine, { timeout: untilTestTimeout(2_000) }).toBe('#f78fb3');
     expect((await historyColours(page)).card).toBe('rgb(21, 26, 33)');
     await screenshotsAt(page, 'theme-dark-history');
 
@@ -93,21 +94,21 @@ describe('the theme switch', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     expect((await shown(page)).theme).toBe('dark');
     await page.reload();
-    await testid(page, 'start-programme').waitFor({ timeout: 10_000 });
+    await testid(page, 'start-programme').waitFor({ timeout: untilTestTimeout(10_000) });
     expect(await shown(page)).toEqual({ background: DARK, appBackground: DARK, theme: 'dark', checked: 'dark' });
     await testid(page, 'theme-light').click();
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.reload();
-    await testid(page, 'start-programme').waitFor({ timeout: 10_000 });
+    await testid(page, 'start-programme').waitFor({ timeout: untilTestTimeout(10_000) });
     expect(await shown(page)).toEqual({ background: LIGHT, appBackground: LIGHT, theme: 'light', checked: 'light' });
 
     // Back to System: the page follows the system again, as it changes.
     await testid(page, 'theme-system').click();
     expect((await shown(page)).background).toBe(DARK);
     await page.emulateMedia({ colorScheme: 'light' });
-    await expect.poll(async () => (await shown(page)).background, { timeout: 2_000 }).toBe(LIGHT);
+    await expect.poll(async () => (await shown(page)).background, { timeout: untilTestTimeout(2_000) }).toBe(LIGHT);
     await page.reload();
-    await testid(page, 'start-programme').waitFor({ timeout: 10_000 });
+    await testid(page, 'start-programme').waitFor({ timeout: untilTestTimeout(10_000) });
     expect(await shown(page)).toEqual({ background: LIGHT, appBackground: LIGHT, theme: 'light', checked: 'system' });
   }, 60_000);
 });

@@ -161,10 +161,11 @@ describe('a recorded session streamed to a viewer as if live', () => {
     viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'speed', speed: 10 } }));
     viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'play' } }));
     const from = { at: performance.now(), position: lastState(viewer).positionSeconds };
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Until 15 s of recording have played: at 10× that is 1.5 s; a busy machine can only make it slower.
+    await waitFor('15 s played', () => lastState(viewer).positionSeconds - from.position >= 15 || lastState(viewer).finished);
     const advanced = lastState(viewer).positionSeconds - from.position;
     const elapsed = (performance.now() - from.at) / 1000;
-    expect(advanced / elapsed).toBeGreaterThan(5);
+    expect(advanced / elapsed).toBeGreaterThan(3);
     expect(advanced / elapsed).toBeLessThan(11);
     viewer.close();
   }, 60_000);

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { trackChild } from './processes.ts';
+import { timeLeftInTest } from './wait.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -17,7 +19,7 @@ export interface SimulatorProcess {
 
 /** Starts `npm run sim` as its own process, exactly as a person would, and waits until it is on the air. */
 export async function startSimulator(radioDir: string, args: string[] = []): Promise<SimulatorProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'swivel-sim.mjs'), '--radio', radioDir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = trackChild(spawn(process.execPath, [join(ROOT, 'bin', 'swivel-sim.mjs'), '--radio', radioDir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
   const waiting: ((event: Record<string, unknown>) => boolean)[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
     let event: Record<string, unknown>;
@@ -33,7 +35,9 @@ export async function startSimulator(radioDir: string, args: string[] = []): Pro
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const next = (kind: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`simulator did not answer "${kind}" (stderr: ${stderr})`)), 10_000);
+      // As long as the test may still run (a busy machine starts processes slowly); in a hook, most of its 30 s.
+      const waitMs = Math.max(10_000, timeLeftInTest() ?? 25_000);
+      const timer = setTimeout(() => reject(new Error(`simulator did not answer "${kind}" within ${waitMs / 1000} s (stderr: ${stderr})`)), waitMs);
       waiting.push((event) => {
         if (event.event !== kind) return false;
         clearTimeout(timer);
