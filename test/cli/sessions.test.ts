@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../../firmware-sim/record.ts';
+import { openDatabase } from '../../hub/storage/database.ts';
 import { runBin } from '../support/run-bin.ts';
 
 const swivel = async (args: string[]) => {
@@ -11,15 +12,15 @@ const swivel = async (args: string[]) => {
   return { code, out: run.out(), err: run.err() };
 };
 
-/** `swivel sessions …` as a person runs it, on a fresh data directory. */
+/** `swivel sessions …` as a person runs it; each test on a data directory of its own, so they can run in any order. */
 describe('swivel sessions', () => {
   let dir = '';
-  let data = '';
   let csv = '';
   let rows = 0;
+  let dataDirs = 0;
+  const freshData = () => join(dir, `data-${++dataDirs}`);
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'swivel-sessions-cli-'));
-    data = join(dir, 'data');
     csv = join(dir, 'hold.csv');
     const text = record({ exercise: 'figure4-sitting', seed: 4, seconds: 30 }).csv;
     rows = text.trim().split('\n').length - 1;
@@ -28,10 +29,12 @@ describe('swivel sessions', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('lists nothing before anything is recorded', async () => {
+    const data = freshData();
     expect(await swivel(['sessions', 'list', '--json', '--data', data])).toEqual({ code: 0, out: '[]\n', err: '' });
   });
 
   it('imports, lists, shows, exports and replays a file, and the replay reads it as swivel analyze does', async () => {
+    const data = freshData();
     const imported = await swivel(['sessions', 'import', csv, '--exercise', 'figure4-sitting', '--side', 'left', '--data', data]);
     expect(imported.code).toBe(0);
     expect(imported.out).toBe(`${csv}: imported as session 1 (${rows} samples, 30.0 s of figure4-sitting)\n`);
@@ -61,6 +64,8 @@ describe('swivel sessions', () => {
   }, 60_000);
 
   it('says what is wrong in one line with exit code 2', async () => {
+    const data = freshData();
+    openDatabase(data).close(); // a data directory with no sessions in it
     const cases: [string[], string][] = [
       [['sessions', 'show', '42', '--data', data], 'swivel: no session 42; "swivel sessions list" (or GET /api/sessions) shows the recorded ones\n'],
       [['sessions', 'replay', '1', '--speed', 'fast', '--data', data], 'swivel: --speed must be a number above 0 (1, 2, 5, 10 …) or max, got "fast"\nTry "swivel --help".\n'],
@@ -70,10 +75,13 @@ describe('swivel sessions', () => {
       [['sessions', 'list', '--data', join(dir, 'nowhere'), '--out', dir], 'swivel: sessions list does not take --out\nTry "swivel --help".\n'],
       [['sessions', 'show', '1', '--data', join(dir, 'nowhere')], `swivel: no sessions are recorded in ${join(dir, 'nowhere')} (no swivel.db there); use --data DIR or SWIVEL_DATA to point at another data directory\n`],
     ];
-    for (const [args, err] of cases) expect(await swivel(args)).toMatchObject({ code: 2, err });
+    const results = await Promise.all(cases.map(([args]) => swivel(args)));
+    results.forEach((result, i) => expect(result, cases[i]![0].join(' ')).toMatchObject({ code: 2, err: cases[i]![1] }));
   }, 60_000);
 
   it('renames and deletes', async () => {
+    const data = freshData();
+    expect((await swivel(['sessions', 'import', csv, '--exercise', 'figure4-sitting', '--data', data])).code).toBe(0);
     expect((await swivel(['sessions', 'rename', '1', '--name', 'Monday', '--notes', 'left side tight', '--data', data])).out).toBe('session 1: name "Monday", notes "left side tight"\n');
     expect((await swivel(['sessions', 'delete', '1', '--data', data])).out).toBe('session 1 deleted\n');
     expect((await swivel(['sessions', 'list', '--json', '--data', data])).out).toBe('[]\n');
