@@ -94,6 +94,8 @@ describe('/api/sessions', () => {
   });
 
   it('lists newest first in pages, shows one, renames, annotates and deletes', async () => {
+    // Three of its own, whatever other tests in this file have imported before it (they run in any order).
+    for (const day of ['2026-11-20', '2026-11-22', '2026-11-21']) expect((await importCsv(csv, `exercise=rom-seated&startedAt=${day}T08:00:00Z`)).statusCode).toBe(201);
     const list = (await app.inject('/api/sessions?limit=2')).json();
     expect(Compile(SessionListResponse).Check(list)).toBe(true);
     expect(list.total).toBeGreaterThanOrEqual(3);
