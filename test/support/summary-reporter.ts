@@ -30,12 +30,17 @@ export default class SummaryReporter implements Reporter {
         outcomes.push(outcome);
         if (outcome.state === 'failed') failures.push(`FAIL ${file} > ${outcome.name}: ${outcome.error ?? 'failed'}`);
       }
-      // A module can fail outside any test: it does not load, or a beforeAll/afterAll hook throws.
-      const moduleErrors = module.errors();
-      if (module.state() === 'failed' && (tests.length === 0 || moduleErrors.length > 0)) {
-        const error = firstLine(moduleErrors[0]) ?? 'the file failed outside its tests';
-        outcomes.push({ file, name: '(file)', state: 'failed', durationMs: module.diagnostic().duration, timeoutMs: null, error });
-        failures.push(`FAIL ${file}: ${error}`);
+      // A file or a describe block can fail outside any test: the file does not load, or a
+      // beforeAll/afterAll hook throws (its tests are then skipped, not failed).
+      for (const suite of [module, ...module.children.allSuites()]) {
+        const errors = suite.errors();
+        const failedWithoutTests = suite.type === 'module' && module.state() === 'failed' && tests.length === 0;
+        if (errors.length === 0 && !failedWithoutTests) continue;
+        const name = suite.type === 'suite' ? suite.fullName : null;
+        const where = name === null ? file : `${file} > ${name}`;
+        const error = firstLine(errors[0]) ?? 'the file failed outside its tests';
+        outcomes.push({ file, name: name === null ? '(file)' : `${name} (hooks)`, state: 'failed', durationMs: 0, timeoutMs: null, error });
+        failures.push(`FAIL ${where}: ${error}`);
       }
     }
     for (const error of unhandledErrors) failures.push(`ERROR unhandled: ${firstLine(error) ?? 'an error outside any test'}`);
