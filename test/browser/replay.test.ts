@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, screenshotsAt, settle, smallTargets, testid } from '../support/browser.ts';
 import { inProcessHub } from '../support/in-process-hub.ts';
 import { waitFor, untilTestTimeout } from '../support/wait.ts';
-import { formatAngle } from '../../web/src/format.ts';
+import { formatAngle } from '../../web/src/view-model/format.ts';
 
 const suite = browserSuite();
 let hub: Awaited<ReturnType<typeof inProcessHub>>;

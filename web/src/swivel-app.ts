@@ -2,33 +2,33 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Exercise, Programme } from '../../hub/protocol/programme.ts';
 import type { RomView, SessionEvent, SessionView, SetResult, SetView } from '../../hub/protocol/session.ts';
-import { HubConnection, type SensorModel, type SensorStats } from './hub-connection.ts';
-import { LINK_STATE_LABEL, formatAngle, type Tone } from './format.ts';
-import type { ShownLinkState } from './link-status.ts';
-import type { HubBannerKind } from './hub-banner.ts';
-import { NavigateEvent, SessionCommandEvent, type ReplayCommandEvent, type Screen, type SensorActionEvent, type ThemeChoiceEvent } from './events.ts';
+import { HubConnection, type SensorModel, type SensorStats } from './connection/hub-connection.ts';
+import { LINK_STATE_LABEL, formatAngle, type Tone } from './view-model/format.ts';
+import type { ShownLinkState } from './components/link-status.ts';
+import type { HubBannerKind } from './components/hub-banner.ts';
+import { NavigateEvent, SessionCommandEvent, type ReplayCommandEvent, type Screen, type SensorActionEvent, type ThemeChoiceEvent } from './components/events.ts';
 import type { ReplayState } from '../../hub/protocol/replay.ts';
-import { SessionCues } from './session-cues.ts';
-import { WakeLockController, type WakeState } from './wake-lock.ts';
-import { ThemeController } from './theme.ts';
-import { SIDE_LABEL, exerciseById, exerciseName } from './programme-text.ts';
-import { romResult } from './rom-result.ts';
-import { doneKey } from './programme-screen.ts';
-import { appStyles } from './app-styles.ts';
-import { HistoryController } from './history-controller.ts';
-import type { HistoryRequestEvent } from './history-screen.ts';
-import './angle-readout.ts';
-import './angle-trace.ts';
-import './link-status.ts';
-import './hub-banner.ts';
-import './progress-ring.ts';
-import './rep-counter.ts';
-import './programme-screen.ts';
-import './summary-screen.ts';
-import './session-controls.ts';
-import './history-screen.ts';
-import './theme-switch.ts';
-import './replay-bar.ts';
+import { SessionCues } from './cues/session-cues.ts';
+import { WakeLockController, type WakeState } from './cues/wake-lock.ts';
+import { ThemeController } from './styles/theme.ts';
+import { SIDE_LABEL, exerciseById, exerciseName } from './view-model/programme-text.ts';
+import { romResult } from './components/rom-result.ts';
+import { doneKey } from './components/programme-list.ts';
+import { appStyles } from './styles/app-styles.ts';
+import { HistoryController } from './connection/history-controller.ts';
+import type { HistoryRequestEvent } from './screens/history-screen.ts';
+import './components/angle-readout.ts';
+import './components/angle-trace.ts';
+import './components/link-status.ts';
+import './components/hub-banner.ts';
+import './components/progress-ring.ts';
+import './components/rep-counter.ts';
+import './components/programme-list.ts';
+import './screens/summary-screen.ts';
+import './components/session-controls.ts';
+import './screens/history-screen.ts';
+import './components/theme-switch.ts';
+import './components/replay-bar.ts';
 
 /** Frames older than this make the readout stale even while the link claims to be up. */
 const STALE_AFTER_MS = 2000;
@@ -528,12 +528,12 @@ export class SwivelApp extends LitElement {
               ${running ? '\u2039 Back to the exercise' : '\u2039 Back to the summary'}
             </button>`
           : nothing}
-        <swivel-programme-screen
+        <swivel-programme-list
           .programme=${this.hub.programme}
           .currentExercise=${running ? (session?.current?.exerciseId ?? session?.next?.exerciseId ?? null) : null}
           .running=${running}
           .done=${this.done}
-        ></swivel-programme-screen>
+        ></swivel-programme-list>
       </div>
       <aside class="sensor" aria-label="Sensor">
         <section class="card angle" aria-label="Angle">

@@ -1,6 +1,6 @@
-import type { SessionCommand } from '../../hub/protocol/session.ts';
-import type { ReplayCommand } from '../../hub/protocol/replay.ts';
-import type { ThemeChoice } from './theme.ts';
+import type { SessionCommand } from '../../../hub/protocol/session.ts';
+import type { ReplayCommand } from '../../../hub/protocol/replay.ts';
+import type { ThemeChoice } from '../styles/theme.ts';
 
 /**
  * The person asked the session to do something (start, next, skip, switch side, calibrate, count,

@@ -1,5 +1,5 @@
-import type { Exercise, Programme, Range, Side } from '../../hub/protocol/programme.ts';
-import type { ExerciseId } from '../../hub/protocol/exercises.ts';
+import type { Exercise, Programme, Range, Side } from '../../../hub/protocol/programme.ts';
+import type { ExerciseId } from '../../../hub/protocol/exercises.ts';
 
 /** "3–5", or "3" when both ends are the same. */
 export function formatRange(range: Range, unit = ''): string {

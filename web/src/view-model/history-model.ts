@@ -1,5 +1,5 @@
-import type { Side } from '../../hub/protocol/programme.ts';
-import type { RecordedSessionDetail, RecordedSessionItem, RescoreResponse } from '../../hub/protocol/recordings.ts';
+import type { Side } from '../../../hub/protocol/programme.ts';
+import type { RecordedSessionDetail, RecordedSessionItem, RescoreResponse } from '../../../hub/protocol/recordings.ts';
 
 /** What one exercise on one side came to in a recorded session (its sets added up). */
 export interface HistoryFigure {

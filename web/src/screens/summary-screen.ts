@@ -1,12 +1,12 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Programme } from '../../hub/protocol/programme.ts';
-import type { RomView, SetResult } from '../../hub/protocol/session.ts';
-import { NavigateEvent, SessionCommandEvent } from './events.ts';
-import { formatAngle } from './format.ts';
-import { SIDE_LABEL, exerciseById, exerciseName, formatDuration } from './programme-text.ts';
-import { buttonStyles, srOnlyStyles } from './shared-styles.ts';
-import { romResult } from './rom-result.ts';
+import type { Programme } from '../../../hub/protocol/programme.ts';
+import type { RomView, SetResult } from '../../../hub/protocol/session.ts';
+import { NavigateEvent, SessionCommandEvent } from '../components/events.ts';
+import { formatAngle } from '../view-model/format.ts';
+import { SIDE_LABEL, exerciseById, exerciseName, formatDuration } from '../view-model/programme-text.ts';
+import { buttonStyles, srOnlyStyles } from '../styles/shared-styles.ts';
+import { romResult } from '../components/rom-result.ts';
 
 interface Row {
   key: string;

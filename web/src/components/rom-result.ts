@@ -1,8 +1,8 @@
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Side } from '../../hub/protocol/programme.ts';
-import type { RomView } from '../../hub/protocol/session.ts';
-import { formatAngle } from './format.ts';
+import type { Side } from '../../../hub/protocol/programme.ts';
+import type { RomView } from '../../../hub/protocol/session.ts';
+import { formatAngle } from '../view-model/format.ts';
 
 type Compared = 'below' | 'within' | 'above';
 

@@ -1,8 +1,8 @@
 import { LitElement, css, html, svg, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { buttonStyles } from './shared-styles.ts';
+import { buttonStyles } from '../styles/shared-styles.ts';
 import { SensorActionEvent } from './events.ts';
-import type { LinkState } from '../../hub/protocol/messages.ts';
+import type { LinkState } from '../../../hub/protocol/messages.ts';
 import {
   LINK_STATE_LABEL,
   LINK_STATE_TONE,
@@ -13,7 +13,7 @@ import {
   packetLoss,
   signalBars,
   type Tone,
-} from './format.ts';
+} from '../view-model/format.ts';
 
 /** A link state, or `unknown` while the hub itself is unreachable, or `none` when it has no sensor. */
 export type ShownLinkState = LinkState | 'unknown' | 'none';

@@ -1,13 +1,13 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Exercise, Programme } from '../../hub/protocol/programme.ts';
-import type { HistoryState } from './history-controller.ts';
-import { asymmetryTrend, romPoints, type HistoryFigure, type HistorySession } from './history-model.ts';
-import { NavigateEvent } from './events.ts';
-import { formatAngle } from './format.ts';
-import { SIDE_LABEL, formatDuration } from './programme-text.ts';
-import { buttonStyles } from './shared-styles.ts';
-import './history-rom-chart.ts';
+import type { Exercise, Programme } from '../../../hub/protocol/programme.ts';
+import type { HistoryState } from '../connection/history-controller.ts';
+import { asymmetryTrend, romPoints, type HistoryFigure, type HistorySession } from '../view-model/history-model.ts';
+import { NavigateEvent } from '../components/events.ts';
+import { formatAngle } from '../view-model/format.ts';
+import { SIDE_LABEL, formatDuration } from '../view-model/programme-text.ts';
+import { buttonStyles } from '../styles/shared-styles.ts';
+import '../components/history-rom-chart.ts';
 
 /** The person asked for the next page of sessions (`more`) or to try loading again (`reload`). */
 export class HistoryRequestEvent extends Event {

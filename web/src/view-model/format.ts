@@ -1,4 +1,4 @@
-import type { LinkState } from '../../hub/protocol/messages.ts';
+import type { LinkState } from '../../../hub/protocol/messages.ts';
 
 /** How a state should look: `ok` green, `busy` blue (working on it), `warn` amber, `bad` red, `off` grey. */
 export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'off';

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RecordedSessionDetail, RecordedSessionItem, RescoreResponse, SessionListResponse } from '../../hub/protocol/recordings.ts';
-import { digestDetail, digestRescore, unreadableSession, type HistorySession } from './history-model.ts';
+import type { RecordedSessionDetail, RecordedSessionItem, RescoreResponse, SessionListResponse } from '../../../hub/protocol/recordings.ts';
+import { digestDetail, digestRescore, unreadableSession, type HistorySession } from '../view-model/history-model.ts';
 
 /**
  * - `idle`: not opened yet;

@@ -1,7 +1,7 @@
 import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { formatAngle, formatSigned, type Tone } from './format.ts';
-import { srOnlyStyles } from './shared-styles.ts';
+import { formatAngle, formatSigned, type Tone } from '../view-model/format.ts';
+import { srOnlyStyles } from '../styles/shared-styles.ts';
 
 /** The gauge's arc: 240° open at the bottom, centre (100, 100), in a 200 × 156 viewBox. */
 const CX = 100;

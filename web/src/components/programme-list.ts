@@ -1,9 +1,9 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Exercise, Programme } from '../../hub/protocol/programme.ts';
+import type { Exercise, Programme } from '../../../hub/protocol/programme.ts';
 import { SessionCommandEvent } from './events.ts';
-import { SIDE_LABEL, targetText } from './programme-text.ts';
-import { buttonStyles } from './shared-styles.ts';
+import { SIDE_LABEL, targetText } from '../view-model/programme-text.ts';
+import { buttonStyles } from '../styles/shared-styles.ts';
 
 interface StageView {
   id: string;
@@ -20,8 +20,8 @@ export const doneKey = (exerciseId: string, side: string) => `${exerciseId}:${si
  * for each and for the whole programme. The programme object is immutable (it changes only with the
  * hub), so it is compared by reference; the rest are primitives.
  */
-@customElement('swivel-programme-screen')
-export class SwivelProgrammeScreen extends LitElement {
+@customElement('swivel-programme-list')
+export class SwivelProgrammeList extends LitElement {
   @property({ attribute: false }) programme: Programme | null = null;
   /** The exercise under way (highlighted), or null. */
   @property({ attribute: 'current-exercise' }) currentExercise: string | null = null;
@@ -231,6 +231,6 @@ export class SwivelProgrammeScreen extends LitElement {
 
 declare global {
   interface HTMLElementTagNameMap {
-    'swivel-programme-screen': SwivelProgrammeScreen;
+    'swivel-programme-list': SwivelProgrammeList;
   }
 }

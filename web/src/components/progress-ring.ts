@@ -1,6 +1,6 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Tone } from './format.ts';
+import type { Tone } from '../view-model/format.ts';
 
 const R = 44;
 const CIRCUMFERENCE = 2 * Math.PI * R;

@@ -1,9 +1,9 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { REPLAY_SPEEDS, type ReplayCommand, type ReplaySpeed } from '../../hub/protocol/replay.ts';
+import { REPLAY_SPEEDS, type ReplayCommand, type ReplaySpeed } from '../../../hub/protocol/replay.ts';
 import { ReplayCommandEvent } from './events.ts';
-import { buttonStyles } from './shared-styles.ts';
+import { buttonStyles } from '../styles/shared-styles.ts';
 
 /** 754 s → "12:34"; an hour or more → "1:02:34". */
 export function formatClock(seconds: number): string {

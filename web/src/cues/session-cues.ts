@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { SessionEvent, SessionView } from '../../hub/protocol/session.ts';
-import type { HubConnection } from './hub-connection.ts';
+import type { SessionEvent, SessionView } from '../../../hub/protocol/session.ts';
+import type { HubConnection } from '../connection/hub-connection.ts';
 
 const MUTE_KEY = 'swivel.muted';
 /** Spoken countdowns cover the last this many seconds of a hold, an effort phase and a rest. */

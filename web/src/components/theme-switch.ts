@@ -1,8 +1,8 @@
 import { LitElement, css, html, svg, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ThemeChoiceEvent } from './events.ts';
-import { buttonStyles } from './shared-styles.ts';
-import { THEME_CHOICES, type ThemeChoice } from './theme.ts';
+import { buttonStyles } from '../styles/shared-styles.ts';
+import { THEME_CHOICES, type ThemeChoice } from '../styles/theme.ts';
 
 const LABEL: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };
 const TITLE: Record<ThemeChoice, string> = {

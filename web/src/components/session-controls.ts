@@ -1,8 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { SessionCommand } from '../../hub/protocol/session.ts';
+import type { SessionCommand } from '../../../hub/protocol/session.ts';
 import { NavigateEvent, SessionCommandEvent } from './events.ts';
-import { buttonStyles } from './shared-styles.ts';
+import { buttonStyles } from '../styles/shared-styles.ts';
 
 type Action = Exclude<SessionCommand['action'], 'start'>;
 

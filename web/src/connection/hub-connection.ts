@@ -9,12 +9,12 @@ import type {
   SensorSnapshot,
   ServerMessage,
   StatsMessage,
-} from '../../hub/protocol/messages.ts';
-import type { Programme } from '../../hub/protocol/programme.ts';
-import type { ReplayCommand, ReplayState } from '../../hub/protocol/replay.ts';
-import type { SessionCommand, SessionEvent, SessionView } from '../../hub/protocol/session.ts';
+} from '../../../hub/protocol/messages.ts';
+import type { Programme } from '../../../hub/protocol/programme.ts';
+import type { ReplayCommand, ReplayState } from '../../../hub/protocol/replay.ts';
+import type { SessionCommand, SessionEvent, SessionView } from '../../../hub/protocol/session.ts';
 import { TraceBuffer } from './trace-buffer.ts';
-import type { SensorAction } from './events.ts';
+import type { SensorAction } from '../components/events.ts';
 
 export type SensorStats = SensorSnapshot['stats'];
 export type SensorInfo = NonNullable<SensorSnapshot['info']>;

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { SessionStatus } from '../../hub/protocol/session.ts';
-import type { HubConnection } from './hub-connection.ts';
+import type { SessionStatus } from '../../../hub/protocol/session.ts';
+import type { HubConnection } from '../connection/hub-connection.ts';
 
 /**
  * - `off`: no session under way, nothing held;
