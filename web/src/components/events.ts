@@ -79,3 +79,19 @@ declare global {
     'swivel-replay-command': ReplayCommandEvent;
   }
 }
+
+/** The person pressed one of the header's buttons: History, mute, full screen. */
+export type HeaderAction = 'history' | 'mute' | 'fullscreen';
+
+export class HeaderActionEvent extends Event {
+  static readonly eventName = 'swivel-header-action' as const;
+  constructor(readonly action: HeaderAction) {
+    super(HeaderActionEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'swivel-header-action': HeaderActionEvent;
+  }
+}

@@ -2,7 +2,7 @@ import { LitElement, css, html, svg, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/shared-styles.ts';
 import { SensorActionEvent } from './events.ts';
-import type { LinkState } from '../../../hub/protocol/messages.ts';
+import type { ShownLinkState } from '../view-model/sensor.ts';
 import {
   LINK_STATE_LABEL,
   LINK_STATE_TONE,
@@ -14,9 +14,6 @@ import {
   signalBars,
   type Tone,
 } from '../view-model/format.ts';
-
-/** A link state, or `unknown` while the hub itself is unreachable, or `none` when it has no sensor. */
-export type ShownLinkState = LinkState | 'unknown' | 'none';
 
 
 /**

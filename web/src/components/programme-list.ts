@@ -12,8 +12,6 @@ interface StageView {
   exercises: { exercise: Exercise; number: number; targets: string }[];
 }
 
-/** The `${exerciseId}:${side}` keys of sides done, as the programme screen takes them. */
-export const doneKey = (exerciseId: string, side: string) => `${exerciseId}:${side}`;
 
 /**
  * The programme: the assessment and the six stages, each exercise with its targets, and a start button

@@ -54,3 +54,6 @@ export function formatDuration(seconds: number): string {
   if (s < 60) return `${s} s`;
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
+
+/** The `${exerciseId}:${side}` keys of sides done, as the programme list takes them. */
+export const doneKey = (exerciseId: string, side: string) => `${exerciseId}:${side}`;
