@@ -29,12 +29,12 @@ export class SwivelSessionControls extends LitElement {
           ? html`<button type="button" data-testid="control-calibrate" aria-label="Recalibrate the start position" @click=${() => this.fire('calibrate')}>Recalibrate</button>`
           : ''}
         ${this.canSwitchSide
-          ? html`<button type="button" data-testid="control-switch-side" aria-label=${`Switch to the ${this.otherSide.toLowerCase()} side`} @click=${() => this.fire('switch-side')}>
+          ? html`<button type="button" data-testid="control-switch-side" aria-label=${`Switch to ${this.otherSide.toLowerCase()} side`} @click=${() => this.fire('switch-side')}>
               Switch to ${this.otherSide.toLowerCase()}
             </button>`
           : ''}
-        <button type="button" data-testid="control-skip" aria-label="Skip this exercise" @click=${() => this.fire('skip')}>Skip exercise</button>
-        <button type="button" class="primary" data-testid="control-next" aria-label=${rest ? 'Skip the rest and start the next set' : 'Next set'} @click=${() => this.fire('next')}>
+        <button type="button" data-testid="control-skip" aria-label="Skip exercise: go on to the next one" @click=${() => this.fire('skip')}>Skip exercise</button>
+        <button type="button" class="primary" data-testid="control-next" aria-label=${rest ? 'Skip rest and start the next set' : 'Next set'} @click=${() => this.fire('next')}>
           ${rest ? 'Skip rest \u203a' : 'Next \u203a'}
         </button>
         <button type="button" class="danger" data-testid="control-stop" aria-label="Stop the session" @click=${() => this.fire('stop')}>Stop</button>

@@ -74,9 +74,10 @@ export class SwivelExerciseScreen extends ScreenElement {
     return html`
       <section class="card gauge-card" aria-label="Angle">
         ${v.kind === 'manual'
-          ? html`<button type="button" class="tap" data-testid="tap-count" aria-label=${`Count one rep: ${set.reps} of ${set.repTarget ?? ''} so far`} @click=${() => this.send({ action: 'count' })}>
+          ? html`<button type="button" class="tap" data-testid="tap-count" @click=${() => this.send({ action: 'count' })}>
               <span class="tap-plus" aria-hidden="true">+1</span>
               <span>Tap after each rep</span>
+              <span class="sr-only">, ${set.reps}${set.repTarget !== null ? ` of ${set.repTarget}` : ''} counted so far</span>
             </button>`
           : html`<swivel-angle-readout
               .angle=${s.angle}
@@ -117,7 +118,7 @@ export class SwivelExerciseScreen extends ScreenElement {
           label=${`Angle over the last ${TRACE_SECONDS} seconds`}
         ></swivel-angle-trace>
       </section>
-      <section class="card steps-card" aria-label="Instructions">
+      <section class="card steps-card" aria-label="Instructions" tabindex="0">
         ${v.rom ? romResult(v.rom, v.name, 'rom') : nothing}
         <ol class="steps">${v.steps.map((step) => html`<li>${step}</li>`)}</ol>
         ${v.feel ? html`<p class="feel"><strong>Feel:</strong> ${v.feel}</p>` : nothing}

@@ -33,7 +33,7 @@ export class SwivelRestScreen extends ScreenElement {
           .label=${v.ring.label}
           .tone=${v.ring.tone}
         ></swivel-progress-ring>
-        <div class="rest-text">
+        <div class="rest-text" role="region" aria-label="What comes next" tabindex="0">
           <p class="next" data-testid="rest-next">${v.nextText}</p>
           ${v.lastText ? html`<p class="last" data-testid="rest-done">${v.lastText}</p>` : nothing}
           ${this.rom.length ? html`<div class="rest-rom">${this.rom.map((r) => romResult(r, exerciseName(this.programme, r.exerciseId)))}</div>` : nothing}

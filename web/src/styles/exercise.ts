@@ -151,6 +151,11 @@ export const exerciseStyles = css`
       line-height: 1.4;
       color: var(--sw-muted);
     }
+    /* The instructions scroll when long: focusable, so the keyboard can scroll them too. */
+    .steps-card:focus-visible {
+      outline: 3px solid var(--sw-focus, #ffd166);
+      outline-offset: 2px;
+    }
     .steps-card .rom {
       margin: -0.25rem -0.5rem 1rem;
     }

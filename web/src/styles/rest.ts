@@ -14,6 +14,10 @@ export const restStyles = css`
     .rest-ring {
       --size: min(56vh, 42vw);
     }
+    .rest-text:focus-visible {
+      outline: 3px solid var(--sw-focus, #ffd166);
+      outline-offset: 2px;
+    }
     .rest-text {
       min-height: 0;
       overflow-y: auto;
