@@ -91,7 +91,7 @@ export class SwivelReplayBar extends LitElement {
                 type="button"
                 data-testid=${`replay-speed-${speed}`}
                 aria-pressed=${this.speed === speed ? 'true' : 'false'}
-                aria-label=${speed === 'max' ? 'As fast as possible' : `${speed} times real speed`}
+                aria-label=${speed === 'max' ? 'Max: as fast as possible' : `${speed} times real speed`}
                 @click=${() => this.fire({ action: 'speed', speed })}
               >
                 ${speedLabel(speed)}
