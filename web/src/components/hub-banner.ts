@@ -10,7 +10,9 @@ export class RetryNowEvent extends Event {
 }
 
 /** `lost`: the hub was reachable and no longer is. `unreachable`: it never answered. `connecting`: first try. */
-export type HubBannerKind = 'lost' | 'unreachable' | 'connecting';
+import type { BannerKind as HubBannerKind } from '../view-model/dashboard.ts';
+
+export type { HubBannerKind };
 
 /** The hub-connection banner. Shown by the app only while the hub is not live. */
 @customElement('swivel-hub-banner')

@@ -1,15 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SessionStatus } from '../../../hub/protocol/session.ts';
 import type { HubConnection } from '../connection/hub-connection.ts';
+import type { WakeState } from '../view-model/dashboard.ts';
 
-/**
- * - `off`: no session under way, nothing held;
- * - `held`: the screen stays awake;
- * - `unavailable`: this browser cannot keep it awake (no Screen Wake Lock API, e.g. over plain http
- *   from another device: it needs a secure context);
- * - `refused`: the browser said no (battery saver, page hidden, policy).
- */
-export type WakeState = 'off' | 'held' | 'unavailable' | 'refused';
+export type { WakeState };
 
 const RUNNING: readonly SessionStatus[] = ['calibrating', 'active', 'rest'];
 

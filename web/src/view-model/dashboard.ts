@@ -15,6 +15,14 @@ export type ScreenKind = 'programme' | 'exercise' | 'rest' | 'summary' | 'histor
 /** The screen the person asked for; `session` follows the session's status. */
 export type AskedScreen = 'session' | 'programme' | 'history';
 export type BannerKind = 'lost' | 'unreachable' | 'connecting';
+/**
+ * Whether the screen is kept awake (cues/wake-lock.ts):
+ * - `off`: no session under way, nothing held;
+ * - `held`: the screen stays awake;
+ * - `unavailable`: this browser cannot keep it awake (no Screen Wake Lock API, e.g. over plain http
+ *   from another device: it needs a secure context);
+ * - `refused`: the browser said no (battery saver, page hidden, policy).
+ */
 export type WakeState = 'off' | 'held' | 'unavailable' | 'refused';
 
 /** What the view model reads of the hub connection (HubConnection has all of it). */
