@@ -278,7 +278,7 @@ async function record(args: string[]): Promise<void> {
     spawnSimulator: !values['no-spawn-sim'],
     simulatorPerson,
     programme,
-  });
+  }, (await import('./main.ts')).startHub);
 }
 
 async function sessions(args: string[]): Promise<void> {

@@ -15,6 +15,8 @@ import { DATABASE_FILE, StorageError, openDatabase, type SqliteDatabase } from '
 import { SessionStore } from '../storage/session-store.ts';
 import { Recordings, sensorFileName } from './recordings.ts';
 import type { ReplaySpeed } from './replay.ts';
+import type { Recorder } from './recorder.ts';
+import type { SessionService } from '../session/session-service.ts';
 
 export const SESSIONS_HELP = `Usage: swivel sessions <action> [options]      (every action takes --data DIR)
 
@@ -222,11 +224,31 @@ export interface RecordCommand {
   programme: Programme;
 }
 
+/** What `swivel record` needs of a started hub: its session and recorder, and a way to stop it. */
+export interface RecordingHub {
+  session: SessionService;
+  recorder: Recorder | null;
+  close(): Promise<void>;
+}
+
+/** Starts the hub for `record` (hub/main.ts's startHub, passed in by the CLI so this module never reaches up to it). */
+export type StartRecordingHub = (options: {
+  port: number;
+  host: string;
+  sensor: SensorMode;
+  radioDir?: string;
+  spawnSimulator?: boolean;
+  simulatorExercise?: ExerciseId;
+  simulatorPerson?: number;
+  programme?: Programme;
+  dataDir?: string | null;
+  log?: (line: string) => void;
+}) => Promise<RecordingHub>;
+
 /** Runs the hub without a screen, records one exercise, and prints what is counted. */
-export async function runRecord(command: RecordCommand, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function runRecord(command: RecordCommand, startHub: StartRecordingHub, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   // An unwritable data directory is the one thing `record` cannot do without: refuse before starting.
   openDatabase(command.dataDir).close();
-  const { startHub } = await import('../main.ts');
   let finish: (why: string) => void = () => {};
   const finished = new Promise<string>((resolve) => (finish = resolve));
   const onSignal = (signal: string) => finish(signal);

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorResponse, HealthResponse, SensorParams, SensorPatch, SensorsResponse } from '../protocol/messages.ts';
 import { Programme } from '../protocol/programme.ts';
 import { SessionView } from '../protocol/session.ts';
-import type { LiveSource, SessionControl } from './app.ts';
+import type { LiveSource, SessionControl } from './sources.ts';
 import type { LatencyWindow } from './latency-window.ts';
 
 export interface ApiOptions {

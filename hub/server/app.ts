@@ -2,10 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Observable } from 'rxjs';
-import type { LinkEvent } from '../pipeline/events.ts';
-import type { AngleFrame } from '../pipeline/operators.ts';
-import { MAX_CLIENT_MESSAGE_BYTES, type RecordingMessage, type SensorSnapshot, type SensorSource, type SensorStats } from '../protocol/messages.ts';
-import type { SessionCommand, SessionEvent, SessionView } from '../protocol/session.ts';
+import { MAX_CLIENT_MESSAGE_BYTES, type RecordingMessage } from '../protocol/messages.ts';
 import type { Programme } from '../protocol/programme.ts';
 import { apiPlugin } from './api.ts';
 import { dashboardPlugin } from './dashboard.ts';
@@ -13,30 +10,9 @@ import { livePlugin, type LiveOptions } from './live.ts';
 import { LatencyWindow } from './latency-window.ts';
 import { replayPlugin } from './replay.ts';
 import { sessionsPlugin, type SessionsOptions } from './sessions.ts';
+import type { LiveSource, SessionControl } from './sources.ts';
 
-/** What the server needs from the hub's sensor side (SensorHub provides it). */
-export interface LiveSource {
-  readonly source: SensorSource;
-  readonly sourceReason: string;
-  readonly displayFrames$: Observable<AngleFrame>;
-  readonly link$: Observable<LinkEvent>;
-  readonly stats$: Observable<{ sensorId: string; stats: SensorStats }>;
-  /** A sensor's settings (its shin) changed. */
-  readonly sensorChanges$: Observable<string>;
-  snapshot(): SensorSnapshot[];
-  disconnectSensor(): Promise<void>;
-  connectSensor(): void;
-  setShin(sensorId: string, shin: 'left' | 'right' | null): boolean;
-}
-
-/** What the server needs from the guided session (SessionService provides it). */
-export interface SessionControl {
-  readonly view: SessionView;
-  readonly view$: Observable<SessionView>;
-  readonly events$: Observable<{ event: SessionEvent; at: number }>;
-  /** Throws SessionCommandError, whose message is for the person, when the command makes no sense now. */
-  command(command: SessionCommand): void;
-}
+export type { LiveSource, SessionControl } from './sources.ts';
 
 export interface AppDeps {
   live: LiveSource;

@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import { ClientMessage, PingMessage, type RecordingMessage, type ServerMessage } from '../protocol/messages.ts';
 import { SessionCommand } from '../protocol/session.ts';
 import { SessionCommandError } from '../session/engine.ts';
-import type { LiveSource, SessionControl } from './app.ts';
+import type { LiveSource, SessionControl } from './sources.ts';
 import type { LatencyWindow } from './latency-window.ts';
 import { parseViewerMessage } from './viewer-message.ts';
 

@@ -11,6 +11,7 @@ import { startHub } from '../../hub/main.ts';
 import type { ExerciseId } from '../../hub/protocol/exercises.ts';
 import { startSimulator, type SimulatorProcess } from '../support/simulator-process.ts';
 import { untilTestTimeout } from '../support/wait.ts';
+import { expectAccessible, unreachableByTab } from './axe.ts';
 
 
 type Hub = Awaited<ReturnType<typeof startHub>>;
@@ -107,6 +108,9 @@ describe('dashboard', () => {
 
     await linkState(page, 'connected').waitFor({ timeout: untilTestTimeout(20_000) });
     expect(await page.locator('[data-testid=link-state]').textContent()).toBe('Connected');
+    // Accessibility: axe at both sizes in both themes, and every control reached with the Tab key.
+    await expectAccessible(page, 'programme');
+    expect(await unreachableByTab(page), 'controls the Tab key never reaches').toEqual([]);
 
     // The number must move: at least two changes of the shown value within a few seconds. Screen
     // readers, meanwhile, are told the angle politely and rarely, not on every frame.
@@ -242,6 +246,8 @@ describe('dashboard', () => {
     expect(await testid(tablet, 'exercise-side').textContent()).toBe('Left side');
     expect(await testid(tablet, 'rep-target').textContent()).toBe('20');
     expect(await smallTargets(tablet)).toEqual([]);
+    await expectAccessible(tablet, 'exercise (reps)');
+    expect(await unreachableByTab(tablet), 'controls the Tab key never reaches').toEqual([]);
 
     // The first reps of a set are judged together, so the count can jump; then it rises one by one.
     await expect.poll(() => repCount(tablet), { timeout: untilTestTimeout(50_000), interval: 250 }).toBeGreaterThanOrEqual(1);
@@ -255,10 +261,16 @@ describe('dashboard', () => {
     expect(played).toBeGreaterThanOrEqual(1);
     // Each rep's end hold fills on screen towards the 3 s target.
     await expect.poll(() => largestDrawn(tablet, 'end-hold'), { timeout: untilTestTimeout(20_000), interval: 100 }).toBeGreaterThan(0.3);
+    await expectAccessible(tablet, 'end hold', { when: '[data-testid=end-hold]' });
+    // A screen reader is told each counted rep, politely.
+    const told = testid(tablet, 'set-announcement');
+    expect(await told.getAttribute('aria-live')).toBe('polite');
+    await expect.poll(async () => (await told.textContent())?.trim(), { timeout: untilTestTimeout(5_000) }).toMatch(/^(Rep \d+ of 20 counted|Hold reached)/);
     await screenshotsAt(tablet, 'exercise-reps');
     // On to the target: the set ends by itself at 20 counted reps, and the rest screen says so.
     await expect.poll(() => screen(tablet).getAttribute('data-status'), { timeout: untilTestTimeout(60_000), interval: 250 }).toBe('rest');
     expect(await testid(tablet, 'rest-done').textContent()).toContain('20 reps');
+    await expectAccessible(tablet, 'rest');
 
     // A manual-count tap now makes no sense: the hub says so, and the person reads why.
     await tablet.evaluate(() => {
@@ -288,6 +300,7 @@ describe('dashboard', () => {
     await expect.poll(() => screen(page).getAttribute('data-status'), { timeout: untilTestTimeout(5_000) }).toBe('calibrating');
     await testid(page, 'waiting-sensor').waitFor({ timeout: untilTestTimeout(5_000) });
     expect(await testid(page, 'calibration').textContent()).toContain('Get into the start position and stay still');
+    await expectAccessible(page, 'calibration (waiting for the sensor)');
     await screenshotsAt(page, 'waiting-for-sensor');
 
     // The simulated person sits still for 2 s after power-on (the start posture), then eases into the
@@ -305,6 +318,7 @@ describe('dashboard', () => {
     expect(left).toBeLessThan(60);
     expect(left).toBeGreaterThan(0);
     await screenshotsAt(page, 'exercise-hold');
+    await expectAccessible(page, 'hold');
 
     await sim.command('lose-link 4000');
     await testid(page, 'waiting-sensor').waitFor({ timeout: untilTestTimeout(10_000) });
@@ -332,6 +346,7 @@ describe('dashboard', () => {
     await expect.poll(() => repCount(page), { timeout: untilTestTimeout(40_000), interval: 250 }).toBeGreaterThanOrEqual(1);
     await expect.poll(() => testid(page, 'rom-left').textContent(), { timeout: untilTestTimeout(5_000) }).toMatch(/\d+°/);
     await screenshotsAt(page, 'exercise-rom');
+    await expectAccessible(page, 'range-of-motion test');
 
     // Three trials reach the set's target; the rest before the other side follows by itself.
     await expect.poll(() => screen(page).getAttribute('data-screen'), { timeout: untilTestTimeout(60_000), interval: 250 }).toBe('rest');
@@ -349,6 +364,8 @@ describe('dashboard', () => {
     expect(await rom.locator('[data-testid=rom-left]').textContent()).toMatch(/\d+°/);
     expect(await rom.locator('[data-testid=rom-asymmetry]').textContent()).toContain('once both sides are measured');
     await screenshotsAt(page, 'summary');
+    await expectAccessible(page, 'summary');
+    expect(await unreachableByTab(page), 'controls the Tab key never reaches').toEqual([]);
   }, 90_000);
 
   it('shows an instruction screen with "done", counts taps for a manual exercise, and remembers the mute switch', async () => {
@@ -358,6 +375,7 @@ describe('dashboard', () => {
     await testid(page, 'instruction-done').waitFor({ timeout: untilTestTimeout(5_000) });
     expect(await testid(page, 'exercise-name').textContent()).toBe('Hip click');
     await screenshotsAt(page, 'exercise-instruction');
+    await expectAccessible(page, 'instruction');
     await testid(page, 'instruction-done').click();
     await expect.poll(() => testid(page, 'exercise-side').textContent(), { timeout: untilTestTimeout(5_000) }).toBe('Right side');
 
@@ -369,6 +387,13 @@ describe('dashboard', () => {
     for (let i = 0; i < 3; i++) await tap.click();
     await expect.poll(() => repCount(page), { timeout: untilTestTimeout(5_000) }).toBe(3);
     await screenshotsAt(page, 'exercise-manual');
+    await expectAccessible(page, 'manual count');
+    // The keyboard does what a tap does: Enter and Space on the focused button each count one.
+    await tap.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => repCount(page), { timeout: untilTestTimeout(5_000) }).toBe(4);
+    await page.keyboard.press('Space');
+    await expect.poll(() => repCount(page), { timeout: untilTestTimeout(5_000) }).toBe(5);
 
     const mute = testid(page, 'mute');
     expect(await mute.getAttribute('aria-pressed')).toBe('false');

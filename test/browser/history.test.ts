@@ -13,6 +13,7 @@ import { startHub } from '../../hub/main.ts';
 import type { ExerciseId } from '../../hub/protocol/exercises.ts';
 import { record } from '../../firmware-sim/record.ts';
 import { untilTestTimeout } from '../support/wait.ts';
+import { expectAccessible, unreachableByTab } from './axe.ts';
 
 
 type Hub = Awaited<ReturnType<typeof startHub>>;
@@ -80,6 +81,7 @@ describe('history', () => {
     expect(await testid(page, 'history-empty').textContent()).toContain('No sessions yet');
     expect(await smallTargets(page)).toEqual([]);
     await screenshots(page, 'empty');
+    await expectAccessible(page, 'history (no sessions)');
 
     // A data directory that cannot be opened (its parent is a file): the hub runs without recording.
     const blocked = join(await tempDir('swivel-data-'), 'file');
@@ -93,11 +95,12 @@ describe('history', () => {
     expect(await unavailable.textContent()).toMatch(/unavailable/i);
     expect(await unavailable.getAttribute('role')).toBe('alert');
     await screenshots(page, 'unavailable-light');
+    await expectAccessible(page, 'history (unavailable)');
 
     // Back to the programme.
     await testid(page, 'history-back').click();
     await page.locator('[data-testid=screen][data-screen=programme]').waitFor();
-  }, 30_000);
+  }, 60_000);
 
   it('lists sessions newest first with figures per exercise and side, charts ROM per side with the asymmetry, and pages', async () => {
     const h = await hub(await tempDir('swivel-data-'));
@@ -133,6 +136,8 @@ describe('history', () => {
     expect(await testid(page, 'history-asymmetry').textContent()).toMatch(/(Left|Right) turns \d+° less \(\d+ %\)|Left and right the same/);
     expect(await smallTargets(page)).toEqual([]);
     await screenshots(page, 'sessions');
+    await expectAccessible(page, 'history');
+    expect(await unreachableByTab(page), 'controls the Tab key never reaches').toEqual([]);
 
     const more = testid(page, 'history-more');
     await more.click();
@@ -151,5 +156,5 @@ describe('history', () => {
 
     await testid(page, 'history-back').click();
     await page.locator('[data-testid=screen][data-screen=programme]').waitFor();
-  }, 30_000);
+  }, 60_000);
 });

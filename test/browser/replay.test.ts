@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, screenshotsAt, settle, smallTargets, testid } from '../support/browser.ts';
 import { inProcessHub } from '../support/in-process-hub.ts';
 import { waitFor, untilTestTimeout } from '../support/wait.ts';
-import { formatAngle } from '../../web/src/format.ts';
+import { formatAngle } from '../../web/src/view-model/format.ts';
+import { expectAccessible, unreachableByTab } from './axe.ts';
 
 const suite = browserSuite();
 let hub: Awaited<ReturnType<typeof inProcessHub>>;
@@ -56,6 +57,8 @@ describe('a recorded session replayed on the dashboard', () => {
     await testid(page, 'screen').and(page.locator('[data-screen=exercise]')).waitFor({ timeout: untilTestTimeout(15_000) });
     expect(await testid(page, 'control-next').count()).toBe(0);
     expect(await smallTargets(page)).toEqual([]);
+    await expectAccessible(page, 'replay');
+    expect(await unreachableByTab(page), 'controls the Tab key never reaches').toEqual([]);
 
     // Max: it reaches the end, on the summary, with the trials live counted.
     await bar(page, 'replay-speed-max').click();

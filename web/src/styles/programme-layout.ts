@@ -1,0 +1,37 @@
+import { css } from 'lit';
+
+/** The programme screen: the list beside the sensor panel. */
+export const programmeStyles = css`
+    /* ---- programme ---- */
+    .screen-programme {
+      display: grid;
+      gap: 1rem;
+      grid-template-columns: minmax(0, 1fr) 24rem;
+      grid-template-areas: 'list sensor';
+    }
+    .programme-list {
+      grid-area: list;
+      min-height: 0;
+      overflow-y: auto;
+      padding-right: 0.5rem;
+    }
+    .back {
+      margin-bottom: 0.75rem;
+    }
+    .sensor {
+      grid-area: sensor;
+      min-height: 0;
+      display: grid;
+      gap: 1rem;
+      grid-template-rows: minmax(12rem, 1fr) auto;
+      overflow-y: auto;
+    }
+    .sensor .angle {
+      display: grid;
+      padding: 0.75rem;
+    }
+    swivel-angle-readout {
+      min-height: 0;
+    }
+
+`;
