@@ -104,7 +104,13 @@ describe('a recorded session replayed on the dashboard', () => {
       (input as HTMLInputElement).value = '0';
       input.dispatchEvent(new Event('change', { bubbles: true }));
     });
-    await waitFor('the hub back at the start', async () => ((await bar(page, 'replay-clock').textContent()) ?? '').startsWith('0:00 /') && (await shownPosition(page)) < 0.5, 15_000);
+    let seen = '';
+    await waitFor(() => `the hub back at the start (last seen: ${seen})`, async () => {
+      const clock = (await bar(page, 'replay-clock').textContent()) ?? '';
+      const position = await shownPosition(page);
+      seen = `clock "${clock}", slider at ${position}`;
+      return clock.startsWith('0:00 /') && position < 0.5;
+    });
     await bar(page, 'replay-speed-2').click();
     await waitFor('2× chosen', async () => (await bar(page, 'replay-speed-2').getAttribute('aria-pressed')) === 'true');
     const started = Date.now();

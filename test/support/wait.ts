@@ -10,19 +10,19 @@ export function timeLeftInTest(marginMs = 1_000): number | null {
 
 /**
  * Polls `check` (which may be async: a page query) until it gives a truthy value; the error says
- * what was awaited.
+ * what was awaited (`what` may be a function, to say what it saw last).
  *
  * Inside a test it waits as long as the test may still run: a busy machine makes things slow, not
  * wrong, so a wait gives up only when the test would time out anyway, and says what it was waiting
  * for. `timeoutMs` is the deadline outside a test (hooks) and the least a wait gets inside one.
  */
-export async function waitFor<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(what: string | (() => string), check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
   const waitMs = Math.max(timeoutMs, timeLeftInTest() ?? 0);
   const deadline = Date.now() + waitMs;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${(waitMs / 1000).toFixed(1)} s waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${(waitMs / 1000).toFixed(1)} s waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
