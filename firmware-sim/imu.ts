@@ -108,12 +108,19 @@ const H = 1e-3;
 
 export const sensorOrientation = (kinematics: Kinematics, mount: Mounting, t: number): Quat => qmul(kinematics.shinAt(t), mount.sensorToShin);
 
-export function idealImu(kinematics: Kinematics, mount: Mounting, t: number): IdealImu {
+/**
+ * `intervalS`: the sample interval. A MEMS gyroscope's decimation filter reports the mean rate over the
+ * interval that ends at the sample, not the rate at that instant; 0 gives the instantaneous rate.
+ */
+export function idealImu(kinematics: Kinematics, mount: Mounting, t: number, intervalS = 0): IdealImu {
   const lever = add(kinematics.pivotToKnee, mount.positionInShin);
   const shin = [kinematics.shinAt(t - H), kinematics.shinAt(t), kinematics.shinAt(t + H)] as const;
   const [before, orientation, after] = shin.map((q) => qmul(q, mount.sensorToShin)) as [Quat, Quat, Quat];
-  // Body-frame rate: the rotation from `before` to `after`, seen from the sensor, over 2h.
-  const gyro = scale(qLog(qmul(qconj(before), after)), 1 / (2 * H) / DEG);
+  // Body-frame rate: the rotation over the interval (or from `before` to `after`), seen from the sensor.
+  const gyro =
+    intervalS > 0
+      ? scale(qLog(qmul(qconj(qmul(kinematics.shinAt(t - intervalS), mount.sensorToShin)), orientation)), 1 / intervalS / DEG)
+      : scale(qLog(qmul(qconj(before), after)), 1 / (2 * H) / DEG);
   // The sensor's position relative to the pivot (earth frame), and its second derivative.
   const [p0, p1, p2] = shin.map((q) => rotate(q, lever)) as [Vec3, Vec3, Vec3];
   const linear = scale(add(sub(p2, p1), sub(p0, p1)), 1 / (H * H * G));

@@ -64,10 +64,12 @@ export function synthesise(options: SyntheticOptions): SyntheticSample[] {
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const bias = options.biasDps ?? [0, 0, 0];
   const h = 1e-4;
-  return times.map((t) => {
+  return times.map((t, i) => {
     const r = options.orientation(t);
-    // Central difference of the orientation: the rate a perfect gyroscope reads at t.
-    const w = rotationVector(options.orientation(t - h), options.orientation(t + h)).map((v) => ((v / (2 * h)) * 180) / Math.PI);
+    // A MEMS gyroscope's decimation filter reports the mean rate over the sample interval ending at t:
+    // the rotation since the previous sample over that time (for the first, over a short step).
+    const span = i > 0 ? t - times[i - 1]! : h;
+    const w = rotationVector(options.orientation(t - span), options.orientation(t)).map((v) => ((v / span) * 180) / Math.PI);
     const lin = options.linearAcc?.(t) ?? [0, 0, 0];
     const specific = apply(transpose(r), [lin[0], lin[1], lin[2] + 1]);
     const an = options.noise?.accG ?? 0;
