@@ -58,7 +58,8 @@ export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = {
   flipRatio: 1.5,
 };
 
-export type AngleHealth = 'initialising' | 'calibrating' | 'ok' | 'disturbed';
+/** See hub/protocol/messages.ts: `settling` is a start posture taken while the bias is not yet known. */
+export type AngleHealth = 'initialising' | 'calibrating' | 'settling' | 'ok' | 'disturbed';
 
 export interface ExerciseAngleState {
   reference: Quat | null;
@@ -161,6 +162,7 @@ export function stepExerciseAngle(
       [peak, trough] = [-trough, -peak];
     }
   }
-  const health: AngleHealth = fusion.health === 'disturbed' ? 'disturbed' : reference ? 'ok' : 'calibrating';
+  // Until the bias is known, heading drifts: the angle is shown but not trusted (not counted as ok).
+  const health: AngleHealth = fusion.health === 'disturbed' ? 'disturbed' : !reference ? 'calibrating' : fusion.biasKnown ? 'ok' : 'settling';
   return { reference, provisional, axisSum, axisWeight, lastT: fusion.lastT, startedAt, zeroedAt, peak, trough, angleDeg: angle, health };
 }

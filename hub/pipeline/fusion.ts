@@ -28,13 +28,29 @@ export interface FusionOptions {
    * quickly after a movement (a gyroscope scale error leaves the orientation a little off after each).
    */
   restAccTimeConstant: number;
-  /** At rest: gyroscope (bias removed) below this, deg/s ... */
+  /**
+   * At rest: the gyroscope within this of its own recent mean (`restGyroMeanSeconds`), deg/s: tremor
+   * and noise pass, movement does not. Not against the bias estimate: a bias not learned yet (up to
+   * 1.5 °/s per axis) must not hide rest, or it never gets learned ...
+   */
   restGyroDps: number;
+  restGyroMeanSeconds: number;
+  /** The gyroscope is first smoothed over this, s: an 8–11 Hz tremor of a few hundredths of a degree peaks at 2–3 °/s. */
+  restTremorSeconds: number;
+  /**
+   * ... and that mean within this of the bias estimate, plus three of its standard deviations, deg/s:
+   * slow sway passes, a slow steady turn does not once the bias is known ...
+   */
+  restBiasAllowanceDps: number;
   /** ... and accelerometer within this of its recent mean, g, and within `disturbedAccG` of 1 g ... */
   restAccG: number;
   /** ... for at least this long, s. */
   restSeconds: number;
-  /** Low-pass of the gyroscope whose mean is the bias measurement at rest, s. */
+  /**
+   * Low-pass of the gyroscope whose mean is the bias measurement at rest, s. Long enough to average
+   * out postural sway (a few tenths of a degree over seconds) and tremor; until then a plain mean of
+   * the still spell.
+   */
   restGyroTimeConstant: number;
   /** Readings further than this from 1 g count as disturbed (impacts, shaking) for the health flag. */
   disturbedAccG: number;
@@ -48,6 +64,11 @@ export interface FusionOptions {
 export interface BiasOptions {
   /** Uncertainty of the bias before anything is known. */
   initialSigmaDps: number;
+  /**
+   * The bias counts as known once its uncertainty about the earth's vertical is below this: that
+   * component is what makes heading drift, and only rest (or a change of posture) teaches it.
+   */
+  knownSigmaDps: number;
   /** Time over which the bias may drift by about 0.1 °/s, s: the process noise. */
   forgettingSeconds: number;
   /** How well the accelerometer corrections measure the bias while moving. */
@@ -78,12 +99,15 @@ export interface ScaleOptions {
 export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
   accTimeConstant: 3,
   restAccTimeConstant: 0.5,
-  restGyroDps: 2.5,
+  restGyroDps: 2,
+  restGyroMeanSeconds: 0.25,
+  restTremorSeconds: 0.05,
+  restBiasAllowanceDps: 1,
   restAccG: 0.03,
   restSeconds: 0.4,
-  restGyroTimeConstant: 0.5,
+  restGyroTimeConstant: 2,
   disturbedAccG: 0.5,
-  bias: { initialSigmaDps: 0.5, forgettingSeconds: 100, motionSigmaDps: 0.1, restSigmaDps: 0.03, verticalForgetting: 1e-4, clipDps: 2 },
+  bias: { initialSigmaDps: 1, knownSigmaDps: 0.2, forgettingSeconds: 100, motionSigmaDps: 0.1, restSigmaDps: 0.03, verticalForgetting: 1e-4, clipDps: 2 },
   scale: { initialSigma: 0.01, driftPerSecond: 1e-6, clip: 0.05, disagreementClipDps: 20 },
   maxGapSeconds: 1,
 };
@@ -123,8 +147,12 @@ export interface FusionState {
   gyroSlope: Vec3;
   /** The previous interval, s: a much longer one is a gap. */
   lastDt: number;
-  /** Low-passed accelerometer (sensor axes), for rest detection. */
+  /** Low-passed accelerometer and gyroscope (sensor axes), for rest detection. */
   accMean: Vec3;
+  gyroMean: Vec3;
+  gyroSmooth: Vec3;
+  /** The bias is known well enough that heading does not drift (see `BiasOptions.knownSigmaDps`). */
+  biasKnown: boolean;
   /** Time the current still spell began, or NaN while moving. */
   stillSince: number;
   atRest: boolean;
@@ -160,6 +188,9 @@ export const initialFusion: FusionState = {
   gyroSlope: [0, 0, 0],
   lastDt: 0,
   accMean: [0, 0, 0],
+  gyroMean: [0, 0, 0],
+  gyroSmooth: [0, 0, 0],
+  biasKnown: false,
   stillSince: Number.NaN,
   atRest: false,
   disturbedFor: 0,
@@ -310,6 +341,8 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
       gyroSlope: [0, 0, 0],
       lastDt: 0,
       accMean: acc,
+      gyroMean: [r.gx, r.gy, r.gz],
+      gyroSmooth: [r.gx, r.gy, r.gz],
       stillSince: Number.NaN,
       atRest: false,
       disturbedFor: 0,
@@ -349,8 +382,16 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
   // Rest detection on a quiet gyroscope and a steady accelerometer.
   const k = Math.min(1, dt / 0.2);
   const accMean: Vec3 = [state.accMean[0] + k * (acc[0] - state.accMean[0]), state.accMean[1] + k * (acc[1] - state.accMean[1]), state.accMean[2] + k * (acc[2] - state.accMean[2])];
+  const kg = Math.min(1, dt / options.restGyroMeanSeconds);
+  const gm: Vec3 = [state.gyroMean[0] + kg * (r.gx - state.gyroMean[0]), state.gyroMean[1] + kg * (r.gy - state.gyroMean[1]), state.gyroMean[2] + kg * (r.gz - state.gyroMean[2])];
+  const kt = Math.min(1, dt / options.restTremorSeconds);
+  const gs: Vec3 = [state.gyroSmooth[0] + kt * (r.gx - state.gyroSmooth[0]), state.gyroSmooth[1] + kt * (r.gy - state.gyroSmooth[1]), state.gyroSmooth[2] + kt * (r.gz - state.gyroSmooth[2])];
+  const allowed = (i: number, b: number) => Math.abs(gm[i]! - b) < options.restBiasAllowanceDps + 3 * Math.sqrt(state.biasP[4 * i]!);
   const still =
-    Math.sqrt((r.gx - bx) ** 2 + (r.gy - by) ** 2 + (r.gz - bz) ** 2) < options.restGyroDps &&
+    Math.sqrt((gs[0] - gm[0]) ** 2 + (gs[1] - gm[1]) ** 2 + (gs[2] - gm[2]) ** 2) < options.restGyroDps &&
+    allowed(0, bx) &&
+    allowed(1, by) &&
+    allowed(2, bz) &&
     Math.sqrt((acc[0] - accMean[0]) ** 2 + (acc[1] - accMean[1]) ** 2 + (acc[2] - accMean[2]) ** 2) < options.restAccG &&
     plausible;
   const stillSince = still ? (Number.isNaN(state.stillSince) ? t : state.stillSince) : Number.NaN;
@@ -423,6 +464,11 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
     scale = updateBias(scale, SP, Mf, es, [w, w, w / b.verticalForgetting], sc.disagreementClipDps, sc.clip);
   }
 
+  // The bias's uncertainty about the vertical u (sensor frame): √(uᵀPu), the heading drift it allows.
+  const u0 = R[6]!, u1 = R[7]!, u2 = R[8]!;
+  const verticalVariance = u0 * (P[0]! * u0 + P[1]! * u1 + P[2]! * u2) + u1 * (P[3]! * u0 + P[4]! * u1 + P[5]! * u2) + u2 * (P[6]! * u0 + P[7]! * u1 + P[8]! * u2);
+  const biasKnown = verticalVariance < b.knownSigmaDps ** 2;
+
   // Long with the accelerometer far from 1 g (vibration, a fall, a sensor not on a person): say so.
   const disturbedFor = plausible ? 0 : state.disturbedFor + dt;
   const health: FusionHealth = disturbedFor > 2 ? 'disturbed' : 'ok';
@@ -443,6 +489,9 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
     gyroSlope,
     lastDt: bridging ? state.lastDt : dt,
     accMean,
+    gyroMean: gm,
+    gyroSmooth: gs,
+    biasKnown,
     stillSince,
     atRest,
     disturbedFor,

@@ -905,6 +905,10 @@ function deriveSensor(hub: HubConnection, sensor: SensorModel | null): SensorVie
     // The angle is provisional until the start posture is captured at the first rest.
     caption = 'Hold still to calibrate';
     tone = 'busy';
+  } else if (sensor.angleHealth === 'settling') {
+    // A start posture, but the gyroscope's drift is not learned yet: turns about the vertical would drift.
+    caption = 'Hold still a moment: the sensor is learning its drift';
+    tone = 'busy';
   } else if (sensor.angleHealth === 'disturbed') {
     caption = 'Motion too rough';
     tone = 'warn';
