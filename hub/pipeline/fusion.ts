@@ -29,19 +29,22 @@ export interface FusionOptions {
    */
   restAccTimeConstant: number;
   /**
-   * At rest: the gyroscope within this of its own recent mean (`restGyroMeanSeconds`), deg/s: tremor
-   * and noise pass, movement does not. Not against the bias estimate: a bias not learned yet (up to
-   * 1.5 °/s per axis) must not hide rest, or it never gets learned ...
+   * At rest: the gyroscope (smoothed over `restTremorSeconds`) within this of the bias estimate, plus
+   * three of the estimate's standard deviations, deg/s: noise, tremor and slow sway pass, movement does
+   * not. The allowance matters: a bias not learned yet (up to 1.5 °/s per axis) must not hide rest, or
+   * it never gets learned ...
    */
   restGyroDps: number;
-  restGyroMeanSeconds: number;
   /** The gyroscope is first smoothed over this, s: an 8–11 Hz tremor of a few hundredths of a degree peaks at 2–3 °/s. */
   restTremorSeconds: number;
   /**
-   * ... and that mean within this of the bias estimate, plus three of its standard deviations, deg/s:
-   * slow sway passes, a slow steady turn does not once the bias is known ...
+   * ... and, while the bias is less certain than `restSteadyUntilSigmaDps` (so the allowance is wide),
+   * steady: within `restGyroDps` of its own mean over `restGyroMeanSeconds`. A slow turn is then not
+   * taken for a bias; once the bias is known this is left out, as it would delay rest after every
+   * movement by most of a second (swivel-chair rests are that short) ...
    */
-  restBiasAllowanceDps: number;
+  restGyroMeanSeconds: number;
+  restSteadyUntilSigmaDps: number;
   /** ... and accelerometer within this of its recent mean, g, and within `disturbedAccG` of 1 g ... */
   restAccG: number;
   /** ... for at least this long, s. */
@@ -100,9 +103,9 @@ export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
   accTimeConstant: 3,
   restAccTimeConstant: 0.5,
   restGyroDps: 2,
-  restGyroMeanSeconds: 0.25,
   restTremorSeconds: 0.05,
-  restBiasAllowanceDps: 1,
+  restGyroMeanSeconds: 0.25,
+  restSteadyUntilSigmaDps: 0.3,
   restAccG: 0.03,
   restSeconds: 0.4,
   restGyroTimeConstant: 2,
@@ -386,12 +389,10 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
   const gm: Vec3 = [state.gyroMean[0] + kg * (r.gx - state.gyroMean[0]), state.gyroMean[1] + kg * (r.gy - state.gyroMean[1]), state.gyroMean[2] + kg * (r.gz - state.gyroMean[2])];
   const kt = Math.min(1, dt / options.restTremorSeconds);
   const gs: Vec3 = [state.gyroSmooth[0] + kt * (r.gx - state.gyroSmooth[0]), state.gyroSmooth[1] + kt * (r.gy - state.gyroSmooth[1]), state.gyroSmooth[2] + kt * (r.gz - state.gyroSmooth[2])];
-  const allowed = (i: number, b: number) => Math.abs(gm[i]! - b) < options.restBiasAllowanceDps + 3 * Math.sqrt(state.biasP[4 * i]!);
+  const sigma = Math.sqrt(Math.max(state.biasP[0]!, state.biasP[4]!, state.biasP[8]!));
   const still =
-    Math.sqrt((gs[0] - gm[0]) ** 2 + (gs[1] - gm[1]) ** 2 + (gs[2] - gm[2]) ** 2) < options.restGyroDps &&
-    allowed(0, bx) &&
-    allowed(1, by) &&
-    allowed(2, bz) &&
+    Math.sqrt((gs[0] - bx) ** 2 + (gs[1] - by) ** 2 + (gs[2] - bz) ** 2) < options.restGyroDps + 3 * sigma &&
+    (sigma < options.restSteadyUntilSigmaDps || Math.sqrt((gs[0] - gm[0]) ** 2 + (gs[1] - gm[1]) ** 2 + (gs[2] - gm[2]) ** 2) < options.restGyroDps) &&
     Math.sqrt((acc[0] - accMean[0]) ** 2 + (acc[1] - accMean[1]) ** 2 + (acc[2] - accMean[2]) ** 2) < options.restAccG &&
     plausible;
   const stillSince = still ? (Number.isNaN(state.stillSince) ? t : state.stillSince) : Number.NaN;

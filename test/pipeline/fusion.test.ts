@@ -216,6 +216,35 @@ describe('stepExerciseAngle', () => {
     expect(out.some((o) => o.angle.health === 'settling')).toBe(true);
   });
 
+  it('never keeps an end hold as the zero when the start was too short to count', () => {
+    // Still for 0.6 s only (swaying), then 30° reps with 4 s end holds (stiller and longer than the start)
+    // and 2 s back at the start between them. The first posture long enough to count is the first end
+    // hold; once the shin comes back to where the set first rested, that is the zero.
+    const start = axisAngle([0, 1, 0], 10);
+    const rep = (t: number) => {
+      if (t < 0.6) return 0;
+      const u = (t - 0.6) % 7;
+      return u < 0.5 ? 30 * (u / 0.5) : u < 4.5 ? 30 : u < 5 ? 30 * (1 - (u - 4.5) / 0.5) : 0;
+    };
+    const orientation = (t: number) => mul(axisAngle([1, 0, 0], rep(t)), t < 0.6 || rep(t) === 0 ? mul(swayAndTremor(t), start) : start);
+    const out = run(synthesise({ rateHz: 100, seconds: 29, orientation, biasDps: [0.4, -0.3, 0.5], noise }));
+    // From the second rep on, the angle is measured from the start: 30° at the end holds, 0° between.
+    const later = out.filter((o) => o.t > 8);
+    expect(Math.max(...later.map((o) => Math.abs(o.angle.angleDeg - rep(o.t))))).toBeLessThan(1.5);
+  });
+
+  it('keeps the start posture taken after moving into it from the last exercise’s posture', () => {
+    // Still 0.6 s in the previous posture, a 40° move into this set's start, 3 s still, then 20° reps
+    // about another axis: the first rest was on the way, and the shin never goes back there.
+    const previous = axisAngle([0, 1, 0], 40);
+    const move = (t: number) => 40 * Math.min(1, Math.max(0, (t - 0.6) / 1.5));
+    const reps = (t: number) => bump(t, 5, 3, 20) + bump(t, 9, 3, 20) + bump(t, 13, 3, 20);
+    const orientation = (t: number) => mul(axisAngle([1, 0, 0], reps(t)), mul(axisAngle([0, 1, 0], -move(t)), previous));
+    const out = run(synthesise({ rateHz: 100, seconds: 17, orientation, noise }));
+    const late = out.filter((o) => o.t > 6);
+    expect(Math.max(...late.map((o) => Math.abs(o.angle.angleDeg - reps(o.t))))).toBeLessThan(0.5);
+  });
+
   it('is not thrown by a fidget before the first rep, about another axis or the other way', () => {
     // Still, then a 5° fidget about a perpendicular axis, then one 5° the wrong way, then two 30° reps.
     const reps = (t: number) => bump(t, 6, 4, 30) + bump(t, 11, 4, 30);
