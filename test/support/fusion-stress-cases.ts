@@ -12,6 +12,8 @@
  *              quite still: postural sway of a few tenths of a degree and an 8–11 Hz tremor throughout;
  *              gyroscope bias up to 1.5 °/s per axis with a random walk; a clock 150 ppm fast whose
  *              timestamps start at an arbitrary epoch. Heading matters here: the bench reports it.
+ *   drift      `wander` (a minute never at rest) with a bias of (−1.5, 1.3, 1.1) °/s that random-walks
+ *              and a 1.5 % scale error on every axis
  */
 import { axisAngle, mul, synthesise, type Mat3, type SyntheticSample } from './synthetic-imu.ts';
 
@@ -95,5 +97,15 @@ export const stressCases = (): Record<string, SyntheticSample[]> => ({
     biasDps: [1.4, -1.2, 1.5],
     biasWalkDps: 0.02,
     noise: STRESS_NOISE,
+  }),
+  drift: synthesise({
+    rateHz: 286,
+    seconds: 60,
+    orientation: (t) => mul(axisAngle([0, 0, 1], 30 * t), mul(axisAngle([1, 0, 0], 25 * Math.sin(0.7 * t)), axisAngle([0, 1, 0], 20 * Math.sin(0.45 * t + 1)))),
+    biasDps: [-1.5, 1.3, 1.1],
+    biasWalkDps: 0.03,
+    gyroScale: 0.985,
+    noise: STRESS_NOISE,
+    linearAcc: (t) => [0.1 * Math.sin(2.1 * t), 0.1 * Math.cos(1.7 * t), 0],
   }),
 });

@@ -45,6 +45,8 @@ export interface SyntheticOptions {
   biasDps?: V3;
   /** Random walk of the bias, deg/s per √s (drawn from the noise seed). */
   biasWalkDps?: number;
+  /** The gyroscope reads this times the true rate (a scale error). */
+  gyroScale?: number;
   noise?: { accG: number; gyroDps: number; seed: number };
   /** Sample times; default evenly spaced. */
   times?: number[];
@@ -66,6 +68,7 @@ export function synthesise(options: SyntheticOptions): SyntheticSample[] {
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const bias: V3 = [...(options.biasDps ?? [0, 0, 0])];
   const walk = options.biasWalkDps ?? 0;
+  const scale = options.gyroScale ?? 1;
   const h = 1e-4;
   return times.map((t, i) => {
     const r = options.orientation(t);
@@ -85,9 +88,9 @@ export function synthesise(options: SyntheticOptions): SyntheticSample[] {
         ax: specific[0] + an * gauss(),
         ay: specific[1] + an * gauss(),
         az: specific[2] + an * gauss(),
-        gx: w[0]! + bias[0] + gn * gauss(),
-        gy: w[1]! + bias[1] + gn * gauss(),
-        gz: w[2]! + bias[2] + gn * gauss(),
+        gx: w[0]! * scale + bias[0] + gn * gauss(),
+        gy: w[1]! * scale + bias[1] + gn * gauss(),
+        gz: w[2]! * scale + bias[2] + gn * gauss(),
       },
     };
   });
