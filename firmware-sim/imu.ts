@@ -161,12 +161,12 @@ export const NARROW_IMU_ERRORS: ImuErrorOptions = {
 };
 
 /**
- * The wide envelope: biases up to ±1.5 °/s per axis with a random walk three times faster (about
- * 0.2 °/s over a minute), scale errors from none to 2 %, a little more noise.
+ * The wide envelope: biases up to ±1.5 °/s per axis with a random walk twice as fast (about 0.15 °/s
+ * over a minute, as a sensor warming up on the skin), scale errors from none to 2 %, a little more noise.
  */
 export const WIDE_IMU_ERRORS: ImuErrorOptions = {
   gyroBiasDps: 1.5,
-  gyroBiasWalkDps: 0.03,
+  gyroBiasWalkDps: 0.02,
   gyroNoiseDps: 0.1,
   gyroScaleError: [0, 0.02],
   accBiasG: 0.01,

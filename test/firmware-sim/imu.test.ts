@@ -53,7 +53,7 @@ describe('IMU model', () => {
       const bias = model.errors.gyroBias;
       expect(Math.hypot(sum[0]!, sum[1]!, sum[2]!)).toBeGreaterThan(0.97);
       expect(Math.hypot(sum[0]!, sum[1]!, sum[2]!)).toBeLessThan(1.03);
-      // The bias wanders (0.03 °/s per √s in the wide envelope): the mean over 1.5 s is a few hundredths
+      // The bias wanders (0.02 °/s per √s in the wide envelope): the mean over 1.5 s is a few hundredths
       // from its value at the end.
       for (const j of [0, 1, 2] as const) expect(Math.abs(sum[3 + j]! - bias[j])).toBeLessThan(0.06);
       // A bias, not zero: the hub must learn it.
