@@ -7,8 +7,11 @@ import { conjugate, fromAxisAngle, multiply, rotationAngle, twistAngle, type Qua
  * sensor sits on the shin:
  *
  * - The start posture is the orientation at the first rest (about 1 s still). Until then, angles are
- *   measured from the first orientation seen and flagged `calibrating`; a later issue lets the
- *   dashboard ask for the start posture explicitly.
+ *   measured from the first orientation seen and flagged `calibrating`; then `settling` until the
+ *   fusion knows the gyroscope bias (heading would drift), then `ok`.
+ * - The zero is the set's start, never an end hold: if the start posture was taken away from where
+ *   the set first rested (a start too short to count, so the first end hold was taken) and the shin
+ *   comes back to rest there, the zero moves there.
  * - The axis is the dominant axis of the shin's rotation away from the start posture, in the
  *   sensor's frame at that posture, where a hinge-like movement keeps a fixed axis whatever the
  *   mounting. It is averaged over the samples of the first excursions, weighted by how far the

@@ -12,9 +12,15 @@ import { IDENTITY, fromRotationVector, multiply, norm3, normalise, rotate, type 
  *   second-order filter of a few seconds, and the inclination is corrected to match the filtered
  *   vector in full each sample (`levelQ`): the low-pass is the complementary filter. The correction
  *   turns about horizontal axes only, so heading, which the accelerometer cannot see, is left alone.
+ * - Each reading is the mean rate over the interval ending at it (a MEMS gyroscope's decimation
+ *   filter), so the interval turns by it, corrected for scale and bias.
  * - The gyroscope bias is a small Kalman filter. At rest it is measured directly (the gyroscope then
- *   reads bias and noise). While moving, the corrections the accelerometer keeps making are the bias
- *   error seen from the earth frame, on the two axes gravity can see.
+ *   reads bias, noise, sway and tremor, averaged over the still spell). While moving, the corrections
+ *   the accelerometer keeps making are the bias error seen from the earth frame, on the two axes
+ *   gravity can see. Rest is judged against the bias estimate with room for its uncertainty, so a
+ *   large bias not learned yet cannot hide it; `biasKnown` says when heading has stopped drifting.
+ * - A second small Kalman filter learns the gyroscope's scale error from the same corrections while
+ *   the sensor turns fast (the error is then in proportion to the rate).
  * - Time comes from each sample's own timestamp, so uneven spacing is integrated as it happened. A
  *   short gap (a burst of lost packets) is bridged at the mean of the rates on either side; a gap
  *   longer than `maxGapSeconds` (a dropped link) re-levels from the accelerometer instead of
