@@ -56,9 +56,9 @@ export interface FusionOptions {
   /** ... for at least this long, s. */
   restSeconds: number;
   /**
-   * Low-pass of the gyroscope whose mean is the bias measurement at rest, s. Long enough to average
-   * out postural sway (a few tenths of a degree over seconds) and tremor; until then a plain mean of
-   * the still spell.
+   * Low-pass of the gyroscope whose mean is the bias measurement at rest, s; until then a plain mean
+   * of the still spell. Longer (2 s, to average sway) was tried: holds that creep by a degree or two
+   * (femoral-head centration) then taught a wrong bias for longer (1.8° worst set against 0.55°).
    */
   restGyroTimeConstant: number;
   /** Readings further than this from 1 g count as disturbed (impacts, shaking) for the health flag. */
@@ -114,7 +114,7 @@ export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
   restSteadyUntilSigmaDps: 0.3,
   restAccG: 0.03,
   restSeconds: 0.4,
-  restGyroTimeConstant: 2,
+  restGyroTimeConstant: 0.5,
   disturbedAccG: 0.5,
   bias: { initialSigmaDps: 1, knownSigmaDps: 0.2, forgettingSeconds: 100, motionSigmaDps: 0.1, restSigmaDps: 0.03, verticalForgetting: 1e-4, clipDps: 2 },
   scale: { initialSigma: 0.01, driftPerSecond: 1e-6, clip: 0.05, disagreementClipDps: 20 },
