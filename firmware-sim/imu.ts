@@ -9,10 +9,16 @@ import type { Random } from './random.ts';
  * 1. `idealImu`: the exact specific force and angular rate at the sensor, from the leg's kinematics and
  *    how the sensor is mounted. The accelerometer sees gravity's reaction (1 g up) plus the linear
  *    acceleration of the sensor's real position, which swings on a lever arm about the pivot.
+ *    The gyroscope reports the mean rate over each sample interval, as a MEMS gyroscope's decimation
+ *    filter does.
  * 2. `measure`: a real sensor's errors on top: gyroscope bias with a random-walk drift, white noise,
  *    per-axis scale error; a small accelerometer bias and noise. (int16 quantisation happens when the
  *    reading is encoded for the air, in hub/protocol/gatt.ts.)
- * 3. `sensorClock`: the sensor's crystal runs a little fast or slow, and packet timestamps jitter.
+ * 3. `sensorClock`: the sensor's crystal runs a little fast or slow, its µs counter starts anywhere
+ *    (a sensor powered on an hour ago wraps its 32-bit timestamp mid-set), and packet timestamps jitter.
+ *
+ * The default envelope is the wide one (issue 11: sensors we did not model, biases up to ±1.5 °/s that
+ * wander); `NARROW_IMU_ERRORS` and `NARROW_CLOCK` are the earlier, easier one, a subset of it.
  *
  * Frames: the shin frame has x down the shin (knee → ankle), z out of the front of the shin and y = z × x.
  * A mounting rotates the sensor's own axes relative to that frame.
@@ -108,12 +114,19 @@ const H = 1e-3;
 
 export const sensorOrientation = (kinematics: Kinematics, mount: Mounting, t: number): Quat => qmul(kinematics.shinAt(t), mount.sensorToShin);
 
-export function idealImu(kinematics: Kinematics, mount: Mounting, t: number): IdealImu {
+/**
+ * `intervalS`: the sample interval. A MEMS gyroscope's decimation filter reports the mean rate over the
+ * interval that ends at the sample, not the rate at that instant; 0 gives the instantaneous rate.
+ */
+export function idealImu(kinematics: Kinematics, mount: Mounting, t: number, intervalS = 0): IdealImu {
   const lever = add(kinematics.pivotToKnee, mount.positionInShin);
   const shin = [kinematics.shinAt(t - H), kinematics.shinAt(t), kinematics.shinAt(t + H)] as const;
   const [before, orientation, after] = shin.map((q) => qmul(q, mount.sensorToShin)) as [Quat, Quat, Quat];
-  // Body-frame rate: the rotation from `before` to `after`, seen from the sensor, over 2h.
-  const gyro = scale(qLog(qmul(qconj(before), after)), 1 / (2 * H) / DEG);
+  // Body-frame rate: the rotation over the interval (or from `before` to `after`), seen from the sensor.
+  const gyro =
+    intervalS > 0
+      ? scale(qLog(qmul(qconj(qmul(kinematics.shinAt(t - intervalS), mount.sensorToShin)), orientation)), 1 / intervalS / DEG)
+      : scale(qLog(qmul(qconj(before), after)), 1 / (2 * H) / DEG);
   // The sensor's position relative to the pivot (earth frame), and its second derivative.
   const [p0, p1, p2] = shin.map((q) => rotate(q, lever)) as [Vec3, Vec3, Vec3];
   const linear = scale(add(sub(p2, p1), sub(p0, p1)), 1 / (H * H * G));
@@ -137,7 +150,8 @@ export interface ImuErrorOptions {
   accNoiseG: number;
 }
 
-export const DEFAULT_IMU_ERRORS: ImuErrorOptions = {
+/** The earlier envelope: biases within ±0.5 °/s, drifting slowly. */
+export const NARROW_IMU_ERRORS: ImuErrorOptions = {
   gyroBiasDps: 0.5,
   gyroBiasWalkDps: 0.01,
   gyroNoiseDps: 0.07,
@@ -145,6 +159,21 @@ export const DEFAULT_IMU_ERRORS: ImuErrorOptions = {
   accBiasG: 0.01,
   accNoiseG: 0.004,
 };
+
+/**
+ * The wide envelope: biases up to ±1.5 °/s per axis with a random walk twice as fast (about 0.15 °/s
+ * over a minute, as a sensor warming up on the skin), scale errors from none to 2 %, a little more noise.
+ */
+export const WIDE_IMU_ERRORS: ImuErrorOptions = {
+  gyroBiasDps: 1.5,
+  gyroBiasWalkDps: 0.02,
+  gyroNoiseDps: 0.1,
+  gyroScaleError: [0, 0.02],
+  accBiasG: 0.01,
+  accNoiseG: 0.005,
+};
+
+export const DEFAULT_IMU_ERRORS: ImuErrorOptions = WIDE_IMU_ERRORS;
 
 export const NO_IMU_ERRORS: ImuErrorOptions = { gyroBiasDps: 0, gyroBiasWalkDps: 0, gyroNoiseDps: 0, gyroScaleError: [0, 0], accBiasG: 0, accNoiseG: 0 };
 
@@ -194,23 +223,43 @@ export function measure(ideal: IdealImu, errors: ImuErrors, random: Random): Imu
 export interface SensorClock {
   /** Clock rate error, parts per million: the sensor's clock reads (1 + ppm·1e-6) × true time. */
   ppm: number;
+  /** What the sensor's clock read at true time 0, seconds (optional: 0). */
+  epochS?: number;
   /** Standard deviation of the jitter on each packet's timestamp, µs. */
   jitterUs: number;
 }
 
-export function sensorClock(random: Random, { maxPpm = 100, jitterUs = 20 } = {}): SensorClock {
-  return { ppm: random.uniform(-maxPpm, maxPpm), jitterUs };
+export interface SensorClockOptions {
+  maxPpm?: number;
+  jitterUs?: number;
+  /** The clock at true time 0 is drawn from [0, this), seconds. */
+  maxEpochS?: number;
+}
+
+/** The earlier envelope: ±100 ppm, counting from 0. */
+export const NARROW_CLOCK: SensorClockOptions = { maxPpm: 100, jitterUs: 20, maxEpochS: 0 };
+/** The wide one: ±300 ppm, starting anywhere in the 32-bit µs counter's 71.6 minutes. */
+export const WIDE_CLOCK: SensorClockOptions = { maxPpm: 300, jitterUs: 30, maxEpochS: 2 ** 32 / 1e6 };
+
+export function sensorClock(random: Random, { maxPpm = 300, jitterUs = 30, maxEpochS = 2 ** 32 / 1e6 }: SensorClockOptions = WIDE_CLOCK): SensorClock {
+  const ppm = random.uniform(-maxPpm, maxPpm);
+  // Drawn after the rate, so a narrow clock from the same seed keeps its rate.
+  const epochS = maxEpochS > 0 ? Math.round(random.uniform(0, maxEpochS) * 1e3) / 1e3 : 0;
+  return { ppm, jitterUs, epochS };
 }
 
 /** True time at which sample `index` is taken: the sensor samples evenly on its own clock. */
 export const sampleTrueTime = (clock: SensorClock, index: number, rateHz: number): number => index / rateHz / (1 + clock.ppm * 1e-6);
 
-/** Sensor-clock time (seconds) at true time t. */
+/** Sensor-clock time elapsed (seconds) by true time t, from the clock's epoch. */
 export const sensorTime = (clock: SensorClock, trueTime: number): number => trueTime * (1 + clock.ppm * 1e-6);
+
+/** What the sensor's clock reads at true time t, seconds (its epoch plus the time elapsed). */
+export const sensorClockReading = (clock: SensorClock, trueTime: number): number => (clock.epochS ?? 0) + sensorTime(clock, trueTime);
 
 /** A packet's timestamp (µs since power-on, not yet wrapped) for its first sample, with jitter. */
 export function packetTimestampUs(clock: SensorClock, random: Random, firstIndex: number, rateHz: number): number {
-  const exact = (firstIndex / rateHz) * 1e6;
+  const exact = (clock.epochS ?? 0) * 1e6 + (firstIndex / rateHz) * 1e6;
   const jitter = clock.jitterUs > 0 ? Math.max(-3, Math.min(3, random.normal())) * clock.jitterUs : 0;
   return Math.max(0, Math.round(exact + jitter));
 }

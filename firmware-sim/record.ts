@@ -8,7 +8,7 @@ import {
   type ImuReading,
   type SensorConfig,
 } from '../hub/protocol/gatt.ts';
-import { sensorTime } from './imu.ts';
+import { sensorClockReading } from './imu.ts';
 import { burstLoss, nextLost } from './loss.ts';
 import type { Quat } from './math3d.ts';
 import type { ExerciseId } from './person/exercises.ts';
@@ -144,7 +144,7 @@ export function record(options: RecordOptions): Recording {
     }
   }
   const endTrue = options.seconds;
-  const onSensorClock = (t: number) => round(sensorTime(model.clock, t), 6);
+  const onSensorClock = (t: number) => round(sensorClockReading(model.clock, t), 6);
   const reps = person.reps(endTrue).map((rep) => ({
     ...rep,
     start: onSensorClock(rep.start),

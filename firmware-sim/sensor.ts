@@ -144,7 +144,7 @@ export class SensorModel {
   /** Sample `index` at `rateHz` (index 0 at power-on, evenly spaced on the sensor's clock). */
   sample(index: number, rateHz: number): SimulatedSample {
     const trueTime = sampleTrueTime(this.clock, index, rateHz);
-    const ideal = idealImu(this.kinematics, this.mounting, trueTime);
+    const ideal = idealImu(this.kinematics, this.mounting, trueTime, 1 / rateHz);
     driftBias(this.errors, this.noise, trueTime);
     return { trueTime, ideal, reading: measure(ideal, this.errors, this.noise) };
   }

@@ -7,8 +7,11 @@ import { conjugate, fromAxisAngle, multiply, rotationAngle, twistAngle, type Qua
  * sensor sits on the shin:
  *
  * - The start posture is the orientation at the first rest (about 1 s still). Until then, angles are
- *   measured from the first orientation seen and flagged `calibrating`; a later issue lets the
- *   dashboard ask for the start posture explicitly.
+ *   measured from the first orientation seen and flagged `calibrating`; then `settling` until the
+ *   fusion knows the gyroscope bias (heading would drift), then `ok`.
+ * - The zero is the set's start, never an end hold: if the start posture was taken away from where
+ *   the set first rested (a start too short to count, so the first end hold was taken) and the shin
+ *   comes back to rest there, the zero moves there.
  * - The axis is the dominant axis of the shin's rotation away from the start posture, in the
  *   sensor's frame at that posture, where a hinge-like movement keeps a fixed axis whatever the
  *   mounting. It is averaged over the samples of the first excursions, weighted by how far the
@@ -44,6 +47,13 @@ export interface ExerciseAngleOptions {
   reZeroStillSeconds: number;
   /** The direction turns round when the largest excursion the other way is this many times bigger. */
   flipRatio: number;
+  /**
+   * The set's first still posture (a rest of the fusion's, shorter than a start posture) is the start
+   * posture after all if the start posture taken later is more than this far from it, degrees, and the
+   * shin then comes back to rest within `backWithinDeg` of it: the later one was an end hold.
+   */
+  firstPostureApartDeg: number;
+  backWithinDeg: number;
 }
 
 export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = {
@@ -56,9 +66,12 @@ export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = {
   reZeroDriftDps: 0.1,
   reZeroStillSeconds: 0.5,
   flipRatio: 1.5,
+  firstPostureApartDeg: 8,
+  backWithinDeg: 3,
 };
 
-export type AngleHealth = 'initialising' | 'calibrating' | 'ok' | 'disturbed';
+/** See hub/protocol/messages.ts: `settling` is a start posture taken while the bias is not yet known. */
+export type AngleHealth = 'initialising' | 'calibrating' | 'settling' | 'ok' | 'disturbed';
 
 export interface ExerciseAngleState {
   reference: Quat | null;
@@ -76,6 +89,14 @@ export interface ExerciseAngleState {
   startedAt: number;
   /** When the start posture was captured or last re-zeroed (fusion clock). */
   zeroedAt: number;
+  /**
+   * The first still posture after the set started (fusion rest, however short), and when: if the start
+   * posture is taken further on, at what was really the first end hold, a return here corrects it.
+   */
+  first: Quat | null;
+  firstAt: number;
+  /** The start posture has been checked against `first` (moved back to it, or confirmed). */
+  firstSettled: boolean;
   /** Largest angle so far in the positive and in the negative direction, degrees. */
   peak: number;
   trough: number;
@@ -91,6 +112,9 @@ export const initialExerciseAngle: ExerciseAngleState = {
   lastT: Number.NaN,
   startedAt: Number.NaN,
   zeroedAt: Number.NaN,
+  first: null,
+  firstAt: Number.NaN,
+  firstSettled: false,
   peak: 0,
   trough: 0,
   angleDeg: 0,
@@ -111,19 +135,46 @@ export function stepExerciseAngle(
   options: ExerciseAngleOptions = DEFAULT_EXERCISE_ANGLE_OPTIONS,
 ): ExerciseAngleState {
   if (fusion.health === 'initialising') return { ...state, health: 'initialising' };
-  let { reference, axisSum, axisWeight, peak, trough, zeroedAt } = state;
+  let { reference, axisSum, axisWeight, peak, trough, zeroedAt, first, firstAt, firstSettled } = state;
   const dt = Math.min(0.1, Math.max(0, fusion.lastT - state.lastT)) || 0;
   const provisional = state.provisional ?? fusion.q;
   // The fusion's rest (short, for learning bias) is not enough to call a posture the start.
   const startedAt = Number.isNaN(state.startedAt) ? fusion.lastT : state.startedAt;
   const settled = fusion.atRest && fusion.lastT - Math.max(fusion.stillSince, startedAt) >= options.startStillSeconds;
+  if (!first && fusion.atRest && fusion.stillSince >= startedAt) {
+    first = fusion.q;
+    firstAt = fusion.lastT;
+  }
   if (!reference && settled) {
     reference = fusion.q;
     zeroedAt = fusion.lastT;
+    // Taken where the set first rested: nothing to correct later.
+    firstSettled = !first || rotationAngle(relativeRotation(first, reference)) <= options.firstPostureApartDeg * DEG;
+  }
+  // The start posture was taken away from where the set first rested. If the shin comes back to rest
+  // there, that was the start and the posture taken was the first end hold (a start too short or too
+  // unsteady to count): start again from here. If it never comes back, the first rest was on the way
+  // into the start position.
+  if (
+    state.reference &&
+    !firstSettled &&
+    first &&
+    fusion.atRest &&
+    fusion.lastT - fusion.stillSince >= options.reZeroStillSeconds &&
+    rotationAngle(relativeRotation(first, fusion.q)) < (options.backWithinDeg + options.reZeroDriftDps * (fusion.lastT - firstAt)) * DEG
+  ) {
+    reference = fusion.q;
+    zeroedAt = fusion.lastT;
+    firstSettled = true;
+    axisSum = null;
+    axisWeight = 0;
+    peak = 0;
+    trough = 0;
   }
   // Back at rest near the start posture: that is the start posture, whatever drift says.
   if (
     state.reference &&
+    reference === state.reference &&
     axisSum &&
     fusion.atRest &&
     fusion.lastT - fusion.stillSince >= options.reZeroStillSeconds &&
@@ -161,6 +212,7 @@ export function stepExerciseAngle(
       [peak, trough] = [-trough, -peak];
     }
   }
-  const health: AngleHealth = fusion.health === 'disturbed' ? 'disturbed' : reference ? 'ok' : 'calibrating';
-  return { reference, provisional, axisSum, axisWeight, lastT: fusion.lastT, startedAt, zeroedAt, peak, trough, angleDeg: angle, health };
+  // Until the bias is known, heading drifts: the angle is shown but not trusted (not counted as ok).
+  const health: AngleHealth = fusion.health === 'disturbed' ? 'disturbed' : !reference ? 'calibrating' : fusion.biasKnown ? 'ok' : 'settling';
+  return { reference, provisional, axisSum, axisWeight, lastT: fusion.lastT, startedAt, zeroedAt, first, firstAt, firstSettled, peak, trough, angleDeg: angle, health };
 }

@@ -17,7 +17,12 @@ export const LinkState = Type.Union([
 ]);
 export type LinkState = Static<typeof LinkState>;
 
-export const AngleHealth = Type.Union([Type.Literal('initialising'), Type.Literal('calibrating'), Type.Literal('ok'), Type.Literal('disturbed')]);
+/**
+ * initialising: no orientation yet; calibrating: no start posture yet; settling: a start posture, but the
+ * gyroscope's bias is not learned yet, so heading (a turn about the vertical) may drift: hold still a
+ * moment; ok; disturbed: the accelerometer has read far from 1 g for seconds (shaking, a fall).
+ */
+export const AngleHealth = Type.Union([Type.Literal('initialising'), Type.Literal('calibrating'), Type.Literal('settling'), Type.Literal('ok'), Type.Literal('disturbed')]);
 export type AngleHealth = Static<typeof AngleHealth>;
 
 export const SensorSource = Type.Union([Type.Literal('sim'), Type.Literal('ble')]);

@@ -38,8 +38,8 @@ describe('recordings', () => {
     expect(hold!.kind).toBe('hold');
     expect(hold!.inPosition).toHaveLength(2);
     const seconds = hold!.inPosition.reduce((sum, span) => sum + span.end - span.start, 0);
-    // endHoldSeconds is true time; the spans are on the sensor's clock, up to 100 ppm off.
-    expect(Math.abs(seconds - hold!.endHoldSeconds)).toBeLessThan(0.01);
+    // endHoldSeconds is true time; the spans are on the sensor's clock, up to 300 ppm off (0.03 s a minute and a half).
+    expect(Math.abs(seconds - hold!.endHoldSeconds)).toBeLessThan(0.03);
     // In position means near the position; out of it, well short of it.
     const at = (t: number) => truth.samples.angleDeg[truth.samples.t.findIndex((st) => st >= t)]!;
     const [first, second] = hold!.inPosition;
@@ -80,7 +80,7 @@ describe('recordings', () => {
     const intervals = rows.slice(1).map((r, i) => r[0]! - rows[i]![0]!);
     expect(intervals.every((d) => d > 0)).toBe(true);
     expect(intervals.filter((d) => d > 1.5 / 200).length).toBeGreaterThan(20);
-    // The sensor clock is off by up to 100 ppm; samples are 5 ms apart on it.
+    // The sensor clock is off by up to 300 ppm; samples are 5 ms apart on it.
     const median = [...intervals].sort((x, y) => x - y)[intervals.length >> 1]!;
     expect(median).toBeCloseTo(0.005, 4);
   });
@@ -104,7 +104,7 @@ describe('recordings', () => {
     expect(truth.mounting.placement).toBeLessThan(24);
     expect(Math.abs(truth.mounting.twistDeg)).toBeLessThanOrEqual(20);
     expect(Math.abs(truth.mounting.tiltDeg)).toBeLessThanOrEqual(10);
-    expect(Math.abs(truth.clock.ppm)).toBeLessThanOrEqual(100);
+    expect(Math.abs(truth.clock.ppm)).toBeLessThanOrEqual(300);
     expect(truth.reps.length).toBeGreaterThan(2);
     for (const rep of truth.reps) {
       expect(rep.kind).toBe('rep');

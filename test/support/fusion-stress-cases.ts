@@ -7,8 +7,32 @@
  *   fast       200 °/s heading rotation with a 70° nod at 3 rad/s and 0.5 g shaking
  *   tapping    slow tilting with a 4 g, 10 ms tap (and its rebound) every 0.7 s
  *   vibration  slow tilting on a 25 Hz, 1 g vibration with ±0.2° of rotational jitter
+ * The wider envelope (issue 11: sensors and people we did not model), the cases above being the old one:
+ *   sway       a swivel-chair set (pure yaw, 40° reps with pauses) from a start posture that is never
+ *              quite still: postural sway of a few tenths of a degree and an 8–11 Hz tremor throughout;
+ *              gyroscope bias up to 1.5 °/s per axis with a random walk; a clock 150 ppm fast whose
+ *              timestamps start at an arbitrary epoch. Heading matters here: the bench reports it.
+ *   drift      `wander` (a minute never at rest) with a bias of (−1.5, 1.3, 1.1) °/s that random-walks
+ *              and a 1.5 % scale error on every axis
  */
-import { axisAngle, mul, synthesise, type SyntheticSample } from './synthetic-imu.ts';
+import { axisAngle, mul, synthesise, type Mat3, type SyntheticSample } from './synthetic-imu.ts';
+
+/** Sway (a few tenths of a degree, 0.2–0.5 Hz) and tremor (9.5 Hz, a few hundredths), degrees about x, y. */
+export const swayAndTremor = (t: number): Mat3 =>
+  mul(
+    axisAngle([1, 0, 0], 0.3 * Math.sin(2 * Math.PI * 0.23 * t) + 0.15 * Math.sin(2 * Math.PI * 0.41 * t + 1) + 0.03 * Math.sin(2 * Math.PI * 9.5 * t)),
+    axisAngle([0, 1, 0], 0.25 * Math.sin(2 * Math.PI * 0.31 * t + 2) + 0.03 * Math.sin(2 * Math.PI * 10.7 * t + 0.5)),
+  );
+
+/** A swivel-chair set: still (swaying) for `startSeconds`, then 40° turns about the vertical, 3 s each with 2 s pauses. */
+export const swivelYaw = (t: number, startSeconds: number) => {
+  if (t < startSeconds) return 0;
+  const u = (t - startSeconds) % 5;
+  return u < 3 ? 20 * (1 - Math.cos((2 * Math.PI * u) / 3)) : 0;
+};
+
+const EPOCH = 3917.25;
+const CLOCK = 1 + 150e-6;
 
 export const STRESS_NOISE = { accG: 0.004, gyroDps: 0.08, seed: 7 };
 export const stressCases = (): Record<string, SyntheticSample[]> => ({
@@ -63,5 +87,25 @@ export const stressCases = (): Record<string, SyntheticSample[]> => ({
     biasDps: [0.2, 0.3, -0.3],
     noise: STRESS_NOISE,
     linearAcc: (t) => [0.3 * Math.sin(2 * Math.PI * 25 * t), 0.2 * Math.cos(2 * Math.PI * 25 * t + 1), Math.sin(2 * Math.PI * 25 * t + 2)],
+  }),
+  sway: synthesise({
+    rateHz: 100,
+    seconds: 90,
+    // Sensor clock: 150 ppm fast, counting from an arbitrary epoch.
+    times: Array.from({ length: 9000 }, (_, i) => EPOCH + (i / 100) * CLOCK),
+    orientation: (t) => mul(axisAngle([0, 0, 1], swivelYaw(t - EPOCH, 8)), mul(swayAndTremor(t), axisAngle([0, 1, 0], 12))),
+    biasDps: [1.4, -1.2, 1.5],
+    biasWalkDps: 0.02,
+    noise: STRESS_NOISE,
+  }),
+  drift: synthesise({
+    rateHz: 286,
+    seconds: 60,
+    orientation: (t) => mul(axisAngle([0, 0, 1], 30 * t), mul(axisAngle([1, 0, 0], 25 * Math.sin(0.7 * t)), axisAngle([0, 1, 0], 20 * Math.sin(0.45 * t + 1)))),
+    biasDps: [-1.5, 1.3, 1.1],
+    biasWalkDps: 0.03,
+    gyroScale: 0.985,
+    noise: STRESS_NOISE,
+    linearAcc: (t) => [0.1 * Math.sin(2.1 * t), 0.1 * Math.cos(1.7 * t), 0],
   }),
 });

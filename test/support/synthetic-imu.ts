@@ -43,6 +43,10 @@ export interface SyntheticOptions {
   /** Earth-frame linear acceleration at time t, in g. */
   linearAcc?: (t: number) => V3;
   biasDps?: V3;
+  /** Random walk of the bias, deg/s per √s (drawn from the noise seed). */
+  biasWalkDps?: number;
+  /** The gyroscope reads this times the true rate (a scale error). */
+  gyroScale?: number;
   noise?: { accG: number; gyroDps: number; seed: number };
   /** Sample times; default evenly spaced. */
   times?: number[];
@@ -62,12 +66,17 @@ export function synthesise(options: SyntheticOptions): SyntheticSample[] {
     return seed / 4294967296;
   };
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const bias = options.biasDps ?? [0, 0, 0];
+  const bias: V3 = [...(options.biasDps ?? [0, 0, 0])];
+  const walk = options.biasWalkDps ?? 0;
+  const scale = options.gyroScale ?? 1;
   const h = 1e-4;
-  return times.map((t) => {
+  return times.map((t, i) => {
     const r = options.orientation(t);
-    // Central difference of the orientation: the rate a perfect gyroscope reads at t.
-    const w = rotationVector(options.orientation(t - h), options.orientation(t + h)).map((v) => ((v / (2 * h)) * 180) / Math.PI);
+    // A MEMS gyroscope's decimation filter reports the mean rate over the sample interval ending at t:
+    // the rotation since the previous sample over that time (for the first, over a short step).
+    const span = i > 0 ? t - times[i - 1]! : h;
+    if (walk > 0 && i > 0) for (const k of [0, 1, 2] as const) bias[k] += walk * Math.sqrt(span) * gauss();
+    const w = rotationVector(options.orientation(t - span), options.orientation(t)).map((v) => ((v / span) * 180) / Math.PI);
     const lin = options.linearAcc?.(t) ?? [0, 0, 0];
     const specific = apply(transpose(r), [lin[0], lin[1], lin[2] + 1]);
     const an = options.noise?.accG ?? 0;
@@ -79,9 +88,9 @@ export function synthesise(options: SyntheticOptions): SyntheticSample[] {
         ax: specific[0] + an * gauss(),
         ay: specific[1] + an * gauss(),
         az: specific[2] + an * gauss(),
-        gx: w[0]! + bias[0] + gn * gauss(),
-        gy: w[1]! + bias[1] + gn * gauss(),
-        gz: w[2]! + bias[2] + gn * gauss(),
+        gx: w[0]! * scale + bias[0] + gn * gauss(),
+        gy: w[1]! * scale + bias[1] + gn * gauss(),
+        gz: w[2]! * scale + bias[2] + gn * gauss(),
       },
     };
   });

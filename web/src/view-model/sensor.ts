@@ -77,6 +77,9 @@ export function deriveSensor(live: boolean, everLive: boolean, sensor: SensorFac
   } else if (sensor.angleHealth === 'calibrating' || sensor.angleHealth === 'initialising') {
     // The angle is provisional until the start posture is captured at the first rest.
     [caption, tone] = ['Hold still to calibrate', 'busy'];
+  } else if (sensor.angleHealth === 'settling') {
+    // A start posture, but the gyroscope's drift is not learned yet: turns about the vertical would drift.
+    [caption, tone] = ['Hold still a moment: the sensor is learning its drift', 'busy'];
   } else if (sensor.angleHealth === 'disturbed') {
     [caption, tone] = ['Motion too rough', 'warn'];
   }
