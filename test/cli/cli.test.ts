@@ -12,7 +12,9 @@ const hasAdapter = existsSync('/sys/class/bluetooth') && readdirSync('/sys/class
 
 const swivel = (args: string[]) => runBin('swivel', args);
 
-describe('swivel command line', () => {
+// Every test here starts `swivel` processes, each loading TypeScript on start (1–3 s on a quiet
+// machine, several times that on a busy one): a minute each, not the default half.
+describe('swivel command line', { timeout: 60_000 }, () => {
   it('prints help for the program and for serve', async () => {
     const main = swivel(['--help']);
     expect(await main.exited).toBe(0);

@@ -13,7 +13,9 @@ const swivel = async (args: string[]) => {
 };
 
 /** `swivel sessions …` as a person runs it; each test on a data directory of its own, so they can run in any order. */
-describe('swivel sessions', () => {
+// Every test here starts `swivel` processes, each loading TypeScript on start (1–3 s on a quiet
+// machine, several times that on a busy one): a minute each, not the default half.
+describe('swivel sessions', { timeout: 60_000 }, () => {
   let dir = '';
   let csv = '';
   let rows = 0;
@@ -85,5 +87,5 @@ describe('swivel sessions', () => {
     expect((await swivel(['sessions', 'rename', '1', '--name', 'Monday', '--notes', 'left side tight', '--data', data])).out).toBe('session 1: name "Monday", notes "left side tight"\n');
     expect((await swivel(['sessions', 'delete', '1', '--data', data])).out).toBe('session 1 deleted\n');
     expect((await swivel(['sessions', 'list', '--json', '--data', data])).out).toBe('[]\n');
-  }, 30_000);
+  });
 });
