@@ -64,8 +64,15 @@ export interface RepOptions {
   restWindowSeconds: number;
   /** Still this long away from the rest is a pause (a leg left out), not a rep, seconds. */
   longStaySeconds: number;
-  /** Excursions under this fraction of the set's range are partial reps. */
+  /** Excursions under this fraction of the set's range are partial reps ... */
   partialFraction: number;
+  /** ... and under this fraction, fidgets (a shuffle before the set, a bounce at the bottom): not even partials. */
+  fidgetFraction: number;
+  /**
+   * At rest this long, the set's range is learned afresh, seconds: after a break between blocks the
+   * person may do another kind of rep (fast, small), and the first reps wait again to show it.
+   */
+  newRangeAfterSeconds: number;
   /** Reps shorter than this are twitches, not reps, seconds. */
   minRepSeconds: number;
   /** The set's range is the largest excursion of this many recent reps and partials. */
@@ -97,12 +104,14 @@ export interface RepOptions {
 export const DEFAULT_REP_OPTIONS: RepOptions = {
   minRangeDeg: 2,
   startFraction: 0.2,
-  returnFraction: 0.5,
+  returnFraction: 0.45,
   endFraction: 0.15,
   settleSeconds: 0.4,
   restWindowSeconds: 3,
   longStaySeconds: 15,
   partialFraction: 0.5,
+  fidgetFraction: 0.25,
+  newRangeAfterSeconds: 15,
   minRepSeconds: 0.5,
   rangeReps: 5,
   holdToleranceFraction: 0.1,
@@ -149,9 +158,9 @@ export type RepEvent =
   | { kind: 'rep'; rep: Rep; count: number }
   | { kind: 'partial'; rep: Rep }
   /**
-   * A movement too small against the set's range to be a rep or a partial (under `startFraction` of it:
-   * it could not have started a rep had the range been known), such as a shuffle before the set. It is
-   * dropped; `pending` says whether it had been reported as `rep-pending`.
+   * A movement too small against the set's range to be a rep or a partial (under `fidgetFraction` of
+   * it), such as a shuffle before the set or a bounce at the bottom of a return. It is dropped;
+   * `pending` says whether it had been reported as `rep-pending`.
    */
   | { kind: 'fidget'; rep: Rep; pending: boolean }
   /** A rep counted while the set's range was still being learned turned out to be a partial; `count` is the new count. */
@@ -207,6 +216,8 @@ export interface RepState {
   restWindow: MinWindow;
   /** Last time the angle was near the rest level: where the next rep begins. */
   lastRestT: number;
+  /** When the last movement away from the rest ended (a rep, a partial, a fidget or a long stay): the rest since then is a break. */
+  lastMoveEnd: number;
   lastT: number;
   /** The rep in progress: when it left the rest, the rest level it left, its peak. */
   start: number;
@@ -251,6 +262,7 @@ export const initialReps = (): RepState => ({
   provisional: [],
   restWindow: { t: [], angle: [], head: 0 },
   lastRestT: Number.NaN,
+  lastMoveEnd: Number.NaN,
   lastT: Number.NaN,
   start: 0,
   rest: 0,
@@ -309,7 +321,7 @@ function decidePending(state: RepState, options: RepOptions, events: RepEvent[])
   const waiting = state.pending;
   state.pending = [];
   for (const rep of waiting) {
-    if (excursion(rep) < options.startFraction * range) events.push({ kind: 'fidget', rep, pending: true });
+    if (excursion(rep) < options.fidgetFraction * range) events.push({ kind: 'fidget', rep, pending: true });
     else judge(state, { ...rep, partial: excursion(rep) < options.partialFraction * range }, options, events);
   }
 }
@@ -377,6 +389,7 @@ function endRep(next: RepState, end: number, options: RepOptions, events: RepEve
   trace.angle.length = keep;
   next.phase = 'rest';
   next.lastRestT = end;
+  next.lastMoveEnd = end;
   if (end - next.start < options.minRepSeconds) return; // a twitch
   const target = options.holdTargetSeconds;
   const hold = holdTime(trace, options, next.rest);
@@ -393,8 +406,7 @@ function endRep(next: RepState, end: number, options: RepOptions, events: RepEve
   };
   const known = setRange(next);
   if (known !== null) {
-    // A movement that started against a lower level (the range of the waiting reps) may be too small for this range.
-    if (excursion(rep) < options.startFraction * known) events.push({ kind: 'fidget', rep, pending: false });
+    if (excursion(rep) < options.fidgetFraction * known) events.push({ kind: 'fidget', rep, pending: false });
     else judge(next, { ...rep, partial: excursion(rep) < options.partialFraction * known }, options, events);
   } else {
     next.pending = [...next.pending, rep];
@@ -445,6 +457,7 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
       events.push({ kind: 'rep-abandoned', t, start: next.start });
       next.phase = 'rest';
       next.lastRestT = t;
+      next.lastMoveEnd = t;
       windowClear(next.restWindow);
     } else {
       if (target !== null && !next.holdReached && t >= next.nextHoldCheck) {
@@ -493,17 +506,24 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
       next.trace.angle.push(angle);
     } else if (next.pending.length > 0 && t - next.pending.at(-1)!.end >= options.decideAfterSeconds) {
       decidePending(next, options, events);
+    } else if (next.recentExcursions.length > 0 && t - next.lastMoveEnd >= options.newRangeAfterSeconds) {
+      // A break between blocks: the range is learned again from the reps that come next.
+      next.recentExcursions = [];
+      next.judged = 0;
+      next.provisional = [];
     }
   }
   next.lastT = t;
   return next;
 }
 
-/** The end of the input: a rep on its way back ends there, and reps still waiting for the set's range are decided with what is known. */
+/**
+ * The end of the input: reps still waiting for the set's range are decided with what is known. A rep
+ * still on its way back is not counted: it never showed that it came back.
+ */
 export function finishReps(state: RepState, options: RepOptions = DEFAULT_REP_OPTIONS): RepState {
   const events: RepEvent[] = [];
   const next: RepState = { ...state, events };
-  if (next.phase === 'back') endRep(next, next.lastT, options, events);
   if (next.pending.length > 0) decidePending(next, options, events);
   return next;
 }
