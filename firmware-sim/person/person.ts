@@ -46,7 +46,7 @@ export interface PersonOptions {
  * `strapSlip`, which any set has.
  */
 export interface PersonHabits {
-  /** Between reps the leg rests 5–25° (at most 40 % of the rep) away from the start posture, wandering rep to rep; now and then below it. */
+  /** Between reps the leg rests 5–25° (at most 40 % of the rep) away from the start posture, wandering rep to rep; now and then below it. Exercises whose range starts under 15° have no room for it. */
   restWander: boolean;
   /** Sets of 6–10 reps in turn correct, fast (about 1–1.5 s a rep, no hold, barely a rest) and small (a third to a half of the range). */
   setStyles: boolean;
@@ -279,18 +279,32 @@ export function createPerson(options: PersonOptions = {}): Person {
   let restAt = 0;
   let style: 'correct' | 'fast' | 'small' = 'correct';
   let setLength = spec.count;
+  /** How far the small reps of a small set go, a share of the way to the end position: one for the set. */
+  let smallShare = 0.4;
   const startSet = () => {
     if (!(habits.setStyles && repHabits)) return;
     style = (['correct', 'fast', 'small'] as const)[(setNumber - 1) % 3]!;
     setLength = Math.min(spec.count, Math.round(habitRandom.uniform(6, 10)));
+    smallShare = habitRandom.uniform(0.33, 0.5);
+    // Small reps need room: at least 5° each, a third of the way at most, or the set is a correct one.
+    if (style === 'small' && (centre - Math.max(0, restAt)) * smallShare < 5) style = 'correct';
   };
   startSet();
-  /** The next rest: 5–25° off the start posture (at most 40 % of the rep), half of it kept from the last one; one in five below the start. */
-  const wanderRest = (target: number) => {
-    if (!(habits.restWander && repHabits)) return 0;
-    const below = habitRandom.next() < 0.2;
-    const size = Math.min(habitRandom.uniform(5, 25), (below ? 0.25 : 0.4) * target);
-    return 0.5 * restAt + 0.5 * (below ? -size : size);
+  /**
+   * Where the leg rests after a rep: once a set is under way, 5–25° off the start posture (at most
+   * 40 % of the way to the end position; one set in five below the start posture), wandering a
+   * degree or three from rep to rep, as on the real recordings. A new offset is drawn for each set.
+   */
+  let restOffset: number | null = null;
+  const wanderRest = (full: number, newSet = false) => {
+    // An exercise whose whole range is a few degrees has no room for a rest that wanders.
+    if (!(habits.restWander && repHabits && spec.rangeDeg[0] >= 15)) return 0;
+    if (restOffset === null || newSet) {
+      const below = habitRandom.next() < 0.2;
+      const size = Math.min(habitRandom.uniform(5, 25), (below ? 0.25 : 0.4) * full);
+      restOffset = below ? -size : size;
+    }
+    return restOffset + habitRandom.uniform(-1, 1) * Math.min(3, 0.1 * full);
   };
 
   const planNext = () => {
@@ -310,12 +324,10 @@ export function createPerson(options: PersonOptions = {}): Person {
     let back = out * plan.uniform(0.9, 1.2);
     let holdFor = between(plan, spec.endHoldSeconds);
     if (style === 'small') {
-      // A set of small reps: a third to a half of the way, every one; they are this set's reps.
-      const small = (full - from) * habitRandom.uniform(0.33, 0.5);
-      if (small >= 5) {
-        target = from + small;
-        partial = false;
-      }
+      // A set of small reps: a third to a half of the way, much the same every time; they are this
+      // set's reps, not partials.
+      target = from + Math.max(5, (centre - from) * smallShare * habitRandom.uniform(0.92, 1.08));
+      partial = false;
     } else if (style === 'fast') {
       out = habitRandom.uniform(0.45, 0.7);
       back = out * habitRandom.uniform(0.9, 1.2);
@@ -371,11 +383,12 @@ export function createPerson(options: PersonOptions = {}): Person {
     if (lastInSet && habits.heldOutBreaks && repHabits) {
       // The break between sets with the leg held out: a moment at rest, up a third to two thirds of
       // the way, held there, then put down where the next set starts from. Not a rep.
-      const held = restAt + (full - restAt) * habitRandom.uniform(1 / 3, 2 / 3);
+      const down = wanderRest(full, true);
+      const low = Math.max(restAt, down);
+      const held = low + (full - low) * habitRandom.uniform(1 / 3, 2 / 3);
       push(habitRandom.uniform(1, 3), restAt, restAt);
       push(habitRandom.uniform(1, 2), restAt, held);
       maybeFidget(push(rest, held, held), traits.fidgetChance);
-      const down = wanderRest(full);
       push(habitRandom.uniform(1, 2), held, down);
       push(habitRandom.uniform(2, 5), down, down);
       restAt = down;

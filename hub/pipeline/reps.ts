@@ -19,7 +19,8 @@
  *   for `settleSeconds` (a new rest, wherever it is); or rising again by a start level from the lowest
  *   point of the return (the next rep of a fast set, whose return was shallow; the rep ended at that
  *   lowest point, and the next one starts from it).
- * - **A long stay away** (still for `longStaySeconds` while out: a leg left out between sets) is a
+ * - **A long stay away** (still for `longStaySeconds` in all while out, a shuffle or two apart: a leg
+ *   left out between sets) is a
  *   pause, never a rep: the rep is abandoned (`rep-abandoned`), and the place where the leg stays is
  *   the rest the next rep is judged from.
  *
@@ -62,7 +63,7 @@ export interface RepOptions {
   settleSeconds: number;
   /** The rest level is the lowest angle of this many seconds at rest. */
   restWindowSeconds: number;
-  /** Still this long away from the rest is a pause (a leg left out), not a rep, seconds. */
+  /** Still this long in all, away from the rest, is a pause (a leg left out), not a rep, seconds. */
   longStaySeconds: number;
   /** Excursions under this fraction of the set's range are partial reps ... */
   partialFraction: number;
@@ -205,6 +206,8 @@ export interface RepState {
   phase: 'rest' | 'out' | 'back';
   /** Excursions of the most recent reps and partials, oldest first: the set's range is the largest. */
   recentExcursions: number[];
+  /** Their peaks: the set's top (the end position it reaches) is the highest. */
+  recentPeaks: number[];
   counted: number;
   /** Reps that ended before the set's range was known, oldest first. */
   pending: Rep[];
@@ -228,6 +231,8 @@ export interface RepState {
   /** A slowly following angle and the time since the angle last left it: how long the shin has been still. */
   stillRef: number;
   stillSince: number;
+  /** Out: the time the shin has stayed with it so far in this rep, seconds. */
+  stillFor: number;
   /** On the way back: the lowest angle so far, and when. */
   low: number;
   lowAt: number;
@@ -256,6 +261,7 @@ const STAY_TOLERANCE_DEG = 2;
 export const initialReps = (): RepState => ({
   phase: 'rest',
   recentExcursions: [],
+  recentPeaks: [],
   counted: 0,
   pending: [],
   judged: 0,
@@ -271,6 +277,7 @@ export const initialReps = (): RepState => ({
   gap: 0,
   stillRef: 0,
   stillSince: 0,
+  stillFor: 0,
   low: 0,
   lowAt: 0,
   holdReached: false,
@@ -278,6 +285,9 @@ export const initialReps = (): RepState => ({
   trace: { t: [], angle: [], speed: [] },
   events: [],
 });
+
+/** The set's top (the highest recent peak), or null before the first rep has been judged. */
+export const setTop = (state: RepState): number | null => (state.recentPeaks.length > 0 ? Math.max(...state.recentPeaks) : null);
 
 /** The set's range (the largest recent excursion), or null before the first rep has been judged. */
 export const setRange = (state: RepState): number | null => (state.recentExcursions.length > 0 ? Math.max(...state.recentExcursions) : null);
@@ -318,24 +328,35 @@ export function holdTime(trace: Trace, options: RepOptions, rest = 0): number {
 /** Judges the waiting reps against the larger of their excursions (and the set's range, if any), oldest first. */
 function decidePending(state: RepState, options: RepOptions, events: RepEvent[]): void {
   const range = Math.max(setRange(state) ?? 0, ...state.pending.map(excursion));
+  const top = Math.max(setTop(state) ?? -Infinity, ...state.pending.map((rep) => rep.peakAngle));
   const waiting = state.pending;
   state.pending = [];
   for (const rep of waiting) {
     if (excursion(rep) < options.fidgetFraction * range) events.push({ kind: 'fidget', rep, pending: true });
-    else judge(state, { ...rep, partial: excursion(rep) < options.partialFraction * range }, options, events);
+    else judge(state, { ...rep, partial: fallsShort(rep, top, range, options) }, options, events);
   }
 }
+
+/**
+ * A partial stops well short of the end position the set reaches: its peak is more than
+ * `partialFraction` of the set's range under the set's top. Judged by the peak, not by the excursion,
+ * because the first rep of a set leaves from the start posture and later ones from a rest that has
+ * moved up: those go less far and still reach the end position.
+ */
+const fallsShort = (rep: Rep, top: number, range: number, options: RepOptions): boolean => top - rep.peakAngle > options.partialFraction * range;
 
 function judge(state: RepState, rep: Rep, options: RepOptions, events: RepEvent[]): void {
   // Partials count towards the range too: a person whose reps really get smaller (tiring, say) has a
   // smaller range after a few of them.
   state.recentExcursions = [...state.recentExcursions.slice(Math.max(0, state.recentExcursions.length + 1 - options.rangeReps)), excursion(rep)];
+  state.recentPeaks = [...state.recentPeaks.slice(Math.max(0, state.recentPeaks.length + 1 - options.rangeReps)), rep.peakAngle];
   state.judged++;
   if (state.provisional.length > 0) {
     // The range has just been learned a little better: reps counted before it may have been partials.
-    const level = options.partialFraction * setRange(state)!;
-    const withdrawn = state.provisional.filter((earlier) => excursion(earlier) < level);
-    if (withdrawn.length > 0) state.provisional = state.provisional.filter((earlier) => excursion(earlier) >= level);
+    const range = setRange(state)!;
+    const top = setTop(state)!;
+    const withdrawn = state.provisional.filter((earlier) => fallsShort(earlier, top, range, options));
+    if (withdrawn.length > 0) state.provisional = state.provisional.filter((earlier) => !fallsShort(earlier, top, range, options));
     for (const earlier of withdrawn) {
       state.counted--;
       events.push({ kind: 'rep-withdrawn', rep: { ...earlier, partial: true }, count: state.counted });
@@ -367,6 +388,7 @@ function startRep(next: RepState, rest: number, start: number, angle: number, t:
   next.gap = 0;
   next.stillRef = angle;
   next.stillSince = t;
+  next.stillFor = 0;
   next.holdReached = false;
   next.nextHoldCheck = t;
   next.trace.t.length = 0;
@@ -407,7 +429,7 @@ function endRep(next: RepState, end: number, options: RepOptions, events: RepEve
   const known = setRange(next);
   if (known !== null) {
     if (excursion(rep) < options.fidgetFraction * known) events.push({ kind: 'fidget', rep, pending: false });
-    else judge(next, { ...rep, partial: excursion(rep) < options.partialFraction * known }, options, events);
+    else judge(next, { ...rep, partial: fallsShort(rep, setTop(next)!, known, options) }, options, events);
   } else {
     next.pending = [...next.pending, rep];
     const expected = options.expectedRangeDeg;
@@ -417,12 +439,19 @@ function endRep(next: RepState, end: number, options: RepOptions, events: RepEve
   }
 }
 
-/** Follows the angle slowly; a move away from it restarts the clock of how long the shin has been still. */
+/**
+ * Follows the angle slowly. Out, `stillFor` adds up the time the shin stays with it: a shuffle while
+ * the leg is held out only pauses the sum, so a long stay with a fidget in it is still a long stay.
+ * On the way back, `stillSince` is when the shin last moved away from it.
+ */
 function followStill(next: RepState, angle: number, t: number, dt: number, tolerance: number): void {
-  if (Number.isFinite(dt) && dt > 0) next.stillRef += (angle - next.stillRef) * Math.min(1, dt / STILL_FOLLOW_SECONDS);
+  const step = Number.isFinite(dt) && dt > 0 ? dt : 0;
+  next.stillRef += (angle - next.stillRef) * Math.min(1, step / STILL_FOLLOW_SECONDS);
   if (Math.abs(angle - next.stillRef) > tolerance) {
     next.stillRef = angle;
     next.stillSince = t;
+  } else if (step <= 1) {
+    next.stillFor += step;
   }
 }
 
@@ -451,10 +480,14 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
     const reach = next.peak - next.rest;
     followStill(next, angle, t, dt, Math.max(STAY_TOLERANCE_DEG, options.holdToleranceFraction * reach));
     const target = options.holdTargetSeconds;
-    if (t - next.stillSince >= options.longStaySeconds) {
+    if (next.stillFor >= options.longStaySeconds) {
       // Out and still for so long: a leg left out, a pause between sets. Not a rep; the next rep
-      // starts from where the leg now rests.
+      // starts from where the leg now rests, and the range is learned again, as after any break.
       events.push({ kind: 'rep-abandoned', t, start: next.start });
+      next.recentExcursions = [];
+      next.recentPeaks = [];
+      next.judged = 0;
+      next.provisional = [];
       next.phase = 'rest';
       next.lastRestT = t;
       next.lastMoveEnd = t;
@@ -509,6 +542,7 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
     } else if (next.recentExcursions.length > 0 && t - next.lastMoveEnd >= options.newRangeAfterSeconds) {
       // A break between blocks: the range is learned again from the reps that come next.
       next.recentExcursions = [];
+      next.recentPeaks = [];
       next.judged = 0;
       next.provisional = [];
     }
