@@ -293,10 +293,11 @@ export function createPerson(options: PersonOptions = {}): Person {
   /**
    * Where the leg rests after a rep: once a set is under way, 5–25° off the start posture (at most
    * 40 % of the way to the end position; one set in five below the start posture), wandering a
-   * degree or three from rep to rep, as on the real recordings. A new offset is drawn for each set.
+   * degree or three from rep to rep (a tenth of the rep at most), as on the real recordings. A new
+   * offset is drawn for each set.
    */
   let restOffset: number | null = null;
-  const wanderRest = (full: number, newSet = false) => {
+  const wanderRest = (full: number, reach: number, newSet = false) => {
     // An exercise whose whole range is a few degrees has no room for a rest that wanders.
     if (!(habits.restWander && repHabits && spec.rangeDeg[0] >= 15)) return 0;
     if (restOffset === null || newSet) {
@@ -304,7 +305,8 @@ export function createPerson(options: PersonOptions = {}): Person {
       const size = Math.min(habitRandom.uniform(5, 25), (below ? 0.25 : 0.4) * full);
       restOffset = below ? -size : size;
     }
-    return restOffset + habitRandom.uniform(-1, 1) * Math.min(3, 0.1 * full);
+    // The wander from rep to rep is a small part of the rep itself (a tenth, at most 3°).
+    return restOffset + habitRandom.uniform(-1, 1) * Math.min(3, 0.1 * Math.abs(reach));
   };
 
   const planNext = () => {
@@ -374,7 +376,7 @@ export function createPerson(options: PersonOptions = {}): Person {
       inPosition = [spanOf(push(holdFor, target, target))];
     }
     const lastInSet = inSet >= setLength;
-    restAt = wanderRest(full);
+    restAt = wanderRest(full, target - from);
     push(back, settleAt, restAt);
     const end = planned;
     let rest = lastInSet ? plan.uniform(20, 40) : between(plan, spec.restSeconds) * traits.restFactor;
@@ -383,7 +385,7 @@ export function createPerson(options: PersonOptions = {}): Person {
     if (lastInSet && habits.heldOutBreaks && repHabits) {
       // The break between sets with the leg held out: a moment at rest, up a third to two thirds of
       // the way, held there, then put down where the next set starts from. Not a rep.
-      const down = wanderRest(full, true);
+      const down = wanderRest(full, target - from, true);
       const low = Math.max(restAt, down);
       const held = low + (full - low) * habitRandom.uniform(1 / 3, 2 / 3);
       push(habitRandom.uniform(1, 3), restAt, restAt);

@@ -333,17 +333,17 @@ function decidePending(state: RepState, options: RepOptions, events: RepEvent[])
   state.pending = [];
   for (const rep of waiting) {
     if (excursion(rep) < options.fidgetFraction * range) events.push({ kind: 'fidget', rep, pending: true });
-    else judge(state, { ...rep, partial: fallsShort(rep, top, range, options) }, options, events);
+    else judge(state, { ...rep, partial: fallsShort(rep, top, options) }, options, events);
   }
 }
 
 /**
- * A partial stops well short of the end position the set reaches: its peak is more than
- * `partialFraction` of the set's range under the set's top. Judged by the peak, not by the excursion,
- * because the first rep of a set leaves from the start posture and later ones from a rest that has
- * moved up: those go less far and still reach the end position.
+ * A partial stops well short of the end position the set reaches: it goes less than
+ * `partialFraction` of the way from its own rest to the set's top. Judged against the top, not by
+ * comparing excursions, because the first rep of a set leaves from the start posture and later ones
+ * from a rest that has moved up: those go less far and still reach the end position.
  */
-const fallsShort = (rep: Rep, top: number, range: number, options: RepOptions): boolean => top - rep.peakAngle > options.partialFraction * range;
+const fallsShort = (rep: Rep, top: number, options: RepOptions): boolean => rep.peakAngle - rep.rest < options.partialFraction * (top - rep.rest);
 
 function judge(state: RepState, rep: Rep, options: RepOptions, events: RepEvent[]): void {
   // Partials count towards the range too: a person whose reps really get smaller (tiring, say) has a
@@ -353,10 +353,9 @@ function judge(state: RepState, rep: Rep, options: RepOptions, events: RepEvent[
   state.judged++;
   if (state.provisional.length > 0) {
     // The range has just been learned a little better: reps counted before it may have been partials.
-    const range = setRange(state)!;
     const top = setTop(state)!;
-    const withdrawn = state.provisional.filter((earlier) => fallsShort(earlier, top, range, options));
-    if (withdrawn.length > 0) state.provisional = state.provisional.filter((earlier) => !fallsShort(earlier, top, range, options));
+    const withdrawn = state.provisional.filter((earlier) => fallsShort(earlier, top, options));
+    if (withdrawn.length > 0) state.provisional = state.provisional.filter((earlier) => !fallsShort(earlier, top, options));
     for (const earlier of withdrawn) {
       state.counted--;
       events.push({ kind: 'rep-withdrawn', rep: { ...earlier, partial: true }, count: state.counted });
@@ -429,7 +428,7 @@ function endRep(next: RepState, end: number, options: RepOptions, events: RepEve
   const known = setRange(next);
   if (known !== null) {
     if (excursion(rep) < options.fidgetFraction * known) events.push({ kind: 'fidget', rep, pending: false });
-    else judge(next, { ...rep, partial: fallsShort(rep, setTop(next)!, known, options) }, options, events);
+    else judge(next, { ...rep, partial: fallsShort(rep, setTop(next)!, options) }, options, events);
   } else {
     next.pending = [...next.pending, rep];
     const expected = options.expectedRangeDeg;
