@@ -7,6 +7,7 @@
  *   npm run bench:accuracy -- --reps       # only the exercises counted in reps
  *   npm run bench:accuracy -- --holds      # only the hold exercises (angles and the hold timer)
  *   npm run bench:accuracy -- --plain      # without the sets of people with real habits (below)
+ *   npm run bench:accuracy -- --habits-except tremor,unsteadyStart   # habits but those
  *
  * Besides the angle: rep counts against the truth's reps; range-of-motion trials (each counted rep's
  * peak) against the truth's; and the hold timer on separate sets of every hold exercise in which the
@@ -32,6 +33,7 @@ import { readImuCsv } from '../hub/analyze/imu-csv.ts';
 import { EXERCISE_IDS, exerciseKind, type ExerciseId } from '../hub/protocol/exercises.ts';
 import type { SampleRateHz } from '../hub/protocol/gatt.ts';
 import { exerciseSpec } from '../firmware-sim/person/exercises.ts';
+import { ALL_HABITS, type PersonHabits } from '../firmware-sim/person/person.ts';
 import { record, type Recording } from '../firmware-sim/record.ts';
 
 const seedsArg = process.argv.indexOf('--seeds');
@@ -78,6 +80,9 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
 
 const repsOnly = process.argv.includes('--reps');
+const exceptArg = process.argv.indexOf('--habits-except');
+const habitsLeftOut = exceptArg > 0 ? process.argv[exceptArg + 1]!.split(',') : [];
+const HABITS: PersonHabits = { ...ALL_HABITS, ...Object.fromEntries(habitsLeftOut.map((name) => [name, false])) };
 const holdsOnly = process.argv.includes('--holds');
 const exercises: ExerciseId[] = EXERCISE_IDS.filter((id) => (repsOnly ? exerciseSpec(id).kind === 'reps' : holdsOnly ? exerciseKind(id) === 'hold' : true));
 const dir = await mkdtemp(join(tmpdir(), 'swivel-accuracy-'));
@@ -85,7 +90,7 @@ const results: SetResult[] = [];
 const started = performance.now();
 
 /** Records one simulated set (seed n of the exercise: rate, loss and person from n), writes it and analyses the file. */
-async function analysedSet(exercise: ExerciseId, seed: number, options: { seconds: number; holdBreak?: boolean; habits?: boolean; name: string }) {
+async function analysedSet(exercise: ExerciseId, seed: number, options: { seconds: number; holdBreak?: boolean; habits?: PersonHabits; name: string }) {
   const rateHz = RATES[(seed - 1) % RATES.length]!;
   const loss = seed % 2 === 0 ? 0.05 : 0;
   const recording: Recording = record({
@@ -96,7 +101,7 @@ async function analysedSet(exercise: ExerciseId, seed: number, options: { second
     loss,
     config: { rateHz, accRangeG: 4, gyroRangeDps: 1000 },
     ...(options.holdBreak ? { holdBreak: true } : {}),
-    ...(options.habits ? { habits: true } : {}),
+    ...(options.habits ? { habits: options.habits } : {}),
   });
   const file = join(dir, `${options.name}.csv`);
   await writeFile(file, recording.csv);
@@ -193,7 +198,7 @@ const habitResults: HabitSetResult[] = [];
 if (!process.argv.includes('--plain') && !holdsOnly) {
   for (const exercise of exercises.filter((e) => exerciseKind(e) === 'reps')) {
     for (let seed = 1; seed <= SEEDS; seed++) {
-      const { recording, analysis } = await analysedSet(exercise, seed, { seconds: HABIT_SECONDS, habits: true, name: `${exercise}-habits-${seed}` });
+      const { recording, analysis } = await analysedSet(exercise, seed, { seconds: HABIT_SECONDS, habits: HABITS, name: `${exercise}-habits-${seed}` });
       const truth = recording.truth.samples;
       const t0 = truth.t[0]!;
       let sum = 0;
@@ -314,7 +319,8 @@ if (holdResults.length) {
   console.log(`all holds: ${summary(holdResults)}; worst phantom ${Math.max(...holdResults.map((r) => r.phantomSeconds)).toFixed(2)} s`);
 }
 if (habitResults.length) {
-  console.log(`\nPeople with real habits (rep exercises, ${HABIT_SECONDS} s of several sets each: a wandering rest, fast and small sets, the leg held out between sets, pauses, tremor, a strap slip; truth = full reps)\n`);
+  const left = habitsLeftOut.length ? `; left out: ${habitsLeftOut.join(', ')}` : '';
+  console.log(`\nPeople with real habits (rep exercises, ${HABIT_SECONDS} s of several sets each: a wandering rest, fast and small sets, the leg held out between sets, pauses, tremor, a strap slip${left}; truth = full reps)\n`);
   console.log('exercise                   | sets | truth reps | exact count | worst |counted − truth| | median RMSE ° | worst RMSE °');
   for (const exercise of [...new Set(habitResults.map((r) => r.exercise))]) {
     const sets = habitResults.filter((r) => r.exercise === exercise);

@@ -54,7 +54,7 @@ export interface PersonHabits {
   heldOutBreaks: boolean;
   /** Now and then a long pause at rest within a set, 8–14 s. */
   longPauses: boolean;
-  /** A faint 8–11 Hz tremor of 0.03–0.1°, always, and sway also at the start (at a third of its size). */
+  /** A faint 8–11 Hz tremor of 0.005–0.015° (0.25–1 °/s), always; and sway also at the start (at a third of its size). */
   tremor: boolean;
   unsteadyStart: boolean;
   /** Now and then a stop of 0.4–1.5 s part way out, then on to the end position. */
@@ -216,7 +216,7 @@ export function createPerson(options: PersonOptions = {}): Person {
   // The habits draw from their own stream: with none of them, the plan is exactly the plain person's.
   const habitRandom = seededRandom(deriveSeed(seed, `habits:${exercise}`));
   const repHabits = spec.kind === 'reps';
-  const tremor = habits.tremor ? { deg: habitRandom.uniform(0.03, 0.1), hz: habitRandom.uniform(8, 11), phase: habitRandom.uniform(0, 2 * Math.PI) } : null;
+  const tremor = habits.tremor ? { deg: habitRandom.uniform(0.005, 0.015), hz: habitRandom.uniform(8, 11), phase: habitRandom.uniform(0, 2 * Math.PI) } : null;
   const slip = habits.strapSlip
     ? { at: habitRandom.uniform(20, 60), deg: habitRandom.uniform(2, 5), axis: unit([habitRandom.uniform(-1, 1), habitRandom.uniform(-1, 1), habitRandom.uniform(-1, 1)] as Vec3) }
     : null;
