@@ -233,6 +233,9 @@ export interface RepState {
   stillSince: number;
   /** Out: the time the shin has stayed with it so far in this rep, seconds. */
   stillFor: number;
+  /** Out: the level of the last stay as long as a rest, and when the shin left it (null: none since the rep started). */
+  stayLevel: number | null;
+  stayLeft: number;
   /** On the way back: the lowest angle so far, and when. */
   low: number;
   lowAt: number;
@@ -278,6 +281,8 @@ export const initialReps = (): RepState => ({
   stillRef: 0,
   stillSince: 0,
   stillFor: 0,
+  stayLevel: null,
+  stayLeft: 0,
   low: 0,
   lowAt: 0,
   holdReached: false,
@@ -388,6 +393,7 @@ function startRep(next: RepState, rest: number, start: number, angle: number, t:
   next.stillRef = angle;
   next.stillSince = t;
   next.stillFor = 0;
+  next.stayLevel = null;
   next.holdReached = false;
   next.nextHoldCheck = t;
   next.trace.t.length = 0;
@@ -477,7 +483,29 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
       next.peakAt = t;
     }
     const reach = next.peak - next.rest;
+    const stayedSince = next.stillSince;
+    const stayedAt = next.stillRef;
     followStill(next, angle, t, dt, Math.max(STAY_TOLERANCE_DEG, options.holdToleranceFraction * reach));
+    if (next.stillSince === t && t - stayedSince >= options.restWindowSeconds && angle > stayedAt) {
+      // Leaving, upwards, a stay of a rest's length: it may have been a rest after all (a movement that
+      // stopped short and stayed, then a rep). Remember it; a rise of a start level from it says so.
+      next.stayLevel = stayedAt;
+      next.stayLeft = t - dt;
+    }
+    if (next.stayLevel !== null && angle - next.stayLevel >= startLevel && next.stayLevel < next.peak) {
+      // The rep starts afresh from that stay, the rest it really left.
+      const level = next.stayLevel;
+      const left = next.stayLeft;
+      const keepFrom = next.trace.t.findIndex((time) => time >= left);
+      next.trace.t.splice(0, Math.max(0, keepFrom));
+      next.trace.angle.splice(0, Math.max(0, keepFrom));
+      const kept = { t: [...next.trace.t], angle: [...next.trace.angle] };
+      startRep(next, level, left, angle, t, events);
+      next.trace.t.push(...kept.t);
+      next.trace.angle.push(...kept.angle);
+      next.peak = Math.max(...kept.angle);
+      next.peakAt = kept.t[kept.angle.indexOf(next.peak)]!;
+    }
     const target = options.holdTargetSeconds;
     if (next.stillFor >= options.longStaySeconds) {
       // Out and still for so long: a leg left out, a pause between sets. Not a rep; the next rep
