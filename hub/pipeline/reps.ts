@@ -19,6 +19,8 @@
  *   for `settleSeconds` (a new rest, wherever it is); or rising again by a start level from the lowest
  *   point of the return (the next rep of a fast set, whose return was shallow; the rep ended at that
  *   lowest point, and the next one starts from it).
+ * - **A stay that was a rest**: out, still for `restWindowSeconds` and then up a start level from
+ *   there (a shuffle that never came back, then a rep): the rep starts afresh from that stay.
  * - **A long stay away** (still for `longStaySeconds` in all while out, a shuffle or two apart: a leg
  *   left out between sets) is a
  *   pause, never a rep: the rep is abandoned (`rep-abandoned`), and the place where the leg stays is
@@ -27,10 +29,12 @@
  * Everything is causal: the only delay is the `settleSeconds` a return needs to show it has stopped,
  * the same live and in `swivel analyze`.
  *
- * A rep whose excursion stays under `partialFraction` of the set's range is a partial: reported, not
- * counted. The set's range is the largest excursion of its last few reps (`rangeReps`, partials
- * included): what this person reaches when they do a full rep, not an average dragged down by the reps
- * that fell a little short. Until the first reps have been judged, the range is unknown, and a rep
+ * A rep that goes less than `partialFraction` of the way from its rest to the set's top (the highest
+ * peak of its last few reps, `rangeReps`, partials included) is a partial: reported, not counted. The
+ * top is what this person reaches when they do a full rep, not an average dragged down by the reps
+ * that fell a little short. The set's range (the largest excursion of the same reps) scales the levels;
+ * movements under `fidgetFraction` of it are fidgets, dropped. After `newRangeAfterSeconds` at rest,
+ * or a long stay away, both are learned again. Until the first reps have been judged, the range is unknown, and a rep
  * cannot be judged on its own: a first movement of 14° may open a set of small reps or be a tentative
  * start before 35° ones. So the first reps wait (`rep-pending`) until `pendingReps` of them have ended,
  * and are then counted or reported as partials together, against the largest of them. Reps left
