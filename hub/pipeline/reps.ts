@@ -45,8 +45,7 @@
  *
  * The first judgement can still be wrong: three tentative small movements look like a set of small
  * reps until a full one comes. So while the set's range is being learned (its first `rangeReps`
- * judged reps), a rep counted earlier whose excursion falls under half of the range that later reps
- * show is withdrawn (`rep-withdrawn`): it becomes a partial, and the count goes down. After that the
+ * judged reps), a rep counted earlier that falls short of the top that later reps show is withdrawn (`rep-withdrawn`): it becomes a partial, and the count goes down. After that the
  * counts stand.
  *
  * The end hold is the time the shin stays at the end position: within a tolerance of the peak and
