@@ -72,6 +72,8 @@ export interface RepOptions {
   partialFraction: number;
   /** ... and under this fraction, fidgets (a shuffle before the set, a bounce at the bottom): not even partials. */
   fidgetFraction: number;
+  /** A movement under half the range and quicker than this fraction of the set's usual rep is a twitch, not a rep. */
+  twitchFraction: number;
   /**
    * At rest this long, the set's range is learned afresh, seconds: after a break between blocks the
    * person may do another kind of rep (fast, small), and the first reps wait again to show it.
@@ -115,6 +117,7 @@ export const DEFAULT_REP_OPTIONS: RepOptions = {
   longStaySeconds: 15,
   partialFraction: 0.5,
   fidgetFraction: 0.25,
+  twitchFraction: 0.4,
   newRangeAfterSeconds: 15,
   minRepSeconds: 0.5,
   rangeReps: 5,
@@ -211,6 +214,8 @@ export interface RepState {
   recentExcursions: number[];
   /** Their peaks: the set's top (the end position it reaches) is the highest. */
   recentPeaks: number[];
+  /** Their durations, seconds: a movement much quicker than the set's reps is a twitch. */
+  recentDurations: number[];
   counted: number;
   /** Reps that ended before the set's range was known, oldest first. */
   pending: Rep[];
@@ -268,6 +273,7 @@ export const initialReps = (): RepState => ({
   phase: 'rest',
   recentExcursions: [],
   recentPeaks: [],
+  recentDurations: [],
   counted: 0,
   pending: [],
   judged: 0,
@@ -346,6 +352,18 @@ function decidePending(state: RepState, options: RepOptions, events: RepEvent[])
 }
 
 /**
+ * A twitch: under half the set's range and quicker than `twitchFraction` of the set's usual rep (the
+ * median of its last few, once there are three). A quick bump of a few degrees in a set of slow reps
+ * is a fidget, while every rep of a fast set is as quick as the others.
+ */
+function isTwitch(state: RepState, rep: Rep, options: RepOptions): boolean {
+  const durations = state.recentDurations;
+  if (durations.length < 3) return false;
+  const usual = [...durations].sort((a, b) => a - b)[Math.floor(durations.length / 2)]!;
+  return rep.end - rep.start < options.twitchFraction * usual && excursion(rep) < options.partialFraction * setRange(state)!;
+}
+
+/**
  * A partial stops well short of the end position the set reaches: it goes less than
  * `partialFraction` of the way from its own rest to the set's top. Judged against the top, not by
  * comparing excursions, because the first rep of a set leaves from the start posture and later ones
@@ -358,6 +376,7 @@ function judge(state: RepState, rep: Rep, options: RepOptions, events: RepEvent[
   // smaller range after a few of them.
   state.recentExcursions = [...state.recentExcursions.slice(Math.max(0, state.recentExcursions.length + 1 - options.rangeReps)), excursion(rep)];
   state.recentPeaks = [...state.recentPeaks.slice(Math.max(0, state.recentPeaks.length + 1 - options.rangeReps)), rep.peakAngle];
+  state.recentDurations = [...state.recentDurations.slice(Math.max(0, state.recentDurations.length + 1 - options.rangeReps)), rep.end - rep.start];
   state.judged++;
   if (state.provisional.length > 0) {
     // The range has just been learned a little better: reps counted before it may have been partials.
@@ -436,7 +455,7 @@ function endRep(next: RepState, end: number, options: RepOptions, events: RepEve
   };
   const known = setRange(next);
   if (known !== null) {
-    if (excursion(rep) < options.fidgetFraction * known) events.push({ kind: 'fidget', rep, pending: false });
+    if (excursion(rep) < options.fidgetFraction * known || isTwitch(next, rep, options)) events.push({ kind: 'fidget', rep, pending: false });
     else judge(next, { ...rep, partial: fallsShort(rep, setTop(next)!, options) }, options, events);
   } else {
     next.pending = [...next.pending, rep];
@@ -516,6 +535,7 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
       events.push({ kind: 'rep-abandoned', t, start: next.start });
       next.recentExcursions = [];
       next.recentPeaks = [];
+      next.recentDurations = [];
       next.judged = 0;
       next.provisional = [];
       next.phase = 'rest';
@@ -573,6 +593,7 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
       // A break between blocks: the range is learned again from the reps that come next.
       next.recentExcursions = [];
       next.recentPeaks = [];
+      next.recentDurations = [];
       next.judged = 0;
       next.provisional = [];
     }
