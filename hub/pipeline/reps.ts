@@ -216,6 +216,8 @@ export interface RepState {
   recentPeaks: number[];
   /** Their durations, seconds: a movement much quicker than the set's reps is a twitch. */
   recentDurations: number[];
+  /** The range and top from before the last break, while the range is learned again (null: none). */
+  prior: { range: number; top: number } | null;
   counted: number;
   /** Reps that ended before the set's range was known, oldest first. */
   pending: Rep[];
@@ -274,6 +276,7 @@ export const initialReps = (): RepState => ({
   recentExcursions: [],
   recentPeaks: [],
   recentDurations: [],
+  prior: null,
   counted: 0,
   pending: [],
   judged: 0,
@@ -341,8 +344,11 @@ export function holdTime(trace: Trace, options: RepOptions, rest = 0): number {
 
 /** Judges the waiting reps against the larger of their excursions (and the set's range, if any), oldest first. */
 function decidePending(state: RepState, options: RepOptions, events: RepEvent[]): void {
-  const range = Math.max(setRange(state) ?? 0, ...state.pending.map(excursion));
-  const top = Math.max(setTop(state) ?? -Infinity, ...state.pending.map((rep) => rep.peakAngle));
+  // Fewer than `pendingReps` cannot show a range by themselves (a set that ends, or pauses, one or two
+  // movements after a break): they are judged against the range from before the break too, if any.
+  const prior = state.pending.length < options.pendingReps ? state.prior : null;
+  const range = Math.max(setRange(state) ?? 0, prior?.range ?? 0, ...state.pending.map(excursion));
+  const top = Math.max(setTop(state) ?? -Infinity, prior?.top ?? -Infinity, ...state.pending.map((rep) => rep.peakAngle));
   const waiting = state.pending;
   state.pending = [];
   for (const rep of waiting) {
@@ -533,6 +539,7 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
       // Out and still for so long: a leg left out, a pause between sets. Not a rep; the next rep
       // starts from where the leg now rests, and the range is learned again, as after any break.
       events.push({ kind: 'rep-abandoned', t, start: next.start });
+      if (next.recentExcursions.length > 0) next.prior = { range: setRange(next)!, top: setTop(next)! };
       next.recentExcursions = [];
       next.recentPeaks = [];
       next.recentDurations = [];
@@ -591,6 +598,7 @@ export function stepReps(state: RepState, angle: number, t: number, options: Rep
       decidePending(next, options, events);
     } else if (next.recentExcursions.length > 0 && t - next.lastMoveEnd >= options.newRangeAfterSeconds) {
       // A break between blocks: the range is learned again from the reps that come next.
+      if (next.recentExcursions.length > 0) next.prior = { range: setRange(next)!, top: setTop(next)! };
       next.recentExcursions = [];
       next.recentPeaks = [];
       next.recentDurations = [];
