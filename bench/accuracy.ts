@@ -6,11 +6,19 @@
  *   npm run bench:accuracy -- --seeds 3    # quicker
  *   npm run bench:accuracy -- --reps       # only the exercises counted in reps
  *   npm run bench:accuracy -- --holds      # only the hold exercises (angles and the hold timer)
+ *   npm run bench:accuracy -- --plain      # without the sets of people with real habits (below)
+ *   npm run bench:accuracy -- --habits-except tremor,unsteadyStart   # habits but those
  *
  * Besides the angle: rep counts against the truth's reps; range-of-motion trials (each counted rep's
  * peak) against the truth's; and the hold timer on separate sets of every hold exercise in which the
  * person slips out of position once part way through (`holdBreak`), against the truth's time in
  * position.
+ *
+ * Then the rep exercises again, on people with real people's habits (firmware-sim PersonHabits, as
+ * seen on the real pt-reps recordings): a rest 5–25° off the start posture that wanders, sets in turn
+ * correct, fast (1–1.5 s reps) and small (a third to a half of the way), the leg held out 20–40 s
+ * between sets, long pauses, tremor, an unsteady start, a stop part way out and a strap slip, in
+ * 240 s recordings of several sets each.
  *
  * Each set is recorded by the simulator (firmware-sim/record.ts: person model → IMU model → int16
  * packets → burst loss → decode), written to a CSV, and analysed exactly as `swivel analyze` does
@@ -25,6 +33,7 @@ import { readImuCsv } from '../hub/analyze/imu-csv.ts';
 import { EXERCISE_IDS, exerciseKind, type ExerciseId } from '../hub/protocol/exercises.ts';
 import type { SampleRateHz } from '../hub/protocol/gatt.ts';
 import { exerciseSpec } from '../firmware-sim/person/exercises.ts';
+import { ALL_HABITS, type PersonHabits } from '../firmware-sim/person/person.ts';
 import { record, type Recording } from '../firmware-sim/record.ts';
 
 const seedsArg = process.argv.indexOf('--seeds');
@@ -71,6 +80,9 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
 
 const repsOnly = process.argv.includes('--reps');
+const exceptArg = process.argv.indexOf('--habits-except');
+const habitsLeftOut = exceptArg > 0 ? process.argv[exceptArg + 1]!.split(',') : [];
+const HABITS: PersonHabits = { ...ALL_HABITS, ...Object.fromEntries(habitsLeftOut.map((name) => [name, false])) };
 const holdsOnly = process.argv.includes('--holds');
 const exercises: ExerciseId[] = EXERCISE_IDS.filter((id) => (repsOnly ? exerciseSpec(id).kind === 'reps' : holdsOnly ? exerciseKind(id) === 'hold' : true));
 const dir = await mkdtemp(join(tmpdir(), 'swivel-accuracy-'));
@@ -78,7 +90,7 @@ const results: SetResult[] = [];
 const started = performance.now();
 
 /** Records one simulated set (seed n of the exercise: rate, loss and person from n), writes it and analyses the file. */
-async function analysedSet(exercise: ExerciseId, seed: number, options: { seconds: number; holdBreak?: boolean; name: string }) {
+async function analysedSet(exercise: ExerciseId, seed: number, options: { seconds: number; holdBreak?: boolean; habits?: PersonHabits; name: string }) {
   const rateHz = RATES[(seed - 1) % RATES.length]!;
   const loss = seed % 2 === 0 ? 0.05 : 0;
   const recording: Recording = record({
@@ -89,6 +101,7 @@ async function analysedSet(exercise: ExerciseId, seed: number, options: { second
     loss,
     config: { rateHz, accRangeG: 4, gyroRangeDps: 1000 },
     ...(options.holdBreak ? { holdBreak: true } : {}),
+    ...(options.habits ? { habits: options.habits } : {}),
   });
   const file = join(dir, `${options.name}.csv`);
   await writeFile(file, recording.csv);
@@ -169,6 +182,48 @@ for (const exercise of exercises.filter((e) => exerciseKind(e) === 'hold')) {
       timerSpans: timed.filter((span) => overlap(span, hold.start, hold.end) > 0).length,
       phantomSeconds: timed.reduce((sum, span) => sum + overlap(span, -Infinity, hold.start) + overlap(span, hold.end, hold.end + 20), 0),
     });
+  }
+}
+// Rep sets of people with real habits: counts against the truth's full reps, and the angle.
+interface HabitSetResult {
+  exercise: ExerciseId;
+  seed: number;
+  truthReps: number;
+  countError: number;
+  rmse: number;
+  holdErrors: number[];
+}
+const HABIT_SECONDS = 240;
+const habitResults: HabitSetResult[] = [];
+if (!process.argv.includes('--plain') && !holdsOnly) {
+  for (const exercise of exercises.filter((e) => exerciseKind(e) === 'reps')) {
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const { recording, analysis } = await analysedSet(exercise, seed, { seconds: HABIT_SECONDS, habits: HABITS, name: `${exercise}-habits-${seed}` });
+      const truth = recording.truth.samples;
+      const t0 = truth.t[0]!;
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < analysis.angles.length; i++) {
+        if (truth.t[i]! - t0 < SETTLE_SECONDS) continue;
+        sum += (analysis.angles[i]! - truth.angleDeg[i]!) ** 2;
+        n++;
+      }
+      const truthReps = recording.truth.reps.filter((r) => r.kind === 'rep' && !r.partial);
+      // As above: a rep cut off by the end of the recording is not compared.
+      const truthEnd = Math.max(...recording.truth.reps.map((r) => r.end));
+      const counted = analysis.summary.reps.filter((rep) => rep.start < truthEnd);
+      habitResults.push({
+        exercise,
+        seed,
+        truthReps: truthReps.length,
+        countError: counted.length - truthReps.length,
+        rmse: Math.sqrt(sum / n),
+        holdErrors: counted.flatMap((rep) => {
+          const match = truthReps.find((truthRep) => truthRep.peakTime >= rep.start && truthRep.peakTime <= rep.end);
+          return match ? [Math.abs(rep.hold - match.endHoldSeconds)] : [];
+        }),
+      });
+    }
   }
 }
 await rm(dir, { recursive: true, force: true });
@@ -262,5 +317,33 @@ if (holdResults.length) {
     `within 1 s in ${sets.filter((r) => error(r) <= 1).length} of ${sets.length} sets`;
   if (stretches.length) console.log(`\n60 s stretches: ${summary(stretches)}`);
   console.log(`all holds: ${summary(holdResults)}; worst phantom ${Math.max(...holdResults.map((r) => r.phantomSeconds)).toFixed(2)} s`);
+}
+if (habitResults.length) {
+  const left = habitsLeftOut.length ? `; left out: ${habitsLeftOut.join(', ')}` : '';
+  console.log(`\nPeople with real habits (rep exercises, ${HABIT_SECONDS} s of several sets each: a wandering rest, fast and small sets, the leg held out between sets, pauses, tremor, a strap slip${left}; truth = full reps)\n`);
+  console.log('exercise                   | sets | truth reps | exact count | worst |counted − truth| | median RMSE ° | worst RMSE °');
+  for (const exercise of [...new Set(habitResults.map((r) => r.exercise))]) {
+    const sets = habitResults.filter((r) => r.exercise === exercise);
+    console.log(
+      [
+        exercise.padEnd(26),
+        String(sets.length).padStart(4),
+        String(sets.reduce((sum, r) => sum + r.truthReps, 0)).padStart(10),
+        `${sets.filter((r) => r.countError === 0).length}/${sets.length}`.padStart(11),
+        String(Math.max(...sets.map((r) => Math.abs(r.countError)))).padStart(24),
+        f(median(sets.map((r) => r.rmse))).padStart(13),
+        f(Math.max(...sets.map((r) => r.rmse))).padStart(12),
+      ].join(' | '),
+    );
+  }
+  const exact = habitResults.filter((r) => r.countError === 0).length;
+  const within1 = habitResults.filter((r) => Math.abs(r.countError) <= 1).length;
+  const holds = habitResults.flatMap((r) => r.holdErrors);
+  const missed = habitResults.filter((r) => r.countError !== 0);
+  if (missed.length) console.log(`\noff: ${missed.map((r) => `${r.exercise} seed ${r.seed} (${r.countError > 0 ? '+' : ''}${r.countError})`).join(', ')}`);
+  console.log(
+    `\nwith habits: rep counts exact in ${exact} of ${habitResults.length} sets (${((100 * exact) / habitResults.length).toFixed(1)} %), within one in ${within1}, ` +
+      `worst off by ${Math.max(...habitResults.map((r) => Math.abs(r.countError)))}; mean end-hold error ${(holds.reduce((a, b) => a + b, 0) / Math.max(1, holds.length)).toFixed(2)} s over ${holds.length} reps`,
+  );
 }
 console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);

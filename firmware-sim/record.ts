@@ -12,7 +12,7 @@ import { sensorClockReading } from './imu.ts';
 import { burstLoss, nextLost } from './loss.ts';
 import type { Quat } from './math3d.ts';
 import type { ExerciseId } from './person/exercises.ts';
-import type { Side, TruthRep } from './person/person.ts';
+import type { PersonOptions, Side, TruthRep } from './person/person.ts';
 import { deriveSeed, seededRandom } from './random.ts';
 import { SensorModel, type MountingChoice } from './sensor.ts';
 
@@ -30,6 +30,8 @@ export interface RecordOptions {
   side?: Side;
   /** Every hold has a break out of position (see PersonOptions.holdBreak). Default false. */
   holdBreak?: boolean;
+  /** What real people do on top of the plan (see PersonOptions.habits). Default: none, the plain person. */
+  habits?: PersonOptions['habits'];
   /** Default: placement 0. */
   mounting?: MountingChoice;
   seconds: number;
@@ -95,6 +97,7 @@ export function record(options: RecordOptions): Recording {
     personSeed,
     ...(options.side ? { side: options.side } : {}),
     ...(options.holdBreak ? { holdBreak: true } : {}),
+    ...(options.habits ? { habits: options.habits } : {}),
     mounting: options.mounting ?? 0,
   });
   const person = model.person!;

@@ -20,7 +20,7 @@ import {
 import { DEG, qAxisAngle, qExp, qFromAxes, qLog, qconj, qmul } from './math3d.ts';
 import type { ShinMotion } from './motion.ts';
 import type { ExerciseId } from './person/exercises.ts';
-import { createPerson, type Kinematics, type Person, type Side } from './person/person.ts';
+import { createPerson, type Kinematics, type Person, type PersonOptions, type Side } from './person/person.ts';
 import { deriveSeed, seededRandom, type Random } from './random.ts';
 
 /** `placement` 0–23 exactly, `'random'` (placement, twist, tilt and place on the shin from the seed), or a full mounting. */
@@ -37,6 +37,8 @@ export interface SensorModelOptions {
   settleSeconds?: number;
   /** Every hold has a break out of position (see PersonOptions.holdBreak). */
   holdBreak?: boolean;
+  /** What real people do on top of the plan (see PersonOptions.habits). Default: none. */
+  habits?: PersonOptions['habits'];
   /** Default 0, the standard placement. */
   mounting?: MountingChoice;
   errors?: ImuErrorOptions;
@@ -76,6 +78,7 @@ export class SensorModel {
   personStartsAt = 0;
   private readonly personSeed: number;
   private readonly holdBreak: boolean;
+  private readonly habits: PersonOptions['habits'];
   readonly mounting: Mounting;
   readonly errors: ImuErrors;
   readonly clock: SensorClock;
@@ -87,6 +90,7 @@ export class SensorModel {
     const seed = options.seed ?? 1;
     this.personSeed = options.personSeed ?? seed;
     this.holdBreak = options.holdBreak ?? false;
+    this.habits = options.habits;
     this.motion = options.motion ?? null;
     if (options.motion) {
       this.person = null;
@@ -98,6 +102,7 @@ export class SensorModel {
         ...(options.side ? { side: options.side } : {}),
         ...(options.settleSeconds !== undefined ? { settleSeconds: options.settleSeconds } : {}),
         ...(options.holdBreak ? { holdBreak: true } : {}),
+        ...(options.habits ? { habits: options.habits } : {}),
       });
       this.kinematics = this.person;
     }
@@ -115,7 +120,7 @@ export class SensorModel {
    */
   startExercise(exercise: ExerciseId, side: Side, at: number, transitionSeconds = 3): void {
     const from = this.kinematics;
-    const person = createPerson({ exercise, seed: this.personSeed, side, ...(this.holdBreak ? { holdBreak: true } : {}) });
+    const person = createPerson({ exercise, seed: this.personSeed, side, ...(this.holdBreak ? { holdBreak: true } : {}), ...(this.habits ? { habits: this.habits } : {}) });
     const begins = at + transitionSeconds;
     const leaving = from.shinAt(at);
     const arriving = person.shinAt(0);

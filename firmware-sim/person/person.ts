@@ -11,6 +11,11 @@ import { exerciseSpec, type ExerciseId, type ExerciseSpec, type SetKind } from '
  * holds, and a small tremor during isometric efforts. The person is perfectly still (no sway) for the
  * settle period at the start, then the sway fades in.
  *
+ * `habits` adds what real people do and the plain person does not (see `PersonHabits`): a rest
+ * position that wanders between reps, fast sets and small sets, the leg held out between sets, long
+ * pauses, tremor in every still phase, a start that is not quite still, a pause on the way out, a
+ * strap that slips. Without it the person is the old, plain envelope, unchanged.
+ *
  * The leg below the pivot turns as one rigid body about a fixed earth axis, so the shin orientation is
  *   shin(t) = R(axis, θ(t)) · R(b, σ(t)) · shin₀
  * with θ the truth angle (exercise axis) and σ the off-axis sway (b ⊥ axis). Because b ⊥ axis, θ is
@@ -31,7 +36,54 @@ export interface PersonOptions {
    * Default false.
    */
   holdBreak?: boolean;
+  /** What real people do on top of the plan (true: all of them). Default: none, the plain envelope. */
+  habits?: boolean | Partial<PersonHabits>;
 }
+
+/**
+ * Habits of real people doing rep sets, as seen on real shin-IMU recordings (the pt-reps sets): each
+ * can be switched on alone. Reps of the `reps` kind only, except `tremor`, `unsteadyStart` and
+ * `strapSlip`, which any set has.
+ */
+export interface PersonHabits {
+  /** Between reps the leg rests 5–25° (at most 40 % of the rep) away from the start posture, wandering rep to rep; now and then below it. Exercises whose range starts under 15° have no room for it. */
+  restWander: boolean;
+  /** Sets of 6–10 reps in turn correct, fast (about 1–1.5 s a rep, no hold, barely a rest) and small (a third to a half of the range). */
+  setStyles: boolean;
+  /** Between sets, the leg is held out (a third to two thirds of the range) for 20–40 s, then put down. */
+  heldOutBreaks: boolean;
+  /** Now and then a long pause at rest within a set, 8–14 s. */
+  longPauses: boolean;
+  /** A faint 8–11 Hz tremor of 0.005–0.015° (0.25–1 °/s), always; and sway also at the start (at a third of its size). */
+  tremor: boolean;
+  unsteadyStart: boolean;
+  /** Now and then a stop of 0.4–1.5 s part way out, then on to the end position. */
+  midRepPause: boolean;
+  /** Once, 20–60 s in, the strap slips: the sensor turns 2–5° on the shin within a third of a second, and stays so. */
+  strapSlip: boolean;
+}
+
+export const ALL_HABITS: PersonHabits = {
+  restWander: true,
+  setStyles: true,
+  heldOutBreaks: true,
+  longPauses: true,
+  tremor: true,
+  unsteadyStart: true,
+  midRepPause: true,
+  strapSlip: true,
+};
+const NO_HABITS: PersonHabits = {
+  restWander: false,
+  setStyles: false,
+  heldOutBreaks: false,
+  longPauses: false,
+  tremor: false,
+  unsteadyStart: false,
+  midRepPause: false,
+  strapSlip: false,
+};
+const habitsOf = (h: PersonOptions['habits']): PersonHabits => (h === true ? ALL_HABITS : h ? { ...NO_HABITS, ...h } : NO_HABITS);
 
 /** What stays the same for one person across reps. */
 export interface PersonTraits {
@@ -160,6 +212,14 @@ export function createPerson(options: PersonOptions = {}): Person {
   const spec = exerciseSpec(exercise);
   const traits = personTraits(seed, spec);
   const plan = seededRandom(deriveSeed(seed, `plan:${exercise}`));
+  const habits = habitsOf(options.habits);
+  // The habits draw from their own stream: with none of them, the plan is exactly the plain person's.
+  const habitRandom = seededRandom(deriveSeed(seed, `habits:${exercise}`));
+  const repHabits = spec.kind === 'reps';
+  const tremor = habits.tremor ? { deg: habitRandom.uniform(0.005, 0.015), hz: habitRandom.uniform(8, 11), phase: habitRandom.uniform(0, 2 * Math.PI) } : null;
+  const slip = habits.strapSlip
+    ? { at: habitRandom.uniform(20, 60), deg: habitRandom.uniform(2, 5), axis: unit([habitRandom.uniform(-1, 1), habitRandom.uniform(-1, 1), habitRandom.uniform(-1, 1)] as Vec3) }
+    : null;
   const swayRandom = seededRandom(deriveSeed(seed, 'sway'));
   // Its own stream, so that a person with breaks moves and rests exactly as without: only the holds differ.
   const breakRandom = seededRandom(deriveSeed(seed, `break:${exercise}`));
@@ -182,7 +242,8 @@ export function createPerson(options: PersonOptions = {}): Person {
   const mainSway = sines(traits.swayDeg);
   const offSway = sines(traits.swayDeg * 0.8);
   const swayAt = (waves: typeof mainSway, t: number) => {
-    const envelope = ease((t - settleSeconds) / 2);
+    // A start that is not quite still: a third of the sway from the first moment.
+    const envelope = habits.unsteadyStart ? 1 / 3 + (2 / 3) * ease((t - settleSeconds) / 2) : ease((t - settleSeconds) / 2);
     if (envelope === 0) return 0;
     let s = 0;
     for (const w of waves) s += w.amp * (Math.sin(2 * Math.PI * w.hz * t + w.phase) - Math.sin(w.phase));
@@ -214,20 +275,76 @@ export function createPerson(options: PersonOptions = {}): Person {
   };
   const [lo, hi] = spec.rangeDeg;
   const centre = lo + (hi - lo) * traits.rangePosition;
+  /** With habits: where the leg rests now (degrees from the start posture), the set's style and its length. */
+  let restAt = 0;
+  let style: 'correct' | 'fast' | 'small' = 'correct';
+  let setLength = spec.count;
+  /** How far the small reps of a small set go, a share of the way to the end position: one for the set. */
+  let smallShare = 0.4;
+  const startSet = () => {
+    if (!(habits.setStyles && repHabits)) return;
+    style = (['correct', 'fast', 'small'] as const)[(setNumber - 1) % 3]!;
+    setLength = Math.min(spec.count, Math.round(habitRandom.uniform(6, 10)));
+    smallShare = habitRandom.uniform(0.33, 0.5);
+    // Small reps need room: at least 5° each, a third of the way at most, or the set is a correct one.
+    if (style === 'small' && (centre - Math.max(0, restAt)) * smallShare < 5) style = 'correct';
+  };
+  startSet();
+  /**
+   * Where the leg rests after a rep: once a set is under way, 5–25° off the start posture (at most
+   * 40 % of the way to the end position; one set in five below the start posture), wandering a
+   * degree or three from rep to rep (a tenth of the rep at most), as on the real recordings. A new
+   * offset is drawn for each set.
+   */
+  let restOffset: number | null = null;
+  const wanderRest = (full: number, reach: number, newSet = false) => {
+    // An exercise whose whole range is a few degrees has no room for a rest that wanders.
+    if (!(habits.restWander && repHabits && spec.rangeDeg[0] >= 15)) return 0;
+    if (restOffset === null || newSet) {
+      const below = habitRandom.next() < 0.2;
+      const size = Math.min(habitRandom.uniform(5, 25), (below ? 0.25 : 0.4) * full);
+      restOffset = below ? -size : size;
+    }
+    // The wander from rep to rep is a small part of the rep itself (a tenth, at most 3°).
+    return restOffset + habitRandom.uniform(-1, 1) * Math.min(3, 0.1 * Math.abs(reach));
+  };
 
   const planNext = () => {
     repIndex++;
     inSet++;
     const start = planned;
-    const partial = spec.kind === 'reps' && plan.next() < traits.partialChance;
+    let partial = spec.kind === 'reps' && plan.next() < traits.partialChance;
     let target = clamp(centre + (hi - lo) * plan.uniform(-0.2, 0.2), lo, hi);
     // A partial rep stops clearly short: under half the usual range, which is where the programme
-    // draws the line between a rep and a partial.
-    if (partial) target *= plan.uniform(0.2, 0.45);
-    const out = between(plan, spec.moveSeconds) * traits.tempo;
-    const back = out * plan.uniform(0.9, 1.2);
-    const holdFor = between(plan, spec.endHoldSeconds);
-    push(out, 0, target);
+    // draws the line between a rep and a partial. With a rest away from the start posture, short of
+    // the way from there.
+    const partialShare = partial ? plan.uniform(0.2, 0.45) : 1;
+    const from = restAt;
+    const full = target;
+    if (partial) target = from + (target - from) * partialShare;
+    let out = between(plan, spec.moveSeconds) * traits.tempo;
+    let back = out * plan.uniform(0.9, 1.2);
+    let holdFor = between(plan, spec.endHoldSeconds);
+    if (style === 'small') {
+      // A set of small reps: a third to a half of the way, much the same every time; they are this
+      // set's reps, not partials.
+      target = from + Math.max(5, (centre - from) * smallShare * habitRandom.uniform(0.92, 1.08));
+      partial = false;
+    } else if (style === 'fast') {
+      out = habitRandom.uniform(0.45, 0.7);
+      back = out * habitRandom.uniform(0.9, 1.2);
+      holdFor = habitRandom.uniform(0, 0.3);
+    }
+    if (habits.midRepPause && repHabits && style !== 'fast' && habitRandom.next() < 0.15) {
+      // A stop part way out, then on to the end position.
+      const share = habitRandom.uniform(0.4, 0.7);
+      const mid = from + (target - from) * share;
+      push(out * share, from, mid);
+      push(habitRandom.uniform(0.4, 1.5), mid, mid);
+      push(out * (1 - share), mid, target);
+    } else {
+      push(out, from, target);
+    }
     let inPosition: TruthSpan[];
     let settleAt = target;
     const spanOf = (segment: Segment): TruthSpan => ({ start: segment.start, end: segment.start + segment.duration });
@@ -258,14 +375,32 @@ export function createPerson(options: PersonOptions = {}): Person {
     } else {
       inPosition = [spanOf(push(holdFor, target, target))];
     }
-    push(back, settleAt, 0);
+    const lastInSet = inSet >= setLength;
+    restAt = wanderRest(full, target - from);
+    push(back, settleAt, restAt);
     const end = planned;
-    const lastInSet = inSet >= spec.count;
-    const rest = lastInSet ? plan.uniform(20, 40) : between(plan, spec.restSeconds) * traits.restFactor;
-    maybeFidget(push(rest, 0, 0), traits.fidgetChance);
+    let rest = lastInSet ? plan.uniform(20, 40) : between(plan, spec.restSeconds) * traits.restFactor;
+    if (style === 'fast' && !lastInSet) rest = habitRandom.uniform(0, 0.4);
+    if (habits.longPauses && repHabits && !lastInSet && habitRandom.next() < 0.1) rest += habitRandom.uniform(8, 14);
+    if (lastInSet && habits.heldOutBreaks && repHabits) {
+      // The break between sets with the leg held out: a moment at rest, up a third to two thirds of
+      // the way, held there, then put down where the next set starts from. Not a rep.
+      const down = wanderRest(full, target - from, true);
+      const low = Math.max(restAt, down);
+      const held = low + (full - low) * habitRandom.uniform(1 / 3, 2 / 3);
+      push(habitRandom.uniform(1, 3), restAt, restAt);
+      push(habitRandom.uniform(1, 2), restAt, held);
+      maybeFidget(push(rest, held, held), traits.fidgetChance);
+      push(habitRandom.uniform(1, 2), held, down);
+      push(habitRandom.uniform(2, 5), down, down);
+      restAt = down;
+    } else {
+      maybeFidget(push(rest, restAt, restAt), traits.fidgetChance);
+    }
     if (lastInSet) {
       setNumber++;
       inSet = 0;
+      startSet();
     }
     const kind: TruthRep['kind'] = spec.kind === 'reps' ? 'rep' : (spec.kind satisfies Exclude<SetKind, 'reps'>);
     pending.push({
@@ -311,6 +446,10 @@ export function createPerson(options: PersonOptions = {}): Person {
     const u = (t - s.start) / s.duration;
     let theta = s.from + (s.to - s.from) * ease(u) + swayAt(mainSway, t);
     let sigma = swayAt(offSway, t);
+    if (tremor) {
+      theta += tremor.deg * Math.sin(2 * Math.PI * tremor.hz * t + tremor.phase);
+      sigma += tremor.deg * Math.sin(2 * Math.PI * tremor.hz * 1.07 * t);
+    }
     if (s.tremorDeg > 0) theta += s.tremorDeg * Math.sin(2 * Math.PI * 8 * t) * Math.sin(Math.PI * clamp(u, 0, 1));
     const f = s.fidget;
     if (f) {
@@ -328,7 +467,10 @@ export function createPerson(options: PersonOptions = {}): Person {
 
   const shinAt = (t: number): Quat => {
     const { theta, sigma } = anglesAt(t);
-    const left = qmul(qmul(qAxisAngle(spec.axis, theta * DEG), qAxisAngle(offAxis, sigma * DEG)), startLeft);
+    let left = qmul(qmul(qAxisAngle(spec.axis, theta * DEG), qAxisAngle(offAxis, sigma * DEG)), startLeft);
+    // A slipped strap turns the sensor on the shin (about an axis in the shin's frame); the leg, and
+    // so the truth angle, does not move.
+    if (slip && t > slip.at) left = qmul(left, qAxisAngle(slip.axis, slip.deg * ease((t - slip.at) / 0.3) * DEG));
     return mirror ? mirrorQuat(left) : left;
   };
   const angleAt = (t: number) => anglesAt(t).theta;

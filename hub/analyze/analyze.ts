@@ -31,6 +31,14 @@ export interface Rep {
   holdMet: boolean | null;
 }
 
+/** A partial rep: a movement that went part of the set's range and came back, times on the file's clock in seconds. */
+export interface PartialRep {
+  start: number;
+  end: number;
+  /** Its peak angle, degrees from the start posture. */
+  peak: number;
+}
+
 /** A time in position during a hold, seconds on the file's clock. */
 export interface Hold {
   start: number;
@@ -47,6 +55,9 @@ export interface AnalysisSummary {
   gapSeconds: number;
   repCount: number;
   reps: Rep[];
+  /** Movements too short of the set's range to count (under half of it), found all the same, as a physio sees "10 reps, 3 short". */
+  partialCount: number;
+  partials: PartialRep[];
   /** The spans in position, for hold exercises. */
   holds: Hold[];
   /** Seconds in position, for hold exercises: what the hold timer counted. */
@@ -99,6 +110,7 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
   const programme = options.programme ?? (await loadDefaultProgramme());
   const exercise = options.exercise === null ? null : (programme.exercises.find((e) => e.id === options.exercise) ?? null);
   const reps: Rep[] = [];
+  const partials: PartialRep[] = [];
   const holds: Hold[] = [];
   let rom = initialRom();
   // One file is one side; a side not given files its trials under the left.
@@ -126,6 +138,8 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
           if (event.kind === 'rep-withdrawn') {
             const at = reps.findIndex((rep) => rep.start === event.rep.start);
             if (at >= 0) reps.splice(at, 1);
+            // Counted while the set's range was being learned, it turned out to be a partial.
+            partials.push({ start: event.rep.start, end: event.rep.end, peak: event.rep.peakAngle });
             // Its trial goes too (rom keeps angles; the withdrawn one is the same number).
             const trials = rom[romSide];
             const trial = trials.lastIndexOf(event.rep.peakAngle);
@@ -133,6 +147,8 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
           } else if (event.kind === 'rep') {
             reps.push({ start: event.rep.start, end: event.rep.end, peakAngle: event.rep.peakAngle, hold: event.rep.hold, holdMet: event.rep.holdMet });
             rom = stepRom(rom, romTrial(romSide, event.rep));
+          } else if (event.kind === 'partial') {
+            partials.push({ start: event.rep.start, end: event.rep.end, peak: event.rep.peakAngle });
           } else if (event.kind === 'hold-report') {
             // A span can close as soon as it opened (a return that was not one): no time in position.
             for (const hold of event.report.events) if (hold.kind === 'paused' && hold.span.end > hold.span.start) holds.push(hold.span);
@@ -145,6 +161,8 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
   // Reps are counted only where the exercise is measured in reps (efforts are timed, the hip click is
   // an instruction).
   const counted = kind === 'reps' ? reps : [];
+  // A withdrawn rep joins the partials when it is withdrawn: in time order, as the counted reps are.
+  const short = kind === 'reps' ? partials.sort((a, b) => a.start - b.start) : [];
   if (count !== samples.length) throw new Error(`the angle pipeline gave ${count} angles for ${samples.length} samples`);
   let maxAngle = -Infinity;
   for (const angle of angles) if (angle > maxAngle) maxAngle = angle;
@@ -161,6 +179,8 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
       gapSeconds: Math.round(timing.gapSeconds * 1e6) / 1e6,
       repCount: counted.length,
       reps: counted,
+      partialCount: short.length,
+      partials: short,
       holds,
       holdTotal: holds.reduce((total, hold) => total + (hold.end - hold.start), 0),
       maxAngle,

@@ -42,7 +42,8 @@ increasing), acceleration in g and rotation in deg/s unless told otherwise, at a
 ${wrappedIds('                             ')}
   --side left|right        the side exercised (default: not given; null in --json)
   --json                   print one JSON object: exercise, side, samples, gapSeconds, repCount,
-                           reps [{start, end, peakAngle, hold, holdMet}], holds [{start, end}],
+                           reps [{start, end, peakAngle, hold, holdMet}], partialCount, partials
+                           [{start, end, peak}] (reps short of half the set's range), holds [{start, end}],
                            holdTotal, maxAngle (times in seconds on the file's clock); reps and holds
                            are judged with the programme's targets for the exercise, as in a live set
   --angles OUT.csv         write "t,angle" for every sample (t on the file's clock, angle in degrees)
@@ -107,10 +108,11 @@ const fixed = (value: number, digits: number) => value.toFixed(digits);
 
 function repLine(command: AnalyzeCommand, result: AnalysisResult): string {
   if (command.exercise === null || exerciseKind(command.exercise) !== 'reps') return 'not counted for this exercise';
-  const { reps } = result.summary;
-  if (reps.length === 0) return '0';
+  const { reps, partialCount } = result.summary;
+  const short = partialCount > 0 ? `, ${partialCount} short` : '';
+  if (reps.length === 0) return `0${short}`;
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  return `${reps.length} (mean peak ${fixed(mean(reps.map((r) => r.peakAngle)), 1)}°, mean end hold ${fixed(mean(reps.map((r) => r.hold)), 1)} s)`;
+  return `${reps.length}${short} (mean peak ${fixed(mean(reps.map((r) => r.peakAngle)), 1)}°, mean end hold ${fixed(mean(reps.map((r) => r.hold)), 1)} s)`;
 }
 
 export function formatSummary(command: AnalyzeCommand, result: AnalysisResult): string {

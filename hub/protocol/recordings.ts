@@ -133,6 +133,8 @@ export const AnalysisSummarySchema = Type.Object({
   gapSeconds: Type.Number(),
   repCount: Type.Integer(),
   reps: Type.Array(Type.Object({ start: Type.Number(), end: Type.Number(), peakAngle: Type.Number(), hold: Type.Number(), holdMet: Nullable(Type.Boolean()) })),
+  partialCount: Type.Integer(),
+  partials: Type.Array(Type.Object({ start: Type.Number(), end: Type.Number(), peak: Type.Number() })),
   holds: Type.Array(Type.Object({ start: Type.Number(), end: Type.Number() })),
   holdTotal: Type.Number(),
   maxAngle: Type.Number(),

@@ -7,7 +7,7 @@
  */
 import { Subject, VirtualTimeScheduler, type Observable, type Subscription } from 'rxjs';
 import { sampleTiming } from '../analyze/imu-csv.ts';
-import type { AnalysisSummary, Hold, Rep } from '../analyze/analyze.ts';
+import type { AnalysisSummary, Hold, PartialRep, Rep } from '../analyze/analyze.ts';
 import { toAngleFrames, type AngleFrame } from '../pipeline/operators.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
 import { holdTimer } from '../pipeline/timing-operators.ts';
@@ -54,6 +54,7 @@ class SetReplay {
   private readonly holdSpans: Subscription | null;
   private readonly holds: Hold[] = [];
   private readonly reps: Rep[] = [];
+  private readonly partials: PartialRep[] = [];
   private readonly times: number[] = [];
   private timingSensor: string | null = null;
   private samples = 0;
@@ -69,9 +70,12 @@ class SetReplay {
       for (const event of progress.events) {
         this.events.push(event);
         if (event.kind === 'rep') this.reps.push({ ...event.rep });
+        if (event.kind === 'partial') this.partials.push({ start: event.rep.start, end: event.rep.end, peak: event.rep.peakAngle });
         if (event.kind === 'rep-withdrawn') {
           const at = this.reps.findIndex((rep) => rep.start === event.rep.start);
           if (at >= 0) this.reps.splice(at, 1);
+          // A withdrawn rep is a partial, as in `swivel analyze`.
+          this.partials.push({ start: event.rep.start, end: event.rep.end, peak: event.rep.peakAngle });
         }
       }
     });
@@ -107,6 +111,7 @@ class SetReplay {
     const trials = this.reps.map((rep) => rep.peakAngle);
     const maxAngle = ROM_TESTS.includes(this.exercise.id) && trials.length > 0 ? Math.max(...trials) : this.maxAngle;
     const reps = this.exercise.kind === 'reps' ? this.reps : [];
+    const partials = this.exercise.kind === 'reps' ? this.partials.sort((a, b) => a.start - b.start) : [];
     return {
       exerciseId: this.exercise.id,
       side: this.side,
@@ -119,6 +124,8 @@ class SetReplay {
         gapSeconds: timing ? Math.round(timing.gapSeconds * 1e6) / 1e6 : 0,
         repCount: reps.length,
         reps,
+        partialCount: partials.length,
+        partials,
         holds: this.holds,
         holdTotal: this.holds.reduce((total, hold) => total + (hold.end - hold.start), 0),
         maxAngle,

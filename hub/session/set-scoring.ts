@@ -62,6 +62,12 @@ function repUpdates(frames: Observable<AngleFrame>, exercise: Exercise): Observa
           return (p) => ({ ...p, endHold: options.holdTargetSeconds === null ? null : 0, events: [{ kind: 'rep-start', t: event.t }] });
         case 'hold-progress':
           return (p) => ({ ...p, endHold: event.hold });
+        case 'fidget':
+          // Too small to be a rep against the set's range: dropped, and no longer waiting if it was.
+          return (p) => ({ ...p, endHold: null, pending: event.pending ? decided(p) : p.pending });
+        case 'rep-abandoned':
+          // A long stay away was a pause, not a rep: no end hold is running any more.
+          return (p) => ({ ...p, endHold: null });
         case 'rep-pending':
           return (p) => ({ ...p, endHold: null, pending: p.pending + 1 });
         case 'partial':

@@ -166,8 +166,8 @@ describe('analyzeSamples', () => {
     // Cut 0.4 s out of the middle: one gap of 0.4 s (interval 0.42 s against a median of 0.02 s).
     const gapped = rows.filter((r) => r.t < 101.5 + 1e-9 || r.t > 101.9 + 1e-9);
     const result = await analyzeSamples(imuSamplesFrom(gapped), { exercise: 'swivel-chair', side: 'left' });
-    expect(Object.keys(result.summary)).toEqual(['exercise', 'side', 'samples', 'gapSeconds', 'repCount', 'reps', 'holds', 'holdTotal', 'maxAngle']);
-    expect(result.summary).toMatchObject({ exercise: 'swivel-chair', side: 'left', samples: gapped.length, gapSeconds: 0.4, repCount: 0, reps: [], holds: [], holdTotal: 0 });
+    expect(Object.keys(result.summary)).toEqual(['exercise', 'side', 'samples', 'gapSeconds', 'repCount', 'reps', 'partialCount', 'partials', 'holds', 'holdTotal', 'maxAngle']);
+    expect(result.summary).toMatchObject({ exercise: 'swivel-chair', side: 'left', samples: gapped.length, gapSeconds: 0.4, repCount: 0, reps: [], partialCount: 0, partials: [], holds: [], holdTotal: 0 });
     expect(result.angles).toHaveLength(gapped.length);
     expect(result.timing.gapCount).toBe(1);
     expect(result.timing.duration).toBeCloseTo(3.98, 9);

@@ -55,8 +55,8 @@ describe('swivel analyze', () => {
     expect(out.endsWith('\n')).toBe(true);
     expect(out.trimEnd().split('\n')).toHaveLength(1);
     const summary = JSON.parse(out) as Record<string, unknown>;
-    expect(Object.keys(summary)).toEqual(['exercise', 'side', 'samples', 'gapSeconds', 'repCount', 'reps', 'holds', 'holdTotal', 'maxAngle']);
-    expect(summary).toMatchObject({ exercise: 'seated-hip-ir', side: 'left', samples: rowCount, gapSeconds: 0.5, repCount: 0, reps: [], holds: [], holdTotal: 0 });
+    expect(Object.keys(summary)).toEqual(['exercise', 'side', 'samples', 'gapSeconds', 'repCount', 'reps', 'partialCount', 'partials', 'holds', 'holdTotal', 'maxAngle']);
+    expect(summary).toMatchObject({ exercise: 'seated-hip-ir', side: 'left', samples: rowCount, gapSeconds: 0.5, repCount: 0, reps: [], partialCount: 0, partials: [], holds: [], holdTotal: 0 });
     expect(typeof summary.maxAngle).toBe('number');
     expect(summary.maxAngle).toBeGreaterThan(5);
 

@@ -180,3 +180,43 @@ describe('a person told to start another exercise', () => {
     for (let i = 500; i < 1500; i++) expect(Number.isFinite(model.sample(i, rate).reading.gx)).toBe(true);
   });
 });
+
+describe('person habits (real people)', () => {
+  it('without habits the person is the plain one; with them, the same person rests off the start posture between reps', () => {
+    const plain = createPerson({ exercise: 'seated-hip-ir', seed: 3 });
+    const none = createPerson({ exercise: 'seated-hip-ir', seed: 3, habits: false });
+    const at = (p: typeof plain) => Array.from({ length: 1200 }, (_, i) => p.angleAt(i * 0.1));
+    expect(at(none)).toEqual(at(plain));
+    const real = createPerson({ exercise: 'seated-hip-ir', seed: 3, habits: { restWander: true } });
+    const reps = real.reps(120);
+    // Between one rep's end and the next one's start the leg rests, 5–25° (at most 40 % of the rep) off.
+    const rests = reps.slice(0, -1).map((rep, i) => real.angleAt((rep.end + reps[i + 1]!.start) / 2));
+    for (const rest of rests) expect(Math.abs(rest)).toBeGreaterThan(2);
+    for (const rest of rests) expect(Math.abs(rest)).toBeLessThan(0.45 * Math.max(...reps.map((r) => r.peakDeg)) + 3);
+  });
+
+  it('sets go correct, fast, small; the leg held out between sets is not a rep', () => {
+    const person = createPerson({ exercise: 'side-lie', seed: 4, habits: { setStyles: true, heldOutBreaks: true } });
+    const reps = person.reps(400);
+    const sets = [1, 2, 3].map((set) => reps.filter((rep) => rep.set === set && !rep.partial));
+    for (const set of sets) expect(set.length).toBeGreaterThanOrEqual(5);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    // Fast: about 1–1.5 s a rep; small: a third to a half of the way.
+    expect(mean(sets[1]!.map((rep) => rep.end - rep.start))).toBeLessThan(1.7);
+    expect(mean(sets[2]!.map((rep) => rep.peakDeg))).toBeLessThan(0.6 * mean(sets[0]!.map((rep) => rep.peakDeg)));
+    // Between sets 1 and 2 the leg is out (well off the start posture) for 20 s or more, and no rep is there.
+    const gapStart = reps.filter((rep) => rep.set === 1).at(-1)!.end;
+    const gapEnd = reps.filter((rep) => rep.set === 2)[0]!.start;
+    let out = 0;
+    for (let t = gapStart; t < gapEnd; t += 0.1) if (person.angleAt(t) > 5) out += 0.1;
+    expect(out).toBeGreaterThan(20);
+    expect(reps.filter((rep) => rep.start >= gapStart && rep.end <= gapEnd)).toEqual([]);
+  });
+
+  it('is never quite still with habits: tremor and sway from the first moment', () => {
+    const person = createPerson({ exercise: 'seated-hip-ir', seed: 5, habits: { tremor: true, unsteadyStart: true } });
+    const start = Array.from({ length: 100 }, (_, i) => person.angleAt(0.05 + i * 0.01));
+    expect(Math.max(...start) - Math.min(...start)).toBeGreaterThan(0.02);
+    expect(Math.max(...start.map(Math.abs))).toBeLessThan(1);
+  });
+});
