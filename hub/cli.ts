@@ -158,7 +158,7 @@ async function buildDashboardIfNeeded(): Promise<void> {
 
 async function analyze(args: string[]): Promise<void> {
   // Loaded only when this command runs. parse() takes no positionals, so the FILE needs parseArgs here.
-  const { ANALYZE_HELP, isAccUnit, isGyroUnit, isSide, runAnalyze } = await import('./analyze/command.ts');
+  const { ANALYZE_HELP, isAccUnit, isGyroUnit, isSide } = await import('./analyze/options.ts');
   let parsed;
   try {
     parsed = parseArgs({
@@ -196,6 +196,7 @@ async function analyze(args: string[]): Promise<void> {
   if (!isAccUnit(acc)) throw new UsageError(`--acc-unit must be g or mps2, got "${acc}"`);
   const gyro = values['gyro-unit']!;
   if (!isGyroUnit(gyro)) throw new UsageError(`--gyro-unit must be dps or rads, got "${gyro}"`);
+  const { runAnalyze } = await import('./analyze/command.ts');
   await runAnalyze({
     file: positionals[0]!,
     exercise,

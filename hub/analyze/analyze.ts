@@ -17,8 +17,8 @@ import { loadDefaultProgramme } from '../programme/load-programme.ts';
 import type { Programme } from '../protocol/programme.ts';
 import { holdOptionsFor, repOptionsFor } from '../session/set-scoring.ts';
 
-export const SIDES = ['left', 'right'] as const;
-export type Side = (typeof SIDES)[number];
+export { SIDES, type Side } from './options.ts';
+import type { Side } from './options.ts';
 
 /** One repetition, times on the file's clock in seconds. */
 export interface Rep {
