@@ -1,4 +1,6 @@
+import type { ImuDecodeError } from '../protocol/gatt.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
+import type { SampleBatch } from './samples.ts';
 
 /**
  * What a sensor link reports: domain events only. hub/ble produces them from noble; replay and file
@@ -12,3 +14,9 @@ export type SensorEvent =
   | { kind: 'config'; sensorId: string; rateHz: number };
 
 export type LinkEvent = Extract<SensorEvent, { kind: 'link' }>;
+
+/** What the decoder makes of a sensor's events: sample batches, malformed packets, and the rest as they came. */
+export type PipelineEvent =
+  | { kind: 'samples'; sensorId: string; batch: SampleBatch; lost: number }
+  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError }
+  | Exclude<SensorEvent, { kind: 'notification' }>;

@@ -6,9 +6,9 @@
  * same operators without sharing anything.
  */
 import { NEVER, Observable, asyncScheduler, concatWith, defer, filter, finalize, map, mergeMap, scan, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
-import { decodeImuPacket, type ImuDecodeError } from '../protocol/gatt.ts';
+import { decodeImuPacket } from '../protocol/gatt.ts';
 import type { SensorStats } from '../protocol/messages.ts';
-import type { SensorEvent } from './events.ts';
+import type { PipelineEvent, SensorEvent } from './events.ts';
 import { initialExerciseAngle, stepExerciseAngle, type AngleHealth, type ExerciseAngleState } from './exercise-angle.ts';
 import { DEFAULT_FUSION_OPTIONS, initialFusion, stepFusion, type FusionOptions, type FusionState } from './fusion.ts';
 import type { Quat } from './quaternion.ts';
@@ -16,10 +16,7 @@ import { initialSequenceState, trackSequence, type SampleBatch, type SequenceSta
 import { DEFAULT_REP_OPTIONS, finishReps, initialReps, stepReps, type RepEvent, type RepOptions, type RepState } from './reps.ts';
 import { emptyStats, reduceStats } from './stats.ts';
 
-export type PipelineEvent =
-  | { kind: 'samples'; sensorId: string; batch: SampleBatch; lost: number }
-  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError }
-  | Exclude<SensorEvent, { kind: 'notification' }>;
+export type { PipelineEvent } from './events.ts';
 
 /**
  * Decodes notifications into sample batches. A malformed notification becomes a `malformed` event

@@ -1,5 +1,5 @@
 import type { SensorStats } from '../protocol/messages.ts';
-import type { PipelineEvent } from './operators.ts';
+import type { PipelineEvent } from './events.ts';
 
 export const emptyStats: SensorStats = {
   packets: 0,
