@@ -273,7 +273,9 @@ function figureText(f: HistoryFigure, exercise: Exercise | undefined): string {
   if (exercise?.kind === 'effort' || f.efforts !== null) return `${f.efforts ?? 0} efforts${sets}`;
   if (exercise?.kind === 'instruction') return 'done';
   const hold = f.holdSeconds !== null && f.holdSeconds > 0 ? `, held ${formatDuration(f.holdSeconds)}` : '';
-  return `${f.reps} rep${f.reps === 1 ? '' : 's'}${sets}${hold}`;
+  // A physio reads "10 reps, 3 short": the partials were found, not counted.
+  const short = f.partials > 0 ? `, ${f.partials} short` : '';
+  return `${f.reps} rep${f.reps === 1 ? '' : 's'}${short}${sets}${hold}`;
 }
 
 declare global {

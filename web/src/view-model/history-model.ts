@@ -7,6 +7,8 @@ export interface HistoryFigure {
   side: Side;
   sets: number;
   reps: number;
+  /** Reps that fell short of the set's range (reported, not counted), summed over the sets. */
+  partials: number;
   /** Seconds held, summed over the sets; null where nothing was held. */
   holdSeconds: number | null;
   efforts: number | null;
@@ -56,13 +58,14 @@ export function unreadableSession(item: RecordedSessionItem, problem: string): H
   return base(item, problem);
 }
 
-function addFigure(figures: Map<string, HistoryFigure>, exerciseId: string, side: Side, reps: number, hold: number | null, efforts: number | null, maxAngle: number | null): void {
+function addFigure(figures: Map<string, HistoryFigure>, exerciseId: string, side: Side, reps: number, partials: number, hold: number | null, efforts: number | null, maxAngle: number | null): void {
   const key = `${exerciseId}:${side}`;
-  const f = figures.get(key) ?? { exerciseId, side, sets: 0, reps: 0, holdSeconds: null, efforts: null, maxAngle: null };
+  const f = figures.get(key) ?? { exerciseId, side, sets: 0, reps: 0, partials: 0, holdSeconds: null, efforts: null, maxAngle: null };
   figures.set(key, {
     ...f,
     sets: f.sets + 1,
     reps: f.reps + reps,
+    partials: f.partials + partials,
     holdSeconds: hold === null ? f.holdSeconds : (f.holdSeconds ?? 0) + hold,
     efforts: efforts === null ? f.efforts : (f.efforts ?? 0) + efforts,
     maxAngle: maxAngle === null ? f.maxAngle : Math.max(f.maxAngle ?? -Infinity, maxAngle),
@@ -75,7 +78,7 @@ export function digestDetail(item: RecordedSessionItem, detail: RecordedSessionD
   const summary = detail.summary;
   if (!summary) return session;
   const figures = new Map<string, HistoryFigure>();
-  for (const r of summary.results) addFigure(figures, r.exerciseId, r.side, r.reps, r.holdSeconds, r.efforts, r.maxAngle);
+  for (const r of summary.results) addFigure(figures, r.exerciseId, r.side, r.reps, r.partials, r.holdSeconds, r.efforts, r.maxAngle);
   const rom: HistoryRom[] = [];
   for (const view of summary.rom) {
     for (const side of ['left', 'right'] as const) {
@@ -97,7 +100,7 @@ export function digestRescore(item: RecordedSessionItem, rescore: RescoreRespons
   const rom: HistoryRom[] = [];
   for (const set of rescore.sets) {
     if (!set.exercise || !set.side) continue;
-    addFigure(figures, set.exercise, set.side, set.repCount, set.holdTotal > 0 ? set.holdTotal : null, null, set.maxAngle);
+    addFigure(figures, set.exercise, set.side, set.repCount, set.partialCount, set.holdTotal > 0 ? set.holdTotal : null, null, set.maxAngle);
     if (set.reps.length > 0) rom.push({ exerciseId: set.exercise, side: set.side, best: Math.max(...set.reps.map((r) => r.peakAngle)), trials: set.reps.length });
   }
   return { ...session, figures: [...figures.values()], rom };
