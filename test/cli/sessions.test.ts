@@ -35,12 +35,22 @@ describe('swivel sessions', { timeout: 60_000 }, () => {
     expect(await swivel(['sessions', 'list', '--json', '--data', data])).toEqual({ code: 0, out: '[]\n', err: '' });
   });
 
-  it('imports, lists, shows, exports and replays a file, and the replay reads it as swivel analyze does', async () => {
+  /** `swivel sessions import` of the recording into a fresh data directory: session 1. */
+  async function importedSession(): Promise<string> {
     const data = freshData();
     const imported = await swivel(['sessions', 'import', csv, '--exercise', 'figure4-sitting', '--side', 'left', '--data', data]);
     expect(imported.code).toBe(0);
     expect(imported.out).toBe(`${csv}: imported as session 1 (${rows} samples, 30.0 s of figure4-sitting)\n`);
+    return data;
+  }
+  const analyzeJson = async (file: string) => {
+    const run = await swivel(['analyze', file, '--exercise', 'figure4-sitting', '--side', 'left', '--json']);
+    expect(run.code).toBe(0);
+    return JSON.parse(run.out) as { holdTotal: number };
+  };
 
+  it('imports a file, then lists and shows it', async () => {
+    const data = await importedSession();
     const list = await swivel(['sessions', 'list', '--json', '--data', data]);
     const sessions = JSON.parse(list.out);
     expect(sessions).toHaveLength(1);
@@ -49,21 +59,25 @@ describe('swivel sessions', { timeout: 60_000 }, () => {
 
     const show = await swivel(['sessions', 'show', '1', '--data', data]);
     expect(show.out).toContain('session 1 "' + csv + '": complete, imported');
+  });
 
-    const out = join(dir, 'export');
+  it('replays an imported session to the figures swivel analyze gives for the file', async () => {
+    const data = await importedSession();
+    const [replay, analyzed] = await Promise.all([swivel(['sessions', 'replay', '1', '--json', '--data', data]), analyzeJson(csv)]);
+    expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.out)).toEqual([analyzed]);
+    expect(analyzed.holdTotal).toBeGreaterThan(0);
+  });
+
+  it('exports a session in the analyze format, which reads as the original file does', async () => {
+    const data = await importedSession();
+    const out = join(dir, `export-${dataDirs}`);
     expect((await swivel(['sessions', 'export', '1', '--out', out, '--data', data])).code).toBe(0);
     expect((await readdir(out)).sort()).toEqual(['events.json', 'samples-file.csv']);
     expect(JSON.parse(await readFile(join(out, 'events.json'), 'utf8'))).toMatchObject({ id: 1, exerciseId: 'figure4-sitting', side: 'left' });
-
-    const replay = await swivel(['sessions', 'replay', '1', '--json', '--data', data]);
-    const analyze = await swivel(['analyze', csv, '--exercise', 'figure4-sitting', '--side', 'left', '--json']);
-    expect(replay.code).toBe(0);
-    expect(JSON.parse(replay.out)).toEqual([JSON.parse(analyze.out)]);
-    expect(JSON.parse(analyze.out).holdTotal).toBeGreaterThan(0);
-    // The exported CSV is the analyze input format, and reads the same.
-    const reanalyzed = await swivel(['analyze', join(out, 'samples-file.csv'), '--exercise', 'figure4-sitting', '--side', 'left', '--json']);
-    expect(JSON.parse(reanalyzed.out)).toEqual(JSON.parse(analyze.out));
-  }, 60_000);
+    const [original, exported] = await Promise.all([analyzeJson(csv), analyzeJson(join(out, 'samples-file.csv'))]);
+    expect(exported).toEqual(original);
+  });
 
   it('says what is wrong in one line with exit code 2', async () => {
     const data = freshData();
