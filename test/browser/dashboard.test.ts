@@ -291,7 +291,7 @@ describe('dashboard', () => {
       await expect.poll(() => screen(page).getAttribute('data-screen'), { timeout: untilTestTimeout(5_000) }).toBe('summary');
       await expect.poll(() => testid(page, 'summary-table').textContent(), { timeout: untilTestTimeout(5_000) }).toContain('Seated inward rotation lifts');
     }
-  }, 120_000);
+  }, 180_000); // a whole set of 20 reps with accessibility checks on each screen: about a minute on a busy run, three times that to time out
 
   it('waits for the sensor, calibrates when it arrives, fills the hold ring, and says so when the link drops', async () => {
     const { hub, radioDir } = await hubWithoutSensor();
@@ -366,7 +366,7 @@ describe('dashboard', () => {
     await screenshotsAt(page, 'summary');
     await expectAccessible(page, 'summary');
     expect(await unreachableByTab(page), 'controls the Tab key never reaches').toEqual([]);
-  }, 90_000);
+  }, 150_000); // two sets, a rest and a summary with accessibility checks: about 45 s on a busy run
 
   it('shows an instruction screen with "done", counts taps for a manual exercise, and remembers the mute switch', async () => {
     const { hub } = await hubWithoutSensor();

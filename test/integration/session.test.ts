@@ -79,5 +79,5 @@ describe('guided session over WebSocket', () => {
     } finally {
       await other.close();
     }
-  }, 60_000);
+  }, 90_000); // the person turns over and does two trials at real speed: about 25 s on a busy run
 });
