@@ -34,7 +34,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('swivel analyze', () => {
+// Every test here starts `swivel` processes, each loading TypeScript on start (1–3 s on a quiet
+// machine, several times that on a busy one): a minute each, as in test/cli.
+describe('swivel analyze', { timeout: 60_000 }, () => {
   it('prints its help, and the program help lists it', async () => {
     const help = swivel(['analyze', '--help']);
     expect(await help.exited).toBe(0);
