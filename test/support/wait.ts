@@ -1,8 +1,8 @@
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner } from 'vitest';
 
 /** Time left before the running test's own timeout, less a margin to say what was awaited; null outside a test. */
 export function timeLeftInTest(marginMs = 1_000): number | null {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   const started = test?.result?.startTime;
   if (!test || started === undefined || !test.timeout) return null;
   return Math.max(0, started + test.timeout - marginMs - Date.now());
