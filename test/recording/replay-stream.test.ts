@@ -149,7 +149,10 @@ describe('a recorded session streamed to a viewer as if live', () => {
     const target = Math.min(lastState(viewer).durationSeconds - 1, pausedAt + 20);
     viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'seek', seconds: target } }));
     await waitFor('arrived after the seek', () => lastState(viewer).seekCount === 1 && lastState(viewer).positionSeconds >= target);
-    expect(lastState(viewer).positionSeconds).toBeLessThan(target + 0.5);
+    // The first recorded moment at or after the target: usually within a batch of it, but the live
+    // recording may have a short link gap there when the machine was busy (a fresh CI clone had 0.7 s).
+    expect(lastState(viewer).positionSeconds).toBeGreaterThanOrEqual(target);
+    expect(lastState(viewer).positionSeconds).toBeLessThan(target + 2);
     expect(viewer.of('event').length).toBe(eventsBefore);
     const viewThere = viewer.of('session').at(-1)!.session;
     expect(viewThere.status).not.toBe('idle');
