@@ -145,7 +145,7 @@ describe('the rest screen', () => {
     expect(v.ring).toMatchObject({ value: '23', caption: 'Rest', label: 'Rest: 23 seconds left', tone: 'busy' });
     expect(v.ring.fraction).toBeCloseTo(0.2533, 3);
     expect(v.nextText).toBe(`Next: ${name} \u2014 right side`);
-    expect(v.lastText).toBe(`Just done: ${name}, left side \u2014 20 reps, 2 partial`);
+    expect(v.lastText).toBe(`Just done: ${name}, left side \u2014 20 reps, 2 short`);
   });
 
   it('gives a hold its seconds, a range-of-motion test its best trial, and says when a set was not finished', () => {

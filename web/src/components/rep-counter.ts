@@ -27,7 +27,7 @@ export class SwivelRepCounter extends LitElement {
     this.label = `${this.reps}${of} ${this.unit} counted${pending}`;
     this.notes = [];
     if (this.partials > 0) {
-      this.notes.push({ key: 'partials', testid: 'partials', text: `${this.partials} partial${this.partials === 1 ? '' : 's'} \u2014 not counted` });
+      this.notes.push({ key: 'partials', testid: 'partials', text: `${this.partials} short \u2014 not counted` });
     }
     if (this.missedHolds > 0) {
       const hold = this.endHold !== null ? ` (${this.endHold} s)` : '';

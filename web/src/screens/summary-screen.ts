@@ -61,7 +61,7 @@ export class SwivelSummaryScreen extends LitElement {
       this.rows = [...byKey.values()].map((row) => {
         const parts: string[] = [];
         if (row.reps > 0 || (row.hold === null && row.efforts === null)) parts.push(`${row.reps} ${row.rom ? 'trials' : 'reps'}`);
-        if (row.partials > 0) parts.push(`${row.partials} partial${row.partials === 1 ? '' : 's'}`);
+        if (row.partials > 0) parts.push(`${row.partials} short rep${row.partials === 1 ? '' : 's'}`);
         if (row.missed > 0) parts.push(`${row.missed} short hold${row.missed === 1 ? '' : 's'}`);
         if (row.hold !== null) parts.push(`held ${formatDuration(row.hold)}`);
         if (row.efforts !== null) parts.push(`${row.efforts} efforts`);

@@ -30,7 +30,7 @@ export function deriveRest(session: SessionView, programme: Programme | null): R
           ? `${last.efforts} efforts`
           : lastExercise?.kind === 'reps' && lastExercise.targets.maxAngle
             ? `${last.reps} trials, best ${formatAngle(last.maxAngle)}°`
-            : `${last.reps} reps${last.partials > 0 ? `, ${last.partials} partial` : ''}`;
+            : `${last.reps} reps${last.partials > 0 ? `, ${last.partials} short` : ''}`;
     lastText = `Just done: ${lastExercise?.name ?? last.exerciseId}, ${last.side} side \u2014 ${figures}${last.completed ? '' : ' (not finished)'}`;
   }
   return {
