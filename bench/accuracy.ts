@@ -8,6 +8,7 @@
  *   npm run bench:accuracy -- --holds      # only the hold exercises (angles and the hold timer)
  *   npm run bench:accuracy -- --plain      # without the sets of people with real habits (below)
  *   npm run bench:accuracy -- --habits-except tremor,unsteadyStart   # habits but those
+ *   npm run bench:accuracy -- --habits-only strapSlip --seeds 3      # only habit sets, with only those habits
  *
  * Besides the angle: rep counts against the truth's reps; range-of-motion trials (each counted rep's
  * peak) against the truth's; and the hold timer on separate sets of every hold exercise in which the
@@ -82,7 +83,14 @@ const median = (values: number[]) => percentile([...values].sort((a, b) => a - b
 const repsOnly = process.argv.includes('--reps');
 const exceptArg = process.argv.indexOf('--habits-except');
 const habitsLeftOut = exceptArg > 0 ? process.argv[exceptArg + 1]!.split(',') : [];
-const HABITS: PersonHabits = { ...ALL_HABITS, ...Object.fromEntries(habitsLeftOut.map((name) => [name, false])) };
+const onlyArg = process.argv.indexOf('--habits-only');
+const habitsOnly = onlyArg > 0 ? process.argv[onlyArg + 1]!.split(',') : null;
+for (const name of [...habitsLeftOut, ...(habitsOnly ?? [])]) {
+  if (!(name in ALL_HABITS)) throw new Error(`unknown habit "${name}"; the habits are ${Object.keys(ALL_HABITS).join(', ')}`);
+}
+const HABITS: PersonHabits = habitsOnly
+  ? (Object.fromEntries(Object.keys(ALL_HABITS).map((name) => [name, habitsOnly.includes(name)])) as unknown as PersonHabits)
+  : { ...ALL_HABITS, ...Object.fromEntries(habitsLeftOut.map((name) => [name, false])) };
 const holdsOnly = process.argv.includes('--holds');
 const exercises: ExerciseId[] = EXERCISE_IDS.filter((id) => (repsOnly ? exerciseSpec(id).kind === 'reps' : holdsOnly ? exerciseKind(id) === 'hold' : true));
 const dir = await mkdtemp(join(tmpdir(), 'swivel-accuracy-'));
@@ -111,7 +119,7 @@ async function analysedSet(exercise: ExerciseId, seed: number, options: { second
   return { recording, analysis, rateHz, loss, file };
 }
 
-for (const exercise of exercises) {
+for (const exercise of habitsOnly ? [] : exercises) {
   for (let seed = 1; seed <= SEEDS; seed++) {
     const { recording, analysis, rateHz, loss, file } = await analysedSet(exercise, seed, { seconds: SECONDS, name: `${exercise}-${seed}` });
     const truth = recording.truth.samples;
@@ -166,7 +174,7 @@ for (const exercise of exercises) {
 
 // The hold timer: sets of every hold exercise with a break out of position part way through.
 const holdResults: HoldSetResult[] = [];
-for (const exercise of exercises.filter((e) => exerciseKind(e) === 'hold')) {
+for (const exercise of habitsOnly ? [] : exercises.filter((e) => exerciseKind(e) === 'hold')) {
   for (let seed = 1; seed <= SEEDS; seed++) {
     const { recording, analysis, file } = await analysedSet(exercise, seed, { seconds: HOLD_SECONDS, holdBreak: true, name: `${exercise}-break-${seed}` });
     const hold = recording.truth.reps.find((r) => r.kind === 'hold');
@@ -229,29 +237,31 @@ if (!process.argv.includes('--plain') && !holdsOnly) {
 await rm(dir, { recursive: true, force: true });
 
 const f = (x: number) => x.toFixed(2).padStart(6);
-console.log(`Swivel angle accuracy: ${SEEDS} simulated sets per exercise, ${SECONDS} s each, random mountings,`);
-console.log(`rates ${RATES.join('/')} Hz, 5 % burst loss on every other set; error = hub angle − truth angle\n`);
-console.log('exercise                   | sets | median RMSE ° | worst RMSE ° | median p95 ° | worst p95 ° | worst |max − truth max| °');
-for (const exercise of exercises) {
-  const sets = results.filter((r) => r.exercise === exercise);
+if (results.length) {
+  console.log(`Swivel angle accuracy: ${SEEDS} simulated sets per exercise, ${SECONDS} s each, random mountings,`);
+  console.log(`rates ${RATES.join('/')} Hz, 5 % burst loss on every other set; error = hub angle − truth angle\n`);
+  console.log('exercise                   | sets | median RMSE ° | worst RMSE ° | median p95 ° | worst p95 ° | worst |max − truth max| °');
+  for (const exercise of exercises) {
+    const sets = results.filter((r) => r.exercise === exercise);
+    console.log(
+      [
+        exercise.padEnd(26),
+        String(sets.length).padStart(4),
+        f(median(sets.map((s) => s.rmse))).padStart(13),
+        f(Math.max(...sets.map((s) => s.rmse))).padStart(12),
+        f(median(sets.map((s) => s.p95))).padStart(12),
+        f(Math.max(...sets.map((s) => s.p95))).padStart(11),
+        f(Math.max(...sets.map((s) => Math.abs(s.maxAngle - s.truthMax)))).padStart(26),
+      ].join(' | '),
+    );
+  }
+  const all = results.map((r) => r.rmse);
+  const worst = results.reduce((a, b) => (b.rmse > a.rmse ? b : a));
   console.log(
-    [
-      exercise.padEnd(26),
-      String(sets.length).padStart(4),
-      f(median(sets.map((s) => s.rmse))).padStart(13),
-      f(Math.max(...sets.map((s) => s.rmse))).padStart(12),
-      f(median(sets.map((s) => s.p95))).padStart(12),
-      f(Math.max(...sets.map((s) => s.p95))).padStart(11),
-      f(Math.max(...sets.map((s) => Math.abs(s.maxAngle - s.truthMax)))).padStart(26),
-    ].join(' | '),
+    `\noverall: ${results.length} sets, median RMSE ${median(all).toFixed(2)}°, worst ${worst.rmse.toFixed(2)}° (${worst.exercise} seed ${worst.seed}, ${worst.rateHz} Hz, loss ${worst.loss}); ` +
+      `with loss: median ${median(results.filter((r) => r.loss > 0).map((r) => r.rmse)).toFixed(2)}°`,
   );
 }
-const all = results.map((r) => r.rmse);
-const worst = results.reduce((a, b) => (b.rmse > a.rmse ? b : a));
-console.log(
-  `\noverall: ${results.length} sets, median RMSE ${median(all).toFixed(2)}°, worst ${worst.rmse.toFixed(2)}° (${worst.exercise} seed ${worst.seed}, ${worst.rateHz} Hz, loss ${worst.loss}); ` +
-    `with loss: median ${median(results.filter((r) => r.loss > 0).map((r) => r.rmse)).toFixed(2)}°`,
-);
 const rom = results.filter((r) => r.exercise.startsWith('rom-'));
 if (rom.length) {
   const trials = rom.flatMap((r) => r.trialErrors).map(Math.abs);
@@ -293,7 +303,7 @@ if (holdResults.length) {
   console.log(`\nHold timer (hold exercises, ${HOLD_SECONDS} s sets with one break out of position; truth = seconds in position)\n`);
   console.log('exercise                   | sets | hold s | range ° | median truth s | mean |timer − truth| s | worst |timer − truth| s | spans right | worst phantom s');
   const error = (r: HoldSetResult) => Math.abs(r.timerSeconds - r.truthSeconds);
-  for (const exercise of exercises.filter((e) => exerciseKind(e) === 'hold')) {
+  for (const exercise of habitsOnly ? [] : exercises.filter((e) => exerciseKind(e) === 'hold')) {
     const sets = holdResults.filter((r) => r.exercise === exercise);
     const spec = exerciseSpec(exercise);
     console.log(
@@ -319,7 +329,7 @@ if (holdResults.length) {
   console.log(`all holds: ${summary(holdResults)}; worst phantom ${Math.max(...holdResults.map((r) => r.phantomSeconds)).toFixed(2)} s`);
 }
 if (habitResults.length) {
-  const left = habitsLeftOut.length ? `; left out: ${habitsLeftOut.join(', ')}` : '';
+  const left = habitsOnly ? `; only: ${habitsOnly.join(', ')}` : habitsLeftOut.length ? `; left out: ${habitsLeftOut.join(', ')}` : '';
   console.log(`\nPeople with real habits (rep exercises, ${HABIT_SECONDS} s of several sets each: a wandering rest, fast and small sets, the leg held out between sets, pauses, tremor, a strap slip${left}; truth = full reps)\n`);
   console.log('exercise                   | sets | truth reps | exact count | worst |counted − truth| | median RMSE ° | worst RMSE °');
   for (const exercise of [...new Set(habitResults.map((r) => r.exercise))]) {
@@ -345,5 +355,7 @@ if (habitResults.length) {
     `\nwith habits: rep counts exact in ${exact} of ${habitResults.length} sets (${((100 * exact) / habitResults.length).toFixed(1)} %), within one in ${within1}, ` +
       `worst off by ${Math.max(...habitResults.map((r) => Math.abs(r.countError)))}; mean end-hold error ${(holds.reduce((a, b) => a + b, 0) / Math.max(1, holds.length)).toFixed(2)} s over ${holds.length} reps`,
   );
+  const worstHabit = habitResults.reduce((a, b) => (b.rmse > a.rmse ? b : a));
+  console.log(`with habits: angle RMSE median ${median(habitResults.map((r) => r.rmse)).toFixed(2)}°, worst ${worstHabit.rmse.toFixed(2)}° (${worstHabit.exercise} seed ${worstHabit.seed})`);
 }
 console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
