@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { timeLeftInTest, untilTestTimeout, waitFor } from './wait.ts';
 
 describe('waiting in tests', () => {
@@ -16,8 +16,20 @@ describe('waiting in tests', () => {
     expect(value).toBe('poll 3');
   });
 
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // On the fake clock, so the test does not itself run to its timeout: it gives up a second before
+  // the test's 3 s would run out, and says so.
   it('says what it waited for, and what it saw last, when the test runs out of time', async () => {
+    vi.useFakeTimers();
     let seen = 0;
-    await expect(waitFor(() => `a value over 100 (last seen ${seen})`, () => (++seen > 1e9 ? seen : false), 50)).rejects.toThrow(/waiting for a value over 100 \(last seen \d+\)/);
+    const waiting = waitFor(() => `a value over 100 (last seen ${seen})`, () => (++seen > 1e9 ? seen : false), 50);
+    const outcome = expect(waiting).rejects.toThrow(/timed out after [12]\.\d s waiting for a value over 100 \(last seen \d+\)/);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(seen).toBeGreaterThan(10);
+    await vi.advanceTimersByTimeAsync(1_500);
+    await outcome;
   }, 3_000);
 });
