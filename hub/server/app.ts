@@ -78,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     // A self-signed certificate must stay possible to click through, and plain HTTP to go back to.
     strictTransportSecurity: false,
+    // With no-referrer, Chromium sends "Origin: null" on the pairing form's POST, which the origin check refuses.
+    referrerPolicy: { policy: 'same-origin' },
   });
   await app.register(rateLimit, {
     max: REQUESTS_PER_MINUTE,
