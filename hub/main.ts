@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chooseBindings, simulatorRadio, type SensorMode } from './ble/choose-bindings.ts';
@@ -209,11 +208,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 function dashboardUrls(host: string, port: number, scheme: 'http' | 'https'): string[] {
   const local = `${scheme}://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/`;
   if (host !== '0.0.0.0' && host !== '::') return [local];
-  const lan = Object.values(networkInterfaces())
-    .flat()
-    .filter((net) => net && net.family === 'IPv4' && !net.internal)
-    .map((net) => `${scheme}://${net!.address}:${port}/`);
-  return [local, ...lan];
+  return [local, ...lanAddresses().map((address) => `${scheme}://${address}:${port}/`)];
 }
 
 /** Is some simulator already answering on this radio directory? */

@@ -4,22 +4,15 @@
  * context reaching the hub at this machine's LAN address, so not loopback) lands on the pairing
  * page, enters the code, and gets the dashboard; a revoke from the hub machine shuts it out again.
  */
-import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { browserSuite, settle, testid } from '../support/browser.ts';
 import { expectAccessible } from './axe.ts';
 import { startHub } from '../../hub/main.ts';
 import { waitFor } from '../support/wait.ts';
+import { lanAddress } from '../support/lan-address.ts';
 
 const suite = browserSuite();
 
-function lanAddress(): string {
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((net) => net && net.family === 'IPv4' && !net.internal)?.address;
-  if (!address) throw new Error('this test needs a non-loopback IPv4 address on this machine (os.networkInterfaces() lists none), to open the hub as a tablet would');
-  return address;
-}
 
 describe('pairing a tablet', () => {
   it('the hub machine shows a code and QR code; the tablet pairs with it and opens the dashboard; a revoke shuts it out', { timeout: 60_000 }, async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,18 +15,8 @@ import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
 import { inProcessHub } from '../support/in-process-hub.ts';
 import { runBin } from '../support/run-bin.ts';
 import { waitFor } from '../support/wait.ts';
+import { lanAddress } from '../support/lan-address.ts';
 
-/**
- * This machine's address on its network, found at run time: requests to it come from a
- * non-loopback address, as a tablet's would.
- */
-function lanAddress(): string {
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((net) => net && net.family === 'IPv4' && !net.internal)?.address;
-  if (!address) throw new Error('these tests need a non-loopback IPv4 address on this machine (os.networkInterfaces() lists none), to reach the hub as a tablet on the network would');
-  return address;
-}
 
 interface SocketResult {
   opened: boolean;
