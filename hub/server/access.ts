@@ -232,13 +232,16 @@ export function guardRoutes(app: FastifyInstance, access: AccessControl): void {
   app.decorateRequest('access', null as never);
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]!;
-    if (!SAFE_METHODS.has(request.method) && !isWebSocketUpgrade(request)) {
+    // An upgrade is judged by the socket handler, which closes a refused socket with the reason. An
+    // upgrade to an ordinary route never reaches that route's handler: @fastify/websocket closes it.
+    const upgrade = isWebSocketUpgrade(request);
+    if (!SAFE_METHODS.has(request.method) && !upgrade) {
       const origin = foreignOrigin(request);
       if (origin !== null) return refuse(reply, 403, 'Forbidden', foreignOriginSentence(origin));
     }
     request.access = access.identify(request);
     // A refused WebSocket is closed by its handler, with the reason as the close reason.
-    if (isWebSocketUpgrade(request)) return;
+    if (upgrade) return;
     if (PUBLIC_PATHS.has(path)) return;
     const who = request.access;
     if (who.client === 'refused') {

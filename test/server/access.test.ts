@@ -17,6 +17,11 @@ import { runBin } from '../support/run-bin.ts';
 import { waitFor } from '../support/wait.ts';
 import { lanAddress } from '../support/lan-address.ts';
 
+/**
+ * Who may reach the hub (docs/security.md), with real clients: fetch and ws from this machine's
+ * LAN address (not loopback, as a tablet) and from 127.0.0.1 (the hub machine), against a real hub
+ * listening on every interface, with its pairings in a real SQLite file.
+ */
 
 interface SocketResult {
   opened: boolean;
@@ -105,6 +110,11 @@ describe('access: loopback, paired devices, roles and origins', () => {
     expect(reason).toMatch(/not paired/);
     // Closed before anything was sent: no hello with the session in it.
     expect(socket.messages).toEqual([]);
+
+    // An upgrade to an ordinary route is not a way around the checks: closed, with nothing sent.
+    const sideDoor = await socketTo(`ws://${lan}:${hub.port}/api/session`);
+    await sideDoor.closed;
+    expect(sideDoor.messages).toEqual([]);
   });
 
   it('loopback needs no pairing: the API, a change from its own origin, and the live socket work', async () => {
@@ -262,7 +272,7 @@ describe('access: loopback, paired devices, roles and origins', () => {
 });
 
 describe('HTTPS', () => {
-  it('makes a self-signed certificate on first run, keeps it, and serves the dashboard and the certificate over it', async () => {
+  it('makes a self-signed certificate on first run, keeps it, and serves the API and the certificate over it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'swivel-tls-'));
     try {
       const first = await loadOrCreateCertificate(dir);
