@@ -99,18 +99,21 @@ export const pairingPlugin: FastifyPluginAsync<PairingPluginOptions> = async (fa
     return reply.code(201).send({ token: result.token, pairing: result.pairing });
   });
 
-  app.get('/pair', { schema: { querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 32 })) }) } }, async (request, reply) =>
+  app.get('/pair', { schema: { querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 32 })) }), response: { 200: Type.String() } } }, async (request, reply) =>
     reply.type('text/html').send(pairPage({ code: request.query.code ?? '', problem: null, paired: request.access.client === 'refused' ? null : request.access })),
   );
 
-  app.post('/pair', { config: claimLimit, schema: { body: Type.Object({ code: Type.String({ maxLength: 32 }), name: Type.Optional(Type.String({ maxLength: 80 })) }) } }, async (request, reply) => {
-    const result = pair(request, reply, request.body.code, request.body.name);
-    if (!result.ok) return reply.code(400).type('text/html').send(pairPage({ code: request.body.code, problem: result.message, paired: null }));
+  app.post('/pair', { config: claimLimit, schema: { body: Type.Object({ code: Type.Optional(Type.String({ maxLength: 32 })), name: Type.Optional(Type.String({ maxLength: 80 })) }), response: { 400: Type.String() } } }, async (request, reply) => {
+    // A form left empty gets the page again with a sentence, not a validation error in JSON.
+    const code = request.body.code?.trim() ?? '';
+    if (code === '') return reply.code(400).type('text/html').send(pairPage({ code, problem: 'enter the pairing code that the hub printed or shows on its own screen', paired: null }));
+    const result = pair(request, reply, code, request.body.name);
+    if (!result.ok) return reply.code(400).type('text/html').send(pairPage({ code, problem: result.message, paired: null }));
     return reply.redirect('/', 303);
   });
 
   if (certificatePem !== null) {
-    app.get('/swivel-certificate.crt', async (_request, reply) =>
+    app.get('/swivel-certificate.crt', { schema: { response: { 200: Type.String() } } }, async (_request, reply) =>
       reply.type('application/x-x509-ca-cert').header('content-disposition', 'attachment; filename="swivel-certificate.crt"').send(certificatePem),
     );
   }
