@@ -42,8 +42,10 @@ describe('pairing a tablet', () => {
     await tablet.click('button[type=submit]');
     await testid(tablet, 'hub-status').waitFor();
     await waitFor('the tablet to be live', async () => (await testid(tablet, 'hub-status').getAttribute('data-live')) === 'yes');
-    // A viewer: the session's own controls are there, but the hub machine's pairing button is not.
+    // A viewer: the header says it watches only, and the hub machine's pairing button is not there.
+    await testid(tablet, 'watch-only').waitFor();
     expect(await testid(tablet, 'open-pairing').count()).toBe(0);
+    expect(await testid(desk, 'watch-only').count()).toBe(0);
 
     await testid(desk, 'open-pairing').click();
     await testid(desk, 'open-pairing').click();

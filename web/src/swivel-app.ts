@@ -104,6 +104,7 @@ export class SwivelApp extends LitElement {
         .fullscreenEnabled=${document.fullscreenEnabled}
         .showPairing=${this.pairing.access?.canManagePairings ?? false}
         .pairingOpen=${this.pairingOpen}
+        .watchOnly=${this.pairing.access?.role === 'viewer'}
         @swivel-header-action=${this.onHeaderAction}
         @swivel-theme-choice=${this.onThemeChoice}
       ></swivel-app-header>
