@@ -29,6 +29,7 @@ Commands:
   programme  check a programme file (docs/programme.md): "swivel programme check FILE"
   record     record one exercise without the dashboard, printing the counts
   sessions   recorded sessions: list, show, export, import, replay, rename, delete
+  pairings   devices paired with the hub: list, revoke (docs/security.md)
 
 Run "swivel <command> --help" for a command's options.
 `;
@@ -39,7 +40,11 @@ Runs the hub: connects to a Swivel sensor, turns its samples into the shin angle
 dashboard and its live WebSocket.
 
   --port N                 port to listen on (default 8080; 0 picks a free one)
-  --host H                 address to listen on (default 0.0.0.0: reachable from a tablet on the LAN)
+  --host H                 address to listen on (default 0.0.0.0: reachable from a tablet on the LAN,
+                           which must be paired; 127.0.0.1: this machine only, nothing to pair)
+  --https                  serve HTTPS with a self-signed certificate made on first run and kept in
+                           the data directory (a tablet needs it for the screen wake lock; see
+                           docs/security.md for how to trust it)
   --sensor auto|sim|ble    auto (default): a Bluetooth adapter if one works, else the simulator;
                            sim: always the simulator; ble: the adapter or fail with the reason
   --radio DIR              radio directory of simulated sensors (default ${defaultRadioDir()})
@@ -79,6 +84,7 @@ async function serve(args: string[]): Promise<void> {
     programme: { type: 'string' },
     'build-if-needed': { type: 'boolean', default: false },
     data: { type: 'string' },
+    https: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -128,11 +134,18 @@ async function serve(args: string[]): Promise<void> {
     sensorRateHz: rate,
     programme,
     dataDir: dataDirOption(values.data),
+    https: values.https,
   });
   stop = running.close;
   if (stopping) await stop();
   process.stdout.write(`\nSwivel dashboard: ${running.url}\n`);
   for (const url of running.urls.slice(1)) process.stdout.write(`  on a tablet on the same network: ${url}\n`);
+  if (running.pairing) {
+    const minutes = Math.round((running.pairing.expiresAt - Date.now()) / 60_000);
+    process.stdout.write(`\nOther devices must be paired. Pairing code ${running.pairing.code} (for one coach device, valid ${minutes} minutes):\n`);
+    for (const link of running.pairing.links) process.stdout.write(`  ${link}\n`);
+    process.stdout.write(`The dashboard on this machine makes new codes, with a QR code (Pair a device). "swivel pairings list" shows the paired devices.\n`);
+  }
   process.stdout.write(`Press Ctrl+C to stop.\n`);
 }
 
@@ -382,7 +395,61 @@ async function sessions(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme, record, sessions };
+const PAIRINGS_HELP = `Usage: swivel pairings list [--json] [--data DIR]
+       swivel pairings revoke ID [--data DIR]
+
+Devices paired with the hub (docs/security.md). A revoked device is refused at once, its open
+dashboard closed within seconds. New devices are paired with a code: the hub prints one when it
+starts, and the dashboard on the hub machine makes more.
+`;
+
+async function pairings(args: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { data: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [action, ...rest] = positionals;
+  if (values.help || action === 'help') {
+    process.stdout.write(PAIRINGS_HELP);
+    return;
+  }
+  if (action !== 'list' && action !== 'revoke') throw new UsageError(action === undefined ? 'pairings needs an action: list or revoke' : `unknown pairings action "${action}" (actions: list, revoke)`);
+  const expected = action === 'list' ? 0 : 1;
+  if (rest.length !== expected) throw new UsageError(action === 'list' ? `pairings list takes no arguments, got: ${rest.join(' ')}` : 'pairings revoke needs the ID of one pairing (see "swivel pairings list")');
+  const dataDir = dataDirOption(values.data);
+  const [{ openDatabase }, { PairingStore, UnknownPairingError }] = await Promise.all([import('./storage/database.ts'), import('./storage/pairing-store.ts')]);
+  const db = openDatabase(dataDir);
+  try {
+    const store = new PairingStore(db);
+    if (action === 'list') {
+      const list = store.list();
+      if (values.json) return void process.stdout.write(`${JSON.stringify({ pairings: list }, null, 2)}\n`);
+      if (list.length === 0) return void process.stdout.write(`no devices are paired with the hub in ${dataDir}\n`);
+      const when = (at: number | null) => (at === null ? 'never' : new Date(at).toISOString().slice(0, 16).replace('T', ' '));
+      for (const p of list) {
+        const state = p.revokedAt === null ? `last seen ${when(p.lastSeenAt)}${p.lastAddress ? ` from ${p.lastAddress}` : ''}` : `revoked ${when(p.revokedAt)}`;
+        process.stdout.write(`${p.id}  ${p.role.padEnd(6)}  ${p.name}  (paired ${when(p.createdAt)}, ${state})\n`);
+      }
+      return;
+    }
+    const id = Number(rest[0]);
+    if (!Number.isInteger(id) || id < 1) throw new UsageError(`a pairing ID is a whole number from 1, got "${rest[0]}"`);
+    try {
+      const revoked = store.revoke(id);
+      process.stdout.write(`revoked pairing ${revoked.id} (${revoked.name}, ${revoked.role}): it can no longer reach the hub\n`);
+    } catch (error) {
+      if (error instanceof UnknownPairingError) throw new UsageError(error.message);
+      throw error;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme, record, sessions, pairings };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chooseBindings, simulatorRadio, type SensorMode } from './ble/choose-bindings.ts';
@@ -8,6 +7,10 @@ import { defaultRadioDir } from './protocol/radio.ts';
 import type { SampleRateHz } from './protocol/gatt.ts';
 import type { ExerciseId } from './protocol/exercises.ts';
 import { buildApp } from './server/app.ts';
+import { AccessControl, PairingCodes, isLoopbackAddress } from './server/access.ts';
+import { loadOrCreateCertificate } from './server/certificate.ts';
+import { lanAddresses } from './server/pairing.ts';
+import { PairingStore } from './storage/pairing-store.ts';
 import type { LiveOptions } from './server/live.ts';
 import { SensorHub } from './sensor-hub.ts';
 import { SessionService } from './session/session-service.ts';
@@ -51,6 +54,18 @@ export interface HubOptions {
   dataDir?: string | null;
   /** How often the recorder writes, ms (default 500). */
   flushEveryMs?: number;
+  /** Serve HTTPS with a self-signed certificate kept in the data directory (made on first run). */
+  https?: boolean;
+  /** How long a pairing code lasts, ms (default 10 minutes). */
+  pairingCodeLifetimeMs?: number;
+}
+
+/** A pairing code the hub made at start, for the first tablet. */
+export interface StartPairing {
+  code: string;
+  expiresAt: number;
+  /** /pair?code=… on each LAN address. */
+  links: string[];
 }
 
 export interface RunningHub {
@@ -65,6 +80,9 @@ export interface RunningHub {
   session: SessionService;
   /** Null when recording is off (no data directory given). */
   recorder: Recorder | null;
+  access: AccessControl;
+  /** A coach pairing code for the first device, or null when the hub listens on loopback only. */
+  pairing: StartPairing | null;
   close(): Promise<void>;
 }
 
@@ -107,7 +125,29 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     ? new Recorder({ store: storage.store, storeProblem: storage.problem ?? undefined, sensors: hub, session, programme, dataDir: options.dataDir!, flushEveryMs: options.flushEveryMs, log })
     : null;
   const recordings = storage ? { recordings: storage.store ? new Recordings(storage.store, programme) : null, unavailableReason: storage.problem ?? undefined, notices$: recorder?.notices$ } : undefined;
-  const app = await buildApp({ live: hub, session, programme, version: VERSION, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, liveOptions: options.liveOptions, log, recordings });
+  // Pairings are kept with the sessions; without a database they last until the hub stops.
+  const pairings = storage?.db ? new PairingStore(storage.db) : PairingStore.inMemory().store;
+  if (!storage?.db && !isLoopbackAddress(options.host)) log('swivel: paired devices are kept in memory only (no usable data directory): they must pair again after a restart');
+  const access = new AccessControl({ pairings, codes: new PairingCodes(options.pairingCodeLifetimeMs ?? 10 * 60_000, Date.now), sweepEveryMs: 5000, log });
+  const certificate = options.https ? await loadOrCreateCertificate(options.dataDir ?? null) : null;
+  if (certificate) {
+    log(`swivel: HTTPS with the certificate in ${certificate.dir ?? 'memory (no data directory: a new one each start)'}; SHA-256 fingerprint ${certificate.fingerprint}`);
+    if (certificate.missingAddresses.length > 0) {
+      log(`swivel: the certificate does not name ${certificate.missingAddresses.join(', ')} (this machine's address changed since it was made); delete it from ${certificate.dir} to make a new one, then trust that one on the tablet`);
+    }
+  }
+  const app = await buildApp({
+    live: hub,
+    session,
+    programme,
+    version: VERSION,
+    webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+    liveOptions: options.liveOptions,
+    log,
+    recordings,
+    access,
+    ...(certificate ? { tls: { key: certificate.key, cert: certificate.cert } } : {}),
+  });
   if (storage?.store) log(`swivel: recording sessions in ${options.dataDir}`);
   // The recorder listens before anything flows, so it sees every batch, reset and command.
   recorder?.start();
@@ -129,7 +169,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const urls = dashboardUrls(options.host, port);
+  const scheme = certificate ? 'https' : 'http';
+  const urls = dashboardUrls(options.host, port, scheme);
+  // Another device can reach the hub only when it listens beyond loopback: then the first one needs a code.
+  const startCode = isLoopbackAddress(options.host) || options.host === 'localhost' ? null : access.codes.issue('coach');
+  const hosts = options.host === '0.0.0.0' || options.host === '::' ? lanAddresses() : [options.host];
+  const pairing = startCode && { code: startCode.code, expiresAt: startCode.expiresAt, links: hosts.map((host) => `${scheme}://${host}:${port}/pair?code=${startCode.code}`) };
 
   let closing: Promise<void> | null = null;
   return {
@@ -141,6 +186,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     hub,
     session,
     recorder,
+    access,
+    pairing,
     close: () =>
       (closing ??= (async () => {
         session.stop();
@@ -158,14 +205,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   };
 }
 
-function dashboardUrls(host: string, port: number): string[] {
-  const local = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/`;
+function dashboardUrls(host: string, port: number, scheme: 'http' | 'https'): string[] {
+  const local = `${scheme}://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/`;
   if (host !== '0.0.0.0' && host !== '::') return [local];
-  const lan = Object.values(networkInterfaces())
-    .flat()
-    .filter((net) => net && net.family === 'IPv4' && !net.internal)
-    .map((net) => `http://${net!.address}:${port}/`);
-  return [local, ...lan];
+  return [local, ...lanAddresses().map((address) => `${scheme}://${address}:${port}/`)];
 }
 
 /** Is some simulator already answering on this radio directory? */

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -16,3 +17,15 @@ export const dashboardPlugin: FastifyPluginAsync<{ webRoot: string | null }> = a
   // One route per built file (no catch-all), so unknown /api paths still reach the API's own 404.
   await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: ['index.html'], wildcard: false });
 };
+
+/**
+ * The CSP sources ('sha256-…') of the built page's inline scripts, so they run and nothing else
+ * inline does. Read from the built index.html, so a change to the page needs no change here.
+ */
+export function inlineScriptHashes(webRoot: string | null): string[] {
+  if (!webRoot || !existsSync(join(webRoot, 'index.html'))) return [];
+  const html = readFileSync(join(webRoot, 'index.html'), 'utf8');
+  return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+    ([, body]) => `'sha256-${createHash('sha256').update(body!).digest('base64')}'`,
+  );
+}

@@ -7,6 +7,7 @@ import { SessionCommand } from '../protocol/session.ts';
 import { SessionCommandError } from '../session/engine.ts';
 import type { LiveSource, SessionControl } from './sources.ts';
 import type { LatencyWindow } from './latency-window.ts';
+import type { AccessControl } from './access.ts';
 import { parseViewerMessage } from './viewer-message.ts';
 
 export interface LiveOptions {
@@ -41,6 +42,7 @@ const CLOSE_NOT_READING = 4000;
  */
 export const livePlugin: FastifyPluginAsync<
   {
+    access: AccessControl;
     live: LiveSource;
     session: SessionControl;
     version: string;
@@ -52,7 +54,7 @@ export const livePlugin: FastifyPluginAsync<
   } & Partial<LiveOptions>
 > = async (
   app,
-  { live, session, version, viewers: viewerCount, frameLatency, log, notices$, ...overrides },
+  { access, live, session, version, viewers: viewerCount, frameLatency, log, notices$, ...overrides },
 ) => {
   const options = { ...DEFAULT_LIVE_OPTIONS, ...overrides };
   const viewers = new Set<Viewer>();
@@ -140,7 +142,9 @@ export const livePlugin: FastifyPluginAsync<
     subscription.unsubscribe();
   });
 
-  app.get('/ws', { websocket: true }, (socket) => {
+  app.get('/ws', { websocket: true }, (socket, request) => {
+    if (!access.admitSocket(socket, request)) return;
+    const steers = request.access.role === 'coach';
     const viewer: Viewer = { socket, answeredPing: true };
     viewers.add(viewer);
     viewerCount.count = viewers.size;
@@ -160,6 +164,9 @@ export const livePlugin: FastifyPluginAsync<
         case 'ping':
           return reply({ type: 'pong', at: value.at });
         case 'session':
+          if (!steers) {
+            return reply({ type: 'error', message: `cannot ${value.command.action}: this device ("${request.access.pairing?.name}") is paired as a viewer, which can watch the session but not steer it` });
+          }
           try {
             session.command(value.command);
           } catch (error) {

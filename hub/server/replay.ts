@@ -9,8 +9,10 @@ import { ReplayError } from '../recording/replay.ts';
 import { SessionReplay } from '../recording/replay-stream.ts';
 import type { Recordings } from '../recording/recordings.ts';
 import { parseViewerMessage } from './viewer-message.ts';
+import type { AccessControl } from './access.ts';
 
 export interface ReplayPluginOptions {
+  access: AccessControl;
   /** Null when the data directory could not be opened. */
   recordings: Recordings | null;
   unavailableReason?: string;
@@ -28,13 +30,15 @@ const CLOSE_FAILED = 1011;
 /** Replays at once: each runs the whole pipeline, and the hub's live session shares its one thread. */
 const MAX_REPLAYS = 4;
 
-export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app, { recordings, unavailableReason, version, log }) => {
+export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app, { access, recordings, unavailableReason, version, log }) => {
   const replays = new Set<SessionReplay>();
   app.addHook('onClose', async () => {
     await Promise.all([...replays].map((replay) => replay.stop()));
   });
 
   app.get<{ Params: { id: string } }>('/ws/replay/:id', { websocket: true }, (socket, request) => {
+    // A replay is the viewer's own, so a paired viewer may steer it; only who may connect is checked.
+    if (!access.admitSocket(socket, request)) return;
     const send = (message: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };

@@ -136,6 +136,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'paired devices (hub/storage/pairing-store.ts)',
+    sql: `
+      -- A device allowed to reach the hub from another machine. Only a hash of its token is kept,
+      -- so a copy of the database lets no one in. A revoked pairing is kept (revoked_at) so that
+      -- the list says when it was revoked.
+      CREATE TABLE pairings (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('coach', 'viewer')),
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER,
+        last_address TEXT,
+        revoked_at INTEGER
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -63,7 +63,7 @@ export async function screenshotsAt(page: Page, name: string, sizes = [TABLET_LA
 /**
  * What every browser test file sets up the same way: the dashboard built from the current source
  * into a temporary folder, one Chromium, temporary folders, things to close after each test, and
- * the page's uncaught errors (a test fails if any happened). Call it at the top of a file; its
+ * the page's uncaught errors and content security policy violations (a test fails if any happened). Call it at the top of a file; its
  * fields are ready inside tests and later hooks.
  */
 export function browserSuite() {
@@ -88,6 +88,10 @@ export function browserSuite() {
       const page = await suite.browser.newPage({ viewport: options.viewport ?? TABLET_LANDSCAPE, colorScheme: options.colorScheme ?? 'dark' });
       closers.push(() => page.close());
       page.on('pageerror', (error) => pageErrors.push(error.message));
+      // The hub's content security policy: anything it blocks is a part of the dashboard that broke.
+      page.on('console', (message) => {
+        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+      });
       return page;
     },
   };

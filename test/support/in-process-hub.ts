@@ -9,6 +9,7 @@ import { followSessionWithSimulatedPerson } from '../../hub/session/simulated-pe
 import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
 import { buildApp } from '../../hub/server/app.ts';
 import type { LiveOptions } from '../../hub/server/live.ts';
+import type { AccessControl } from '../../hub/server/access.ts';
 import { Recorder } from '../../hub/recording/recorder.ts';
 import { Recordings } from '../../hub/recording/recordings.ts';
 import { openDatabase } from '../../hub/storage/database.ts';
@@ -34,6 +35,10 @@ export interface InProcessHubOptions {
    * they go on with `exercise` whatever the dashboard starts, like a person in the wrong position.
    */
   followSession?: boolean;
+  /** The address to listen on (default 127.0.0.1; 0.0.0.0 to be reached from this machine's LAN address). */
+  host?: string;
+  /** Who may reach the hub (default: pairings in memory, codes lasting 10 minutes). */
+  access?: AccessControl;
 }
 
 /**
@@ -69,13 +74,14 @@ export async function inProcessHub(options: InProcessHubOptions = {}) {
     webRoot: options.webRoot ?? null,
     liveOptions: options.liveOptions,
     log: (line) => log.push(line),
+    ...(options.access ? { access: options.access } : {}),
     ...(storage ? { recordings: { recordings: storage.recordings, notices$: storage.recorder.notices$ } } : {}),
   });
   storage?.recorder.start();
   session.start();
   if (options.followSession ?? true) followSessionWithSimulatedPerson(session.view$, (instruction) => hub.instructSimulatedPerson(instruction));
   hub.start();
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: 0, host: options.host ?? '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   return {
     app,

@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { HubConnection } from './connection/hub-connection.ts';
 import { HistoryController } from './connection/history-controller.ts';
+import { PairingController } from './connection/pairing-controller.ts';
 import { TraceWindow } from './connection/trace-window.ts';
 import { SessionCues } from './cues/session-cues.ts';
 import { WakeLockController } from './cues/wake-lock.ts';
@@ -10,6 +11,7 @@ import { appStyles } from './styles/app-styles.ts';
 import type {
   HeaderActionEvent,
   NavigateEvent,
+  PairingActionEvent,
   ReplayCommandEvent,
   SensorActionEvent,
   SessionCommandEvent,
@@ -20,6 +22,7 @@ import { deriveDashboard, type AskedScreen, type DashboardView } from './view-mo
 import { NO_FEEDBACK, followEvent, followView, type SetFeedback } from './view-model/set-feedback.ts';
 import { TRACE_SECONDS } from './screens/exercise-screen.ts';
 import './components/hub-banner.ts';
+import './components/pairing-panel.ts';
 import './components/replay-bar.ts';
 import './screens/app-header.ts';
 import './screens/exercise-screen.ts';
@@ -45,12 +48,14 @@ export class SwivelApp extends LitElement {
   @property({ type: Number, attribute: 'range-max' }) rangeMax = 60;
   @state() private fullscreen = false;
   @state() private asked: AskedScreen = 'session';
+  @state() private pairingOpen = false;
 
   private readonly hub = new HubConnection(this);
   private readonly cues = new SessionCues(this, this.hub);
   private readonly wake = new WakeLockController(this, this.hub);
   private readonly theme = new ThemeController(this);
   private readonly history = new HistoryController(this, () => this.hub.httpBase);
+  private readonly pairing = new PairingController(this, () => this.hub.httpBase);
   private readonly trace = new TraceWindow(TRACE_SECONDS);
 
   /** What the dashboard remembers of the set beyond the hub's view (peaks, cue word, announcement). */
@@ -97,9 +102,20 @@ export class SwivelApp extends LitElement {
         .muted=${this.cues.muted}
         .fullscreen=${this.fullscreen}
         .fullscreenEnabled=${document.fullscreenEnabled}
+        .showPairing=${this.pairing.access?.canManagePairings ?? false}
+        .pairingOpen=${this.pairingOpen}
+        .watchOnly=${this.pairing.access?.role === 'viewer'}
         @swivel-header-action=${this.onHeaderAction}
         @swivel-theme-choice=${this.onThemeChoice}
       ></swivel-app-header>
+      ${this.pairingOpen
+        ? html`<swivel-pairing-panel
+            .code=${this.pairing.code}
+            .pairings=${this.pairing.pairings}
+            .message=${this.pairing.message}
+            @swivel-pairing-action=${this.onPairingAction}
+          ></swivel-pairing-panel>`
+        : nothing}
       ${v.replay
         ? html`<swivel-replay-bar
             data-testid="replay-bar"
@@ -235,11 +251,22 @@ export class SwivelApp extends LitElement {
     if (event.action === 'history') {
       this.asked = 'history';
       this.history.open();
+    } else if (event.action === 'pairing') {
+      this.pairingOpen = !this.pairingOpen;
+      if (this.pairingOpen) void this.pairing.refresh();
     } else if (event.action === 'mute') {
       this.cues.setMuted(!this.cues.muted);
     } else {
       void this.toggleFullscreen();
     }
+  };
+
+  private readonly onPairingAction = (event: PairingActionEvent): void => {
+    event.stopPropagation();
+    const request = event.request;
+    if (request.action === 'close') this.pairingOpen = false;
+    else if (request.action === 'code') void this.pairing.makeCode(request.role);
+    else void this.pairing.revoke(request.id);
   };
 
   private async toggleFullscreen(): Promise<void> {

@@ -13,6 +13,16 @@ export class SessionCommandEvent extends Event {
   }
 }
 
+/** The pairing panel (on the hub machine): a new code for a role, revoke a device, or close the panel. */
+export type PairingAction = { action: 'code'; role: 'coach' | 'viewer' } | { action: 'revoke'; id: number } | { action: 'close' };
+
+export class PairingActionEvent extends Event {
+  static readonly eventName = 'swivel-pairing-action' as const;
+  constructor(readonly request: PairingAction) {
+    super(PairingActionEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'swivel-command': SessionCommandEvent;
@@ -81,7 +91,7 @@ declare global {
 }
 
 /** The person pressed one of the header's buttons: History, mute, full screen. */
-export type HeaderAction = 'history' | 'mute' | 'fullscreen';
+export type HeaderAction = 'history' | 'mute' | 'fullscreen' | 'pairing';
 
 export class HeaderActionEvent extends Event {
   static readonly eventName = 'swivel-header-action' as const;
@@ -93,5 +103,6 @@ export class HeaderActionEvent extends Event {
 declare global {
   interface HTMLElementEventMap {
     'swivel-header-action': HeaderActionEvent;
+    'swivel-pairing-action': PairingActionEvent;
   }
 }

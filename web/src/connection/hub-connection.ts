@@ -22,8 +22,12 @@ export interface HubConnectionOptions {
   silenceTimeoutMs?: number;
 }
 
-/** The hub closes a socket with this code when it will never accept it (see hub/server/replay.ts). */
-const CLOSE_REFUSED = 4004;
+/**
+ * The hub closes a socket with one of these codes when it will not accept it again: a replay that
+ * cannot be had (hub/server/replay.ts), a device that is not paired or whose pairing was revoked, a
+ * page on another origin (hub/server/access.ts). Retrying would be refused again, so the page says why.
+ */
+const CLOSE_REFUSED = new Set([4004, 4401, 4403]);
 
 /**
  * Owns the hub WebSocket for its host element: connects when the host connects, reconnects by
@@ -172,7 +176,7 @@ export class HubConnection extends HubState implements ReactiveController {
     ws.addEventListener('close', (event) => {
       if (this.socket !== ws) return;
       this.socket = null;
-      if (event.code === CLOSE_REFUSED) {
+      if (CLOSE_REFUSED.has(event.code)) {
         this.refused = this.notice?.message ?? (event.reason || 'the hub refused this page');
         this.status = 'down';
         this.scheduleRender();

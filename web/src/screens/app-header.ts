@@ -5,7 +5,7 @@ import type { ThemeChoice } from '../styles/theme.ts';
 import { ScreenElement } from './screen-element.ts';
 import '../components/theme-switch.ts';
 
-/** The header: the name, the wake-lock note, the hub's state, History, colours, mute and full screen. */
+/** The header: the name, the wake-lock note, the hub's state, History, pairing (on the hub machine), colours, mute and full screen. */
 @customElement('swivel-app-header')
 export class SwivelAppHeader extends ScreenElement {
   @property() wakeText: string | null = null;
@@ -16,6 +16,11 @@ export class SwivelAppHeader extends ScreenElement {
   @property({ type: Boolean }) muted = false;
   @property({ type: Boolean }) fullscreen = false;
   @property({ type: Boolean }) fullscreenEnabled = false;
+  /** On the hub machine itself: a button that opens the pairing panel. */
+  @property({ type: Boolean }) showPairing = false;
+  @property({ type: Boolean }) pairingOpen = false;
+  /** This device is paired as a viewer: the hub refuses its commands, so the header says so up front. */
+  @property({ type: Boolean }) watchOnly = false;
 
   private fire(action: HeaderAction): void {
     this.dispatchEvent(new HeaderActionEvent(action));
@@ -26,6 +31,7 @@ export class SwivelAppHeader extends ScreenElement {
     return html`
       <header>
         <h1>Swivel</h1>
+        ${this.watchOnly ? html`<span class="wake" data-testid="watch-only" title="Paired as a viewer: it can watch and replay, but not start, steer or delete">Viewer: watch only</span>` : nothing}
         ${this.wakeText ? html`<span class="wake" data-testid="wake-note" title="Set the tablet's screen timeout to stay on during exercise">${this.wakeText}</span>` : nothing}
         <div class="hub" data-live=${this.live ? 'yes' : 'no'} data-testid="hub-status">
           <span class="dot" aria-hidden="true"></span>
@@ -37,6 +43,21 @@ export class SwivelAppHeader extends ScreenElement {
                 <path d="M4 12a8 8 0 1 0 2.4-5.7M4 4v4h4M12 8v4.5l3 2" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
               </svg>
               <span>History</span>
+            </button>`
+          : nothing}
+        ${this.showPairing
+          ? html`<button
+              type="button"
+              class="icon-button"
+              data-testid="open-pairing"
+              aria-expanded=${this.pairingOpen ? 'true' : 'false'}
+              aria-label="Pair a device"
+              title="Pair a tablet or laptop"
+              @click=${() => this.fire('pairing')}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d="M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2v2h-2zM18 18h2v2h-2zM14 18h2v2h-2zM18 14h2v2h-2z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+              </svg>
             </button>`
           : nothing}
         <swivel-theme-switch .choice=${this.themeChoice}></swivel-theme-switch>
