@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Observable } from 'rxjs';
-import { MAX_CLIENT_MESSAGE_BYTES, type RecordingMessage } from '../protocol/messages.ts';
+import { MAX_CLIENT_MESSAGE_BYTES, type HubNoticeMessage, type RecordingMessage } from '../protocol/messages.ts';
 import type { Programme } from '../protocol/programme.ts';
 import { apiPlugin } from './api.ts';
 import { dashboardPlugin } from './dashboard.ts';
@@ -25,7 +25,7 @@ export interface AppDeps {
   liveOptions?: Partial<LiveOptions>;
   log?: (line: string) => void;
   /** Recorded sessions (/api/sessions, /ws/replay) and the recorder's news for viewers; absent: those routes answer 503 with the reason. */
-  recordings?: SessionsOptions & { notices$?: Observable<RecordingMessage> };
+  recordings?: SessionsOptions & { notices$?: Observable<RecordingMessage | HubNoticeMessage> };
 }
 
 /** Builds the hub's HTTP and WebSocket server without listening: tests inject or listen on port 0. */
