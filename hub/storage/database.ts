@@ -3,7 +3,7 @@
  * bring any older file up to the current schema. Each migration runs once, in its own transaction,
  * and is remembered in `migrations`; a file from a newer Swivel is refused rather than damaged.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -189,7 +189,8 @@ export function openDatabase(dataDir: string, options: { readonly?: boolean } = 
  * file must be kept exactly as it is for whoever tries to rescue it.
  */
 function checkReadable(path: string): void {
-  if (!existsSync(path)) return;
+  // Anything but a file (a directory in its place) is left to the real open, which says what is wrong.
+  if (!existsSync(path) || !statSync(path).isFile()) return;
   const probe = new Database(path, { readonly: true, fileMustExist: true });
   try {
     probe.prepare('SELECT count(*) FROM sqlite_master').get();
