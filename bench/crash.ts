@@ -13,22 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../hub/storage/database.ts';
 import { SessionStore } from '../hub/storage/session-store.ts';
-import { runBin, sleep, startSimulator, until } from './support/processes.ts';
+import { seededRandom } from '../firmware-sim/random.ts';
+import { numberOption, runBin, sleep, startSimulator, until } from './support/processes.ts';
 
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const KILLS = option('kills', 20);
-let seed = option('seed', 1) >>> 0;
-/** A small seeded generator (mulberry32): the same kill moments for the same seed. */
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const KILLS = numberOption('kills', 20);
+const random = seededRandom(numberOption('seed', 1));
+const rand = () => random.next();
 
 interface Outcome {
   run: number;

@@ -15,31 +15,17 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { hubMemory, mb, rssOf, serveHub, sleep, until } from './support/processes.ts';
+import { seededRandom } from '../firmware-sim/random.ts';
+import { hubMemory, mb, numberOption, rssOf, serveHub, sleep, until } from './support/processes.ts';
 
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const WS_MESSAGES = option('ws', 100_000);
-const HTTP_REQUESTS = option('http', 25_000);
-const SEED = option('seed', 1);
+const WS_MESSAGES = numberOption('ws', 100_000);
+const HTTP_REQUESTS = numberOption('http', 25_000);
 /** Sockets sending at once, and messages each keeps in flight (each is answered in order). */
 const SOCKETS = 8;
 const IN_FLIGHT = 32;
 
-/** mulberry32: a small seeded generator, so a failing case can be sent again. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(SEED);
+const random = seededRandom(numberOption('seed', 1));
+const rand = () => random.next();
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 const int = (n: number) => Math.floor(rand() * n);
 const randomText = (n: number) => Array.from({ length: n }, () => String.fromCharCode(int(0x3000))).join('');
@@ -194,6 +180,8 @@ async function main(): Promise<void> {
     const httpStarted = performance.now();
     const statuses = new Map<number | string, number>();
     let withoutMessage = 0;
+    /** Answers without a sentence, by request and answer. */
+    const unclear = new Map<string, number>();
     let serverErrors = 0;
     const note = (key: number | string) => statuses.set(key, (statuses.get(key) ?? 0) + 1);
     let next = 0;
@@ -220,7 +208,9 @@ async function main(): Promise<void> {
             // not JSON
           }
           if (!message || message.length < 10) {
-            if (withoutMessage++ < 5) console.log(`  no clear message: ${request.method} ${request.path} (${request.headers['content-type'] ?? 'no body'}) → ${response.status} ${text.slice(0, 120)}`);
+            withoutMessage++;
+            const where = `${request.method} ${request.path.split('?')[0]} → ${response.status} "${text.slice(0, 60)}"`;
+            unclear.set(where, (unclear.get(where) ?? 0) + 1);
           }
         }
       }
@@ -231,7 +221,8 @@ async function main(): Promise<void> {
     const after = { ...(await hubMemory(hub.port)), rss: await rssOf(pid) };
     const sorted = [...statuses].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     console.log(`HTTP: ${HTTP_REQUESTS} requests in ${httpSeconds.toFixed(1)} s; statuses: ${sorted.map(([s, n]) => `${s}: ${n}`).join(', ')}`);
-    console.log(`HTTP errors without a JSON message: ${withoutMessage}; server errors (5xx but 503): ${serverErrors}`);
+    console.log(`HTTP errors without a JSON message: ${withoutMessage}${[...unclear].map(([where, n]) => `\n  ${n}× ${where}`).join('')}`);
+    console.log(`server errors (5xx but 503): ${serverErrors}`);
     console.log(`memory after: heap ${mb(after.heapUsedBytes)}, RSS ${mb(after.rss)} (before: heap ${mb(before.heapUsedBytes)}, RSS ${mb(before.rss)})`);
     const alive = hub.child.exitCode === null && hub.child.signalCode === null;
     console.log(`hub still running: ${alive ? 'yes' : 'NO'}; total inputs: ${tally.sent + HTTP_REQUESTS}`);

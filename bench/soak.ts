@@ -20,10 +20,9 @@ import WebSocket from 'ws';
 import { openDatabase } from '../hub/storage/database.ts';
 import { SessionStore } from '../hub/storage/session-store.ts';
 import type { ServerMessage } from '../hub/protocol/messages.ts';
-import { hubMemory, mb, rssOf, serveHub, sleep, startSimulator, until, type Simulator } from './support/processes.ts';
+import { hubMemory, mb, numberOption, rssOf, serveHub, sleep, startSimulator, until, type Simulator } from './support/processes.ts';
 
-const minutesIndex = process.argv.indexOf('--minutes');
-const MINUTES = minutesIndex >= 0 ? Number(process.argv[minutesIndex + 1]) : 10;
+const MINUTES = numberOption('minutes', 10);
 const FAULT_EVERY_MS = 30_000;
 const VIEWERS = 20;
 const STALLED = 2;

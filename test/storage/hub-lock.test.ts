@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../hub/storage/database.ts';
+import { DataDirectoryInUseError, lockDataDirectory } from '../../hub/storage/hub-lock.ts';
 import { SessionStore } from '../../hub/storage/session-store.ts';
 import { runBin } from '../support/run-bin.ts';
 import { startSimulator, type SimulatorProcess } from '../support/simulator-process.ts';
@@ -99,4 +100,38 @@ describe('the data directory lock', () => {
     const third = serve();
     await urlOf(third);
   }, 120_000);
+});
+
+describe('a session and the lock of its hub', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is recording while the lock is held and interrupted once it is not, whatever process has its pid', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'swivel-lock-unit-'));
+    dirs.push(dataDir);
+    const lock = lockDataDirectory(dataDir);
+    const writer = openDatabase(dataDir);
+    const id = new SessionStore(writer, { hubLock: lock.token }).createLiveSession({ programmeId: 'p', programmeTitle: 'P', startedAt: Date.now(), prerollBatches: 0, prerollFromStart: false });
+    const reader = openDatabase(dataDir);
+    try {
+      // Another connection, as the CLI or a replay would read it; an hour without a write changes nothing.
+      expect(new SessionStore(reader).get(id, Date.now() + 3_600_000)?.status).toBe('recording');
+      expect(() => lockDataDirectory(dataDir)).toThrow(DataDirectoryInUseError);
+      // Probing and failing closed other handles on the same files: the locks are still held (POSIX
+      // drops a process's lock when any of its handles on the file closes; SQLite must keep them).
+      expect(new SessionStore(reader).get(id)?.status).toBe('recording');
+      expect(() => lockDataDirectory(dataDir)).toThrow(DataDirectoryInUseError);
+      lock.release();
+      // The recorder's pid (this very process) is alive: as after a pid is reused, it must not matter.
+      expect(new SessionStore(reader).get(id)?.status).toBe('interrupted');
+      const next = lockDataDirectory(dataDir);
+      expect(new SessionStore(reader, { hubLock: next.token }).markInterrupted()).toBe(1);
+      next.release();
+    } finally {
+      reader.close();
+      writer.close();
+    }
+  });
 });
