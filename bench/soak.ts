@@ -13,7 +13,9 @@
  * One sensor: the hub connects one sensor link today (hub/sensor-hub.ts), so the two-sensor soak of
  * issue 13 runs with one.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -37,6 +39,27 @@ interface Stats {
   lostPackets: number;
   malformedPackets: number;
   linkLosses: number;
+}
+
+/**
+ * A viewer that completes the WebSocket handshake and then never reads a byte: its socket is paused
+ * at the TCP level, so the kernel's buffers fill and the hub's queue for it grows, as with a tablet
+ * whose browser froze.
+ */
+async function stalledViewer(port: number): Promise<{ socket: Socket; stalled: true; messages: number; closed: boolean }> {
+  const socket = connect(port, '127.0.0.1');
+  const viewer = { socket, stalled: true as const, messages: 0, closed: false };
+  socket.on('close', () => (viewer.closed = true));
+  socket.on('error', () => {});
+  socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('data', (chunk) => {
+      socket.pause();
+      if (chunk.toString().startsWith('HTTP/1.1 101')) resolve();
+      else reject(new Error(`the hub refused a viewer: ${chunk.toString().split('\r\n')[0]}`));
+    });
+  });
+  return viewer;
 }
 
 async function main(): Promise<void> {
@@ -65,18 +88,15 @@ async function main(): Promise<void> {
   let invalid = 0;
   const viewers = await Promise.all(
     Array.from({ length: VIEWERS }, async (_, i) => {
+      if (i >= VIEWERS - STALLED) return stalledViewer(hub.port);
       const socket = new WebSocket(`${base.replace('http', 'ws')}/ws`);
       await new Promise((resolve, reject) => {
         socket.once('open', resolve);
         socket.once('error', reject);
       });
       socket.on('error', () => {});
-      const viewer = { socket, stalled: i >= VIEWERS - STALLED, messages: 0, closed: false };
+      const viewer = { socket: socket as WebSocket | Socket, stalled: false, messages: 0, closed: false };
       socket.on('close', () => (viewer.closed = true));
-      if (viewer.stalled) {
-        (socket as unknown as { _socket: { pause(): void } })._socket.pause();
-        return viewer;
-      }
       socket.on('message', (data) => {
         viewer.messages++;
         if (i !== 0) return;
@@ -89,7 +109,7 @@ async function main(): Promise<void> {
       return viewer;
     }),
   );
-  const control = viewers[0]!.socket;
+  const control = viewers[0]!.socket as WebSocket;
   const command = (action: string) => control.send(JSON.stringify({ type: 'session', command: { action } }));
 
   // Sessions back to back for the whole run: a finished one is followed by a new one at once.
@@ -175,7 +195,7 @@ async function main(): Promise<void> {
   const viewerState = viewers.map((v) => ({ stalled: v.stalled, closed: v.closed, messages: v.messages }));
   const end = { ...(await hubMemory(hub.port)), rss: await rssOf(hub.child.pid!) };
   stopping = true;
-  for (const viewer of viewers) viewer.socket.terminate();
+  for (const viewer of viewers) (viewer.socket instanceof WebSocket ? viewer.socket.terminate() : viewer.socket.destroy());
   hub.child.kill('SIGTERM');
   await hub.exited;
   simulator.child.kill('SIGTERM');
@@ -209,7 +229,7 @@ async function main(): Promise<void> {
   console.log(`sessions: ${sessionsStarted} started, ${sessions.length} recorded (${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}); link losses in the recordings: ${recordedLinkLosses}; lost packets in the recordings: ${recordedLostPackets}`);
   console.log(`samples: simulator sent ${simulatorSent.samples} (${simulatorSent.notifications} notifications, all lifetimes); hub received ${statsAtEnd.samples}; received while sessions ran ${deliveredInSessions}; recorded ${recordedSamples} (${recordedSamples - deliveredInSessions >= 0 ? '+' : ''}${recordedSamples - deliveredInSessions})`);
   console.log(`reps: ${countedReps} counted in the recorded sessions, ${repEvents} rep events seen by a viewer (phantom/lost against the simulator's truth: not measured, see docs/faults.md)`);
-  console.log(`viewers: ${viewerState.filter((v) => !v.stalled && !v.closed).length} of ${VIEWERS - STALLED} reading still connected (median ${viewerState.filter((v) => !v.stalled).map((v) => v.messages).sort((a, b) => a - b)[Math.floor((VIEWERS - STALLED) / 2)]} messages each); stalled viewers dropped by the hub: ${(hub.out().match(/closing a viewer: it stopped reading/g) ?? []).length} of ${STALLED}; schema-less messages: ${invalid}`);
+  console.log(`viewers: ${viewerState.filter((v) => !v.stalled && !v.closed).length} of ${VIEWERS - STALLED} reading still connected (median ${viewerState.filter((v) => !v.stalled).map((v) => v.messages).sort((a, b) => a - b)[Math.floor((VIEWERS - STALLED) / 2)]} messages each); stalled viewers dropped by the hub: ${(hub.out().match(/closing a viewer: [^\n]*/g) ?? []).length} of ${STALLED} (${[...new Set(hub.out().match(/closing a viewer: [^\n]*/g) ?? [])].join('; ') || 'none'}); schema-less messages: ${invalid}`);
   if (afterWarmUp.length > 1) {
     console.log(`memory after warm-up (${(warmUpMs / 1000).toFixed(0)} s, ${afterWarmUp.length} samples): heap ${range(afterWarmUp.map((m) => m.heap))} (first ${mb(afterWarmUp[0]!.heap)}, last ${mb(afterWarmUp.at(-1)!.heap)}); RSS ${range(afterWarmUp.map((m) => m.rss))} (first ${mb(afterWarmUp[0]!.rss)}, last ${mb(afterWarmUp.at(-1)!.rss)}); at the end heap ${mb(end.heapUsedBytes)}, RSS ${mb(end.rss)}`);
   }
