@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { merge } from 'rxjs';
 import { chooseBindings, simulatorRadio, type SensorMode } from './ble/choose-bindings.ts';
 import { socketRadio } from './ble/socket-radio.ts';
 import { defaultRadioDir } from './protocol/radio.ts';
@@ -21,7 +19,9 @@ import type { SensorLinkTimings } from './ble/sensor-link.ts';
 import { Recorder } from './recording/recorder.ts';
 import { Recordings } from './recording/recordings.ts';
 import { StorageError, openDatabase, type SqliteDatabase } from './storage/database.ts';
+import { DataDirectoryInUseError, lockDataDirectory, type HubLock } from './storage/hub-lock.ts';
 import { SessionStore } from './storage/session-store.ts';
+import { SimulatorSupervisor, type RestartBackoff } from './simulator-supervisor.ts';
 import { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION } from './project.ts';
 
 export { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION };
@@ -54,6 +54,8 @@ export interface HubOptions {
   dataDir?: string | null;
   /** How often the recorder writes, ms (default 500). */
   flushEveryMs?: number;
+  /** Waits before restarting a simulator the hub started and that crashed (simulator-supervisor.ts). */
+  simulatorRestart?: Partial<RestartBackoff>;
   /** Serve HTTPS with a self-signed certificate kept in the data directory (made on first run). */
   https?: boolean;
   /** How long a pairing code lasts, ms (default 10 minutes). */
@@ -83,18 +85,28 @@ export interface RunningHub {
   access: AccessControl;
   /** A coach pairing code for the first device, or null when the hub listens on loopback only. */
   pairing: StartPairing | null;
+  /** The simulator this hub started and restarts when it crashes; null when it started none. */
+  simulator: SimulatorSupervisor | null;
   close(): Promise<void>;
 }
 
-/** Opens the data directory for recording; a problem is logged and recording is off, never fatal. */
-export function openRecordings(dataDir: string, log: (line: string) => void) {
+/**
+ * Takes the data directory (another hub using it is fatal: DataDirectoryInUseError) and opens it for
+ * recording; any other problem (read-only, a damaged file, kept as it is) is logged and recording is off.
+ */
+export function openRecordings(dataDir: string, log: (line: string) => void): { db: SqliteDatabase | null; store: SessionStore | null; problem: string | null; lock: HubLock | null } {
+  let lock: HubLock | null = null;
   try {
+    lock = lockDataDirectory(dataDir);
     const db: SqliteDatabase = openDatabase(dataDir);
-    return { db, store: new SessionStore(db), problem: null };
+    return { db, store: new SessionStore(db, { hubLock: lock.token }), problem: null, lock };
   } catch (error) {
-    if (!(error instanceof StorageError)) throw error;
+    if (error instanceof DataDirectoryInUseError || !(error instanceof StorageError)) {
+      lock?.release();
+      throw error;
+    }
     log(`swivel: sessions will not be recorded: ${error.message}`);
-    return { db: null, store: null, problem: error.message };
+    return { db: null, store: null, problem: error.message, lock };
   }
 }
 
@@ -105,26 +117,37 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const choice = await chooseBindings(options.sensor, simulatorRadio(radioDir));
   log(`swivel: ${choice.reason}`);
 
-  let simulator: ChildProcess | null = null;
-  if (choice.source === 'sim' && (options.spawnSimulator ?? true)) {
-    if (await simulatorOnAir(radioDir)) log(`swivel: a simulator is already running (radio ${radioDir}); using it`);
-    else {
-      const args = [
-        ...(options.simulatorExercise ? ['--exercise', options.simulatorExercise] : []),
-        ...(options.simulatorPerson !== undefined ? ['--person', String(options.simulatorPerson)] : []),
-      ];
-      simulator = await spawnSimulator(radioDir, args, log);
+  // Taken first: a second hub on the same directory is refused before it starts anything.
+  const storage = options.dataDir == null ? null : openRecordings(options.dataDir, log);
+
+  let simulator: SimulatorSupervisor | null = null;
+  try {
+    if (choice.source === 'sim' && (options.spawnSimulator ?? true)) {
+      if (await simulatorOnAir(radioDir)) log(`swivel: a simulator is already running (radio ${radioDir}); using it`);
+      else {
+        const args = [
+          ...(options.simulatorExercise ? ['--exercise', options.simulatorExercise] : []),
+          ...(options.simulatorPerson !== undefined ? ['--person', String(options.simulatorPerson)] : []),
+        ];
+        simulator = new SimulatorSupervisor({ radioDir, args, log, backoff: options.simulatorRestart });
+        await simulator.start();
+      }
     }
+  } catch (error) {
+    storage?.lock?.release();
+    throw error;
   }
 
   const programme = options.programme ?? (await loadDefaultProgramme());
   const hub = new SensorHub({ bindings: choice.bindings, source: choice.source, sourceReason: choice.reason, timings: options.timings, rateHz: options.sensorRateHz, log });
   const session = new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
-  const storage = options.dataDir == null ? null : openRecordings(options.dataDir, log);
   const recorder = storage
     ? new Recorder({ store: storage.store, storeProblem: storage.problem ?? undefined, sensors: hub, session, programme, dataDir: options.dataDir!, flushEveryMs: options.flushEveryMs, log })
     : null;
-  const recordings = storage ? { recordings: storage.store ? new Recordings(storage.store, programme) : null, unavailableReason: storage.problem ?? undefined, notices$: recorder?.notices$ } : undefined;
+  const notices$ = merge(...(recorder ? [recorder.notices$] : []), ...(simulator ? [simulator.notices$] : []));
+  const recordings = storage
+    ? { recordings: storage.store ? new Recordings(storage.store, programme) : null, unavailableReason: storage.problem ?? undefined, notices$ }
+    : { recordings: null, unavailableReason: 'this hub was started without a data directory, so it records nothing', notices$ };
   // Pairings are kept with the sessions; without a database they last until the hub stops.
   const pairings = storage?.db ? new PairingStore(storage.db) : PairingStore.inMemory().store;
   if (!storage?.db && !isLoopbackAddress(options.host)) log('swivel: paired devices are kept in memory only (no usable data directory): they must pair again after a restart');
@@ -161,8 +184,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     session.stop();
     recorder?.stop();
     storage?.db?.close();
+    storage?.lock?.release();
     await hub.stop();
-    simulator?.kill('SIGTERM');
+    await simulator?.stop();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${options.port} is already in use (is another hub running?); choose another with --port`);
     throw error;
@@ -188,6 +212,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     recorder,
     access,
     pairing,
+    simulator,
     close: () =>
       (closing ??= (async () => {
         session.stop();
@@ -196,11 +221,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         await hub.stop();
         await app.close();
         storage?.db?.close();
-        if (simulator && simulator.exitCode === null) {
-          const exited = new Promise((resolve) => simulator!.once('exit', resolve));
-          simulator.kill('SIGTERM');
-          await exited;
-        }
+        storage?.lock?.release();
+        await simulator?.stop();
       })()),
   };
 }
@@ -224,27 +246,3 @@ async function simulatorOnAir(radioDir: string): Promise<boolean> {
   }
   return false;
 }
-
-async function spawnSimulator(radioDir: string, args: string[], log: (line: string) => void): Promise<ChildProcess> {
-  const script = join(PROJECT_ROOT, 'bin', 'swivel-sim.mjs');
-  const child = spawn(process.execPath, [script, '--radio', radioDir, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const ready = await new Promise<{ name: string; port: number; exercise?: string }>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      try {
-        const event = JSON.parse(line) as { event: string; name: string; port: number; exercise?: string };
-        if (event.event === 'ready') resolve(event);
-      } catch {
-        // not a status line
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the simulator exited before it was ready (code ${code})`)));
-    child.once('error', reject);
-  });
-  log(`swivel: started simulated sensor ${ready.name} doing ${ready.exercise ?? 'its default exercise'} (pid ${child.pid}, radio ${radioDir})`);
-  child.once('exit', (code, signal) => {
-    if (!child.killed) log(`swivel: the simulator stopped (${signal ?? `code ${code}`}); the hub keeps looking for a sensor`);
-  });
-  return child;
-}
-

@@ -188,6 +188,18 @@ export const RecordingMessage = Type.Object({
 });
 export type RecordingMessage = Static<typeof RecordingMessage>;
 
+/**
+ * News about the hub's own helpers that a person should see: the simulator the hub started stopped
+ * and is being restarted (after a growing wait), is running again, or could not be restarted.
+ */
+export const HubNoticeMessage = Type.Object({
+  type: Type.Literal('hub'),
+  topic: Type.Literal('simulator'),
+  status: Type.Enum(['restarting', 'running', 'failed']),
+  message: Type.String(),
+});
+export type HubNoticeMessage = Static<typeof HubNoticeMessage>;
+
 /** Where a replay is and how it plays (replay socket only), after every change and a few times a second while it plays. */
 export const ReplayMessage = Type.Object({
   type: Type.Literal('replay'),
@@ -195,7 +207,7 @@ export const ReplayMessage = Type.Object({
 });
 export type ReplayMessage = Static<typeof ReplayMessage>;
 
-export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, SessionMessage, EventMessage, ErrorMessage, PongMessage, RecordingMessage, SensorMessage, ReplayMessage]);
+export const ServerMessage = Type.Union([HelloMessage, AngleMessage, LinkMessage, StatsMessage, SessionMessage, EventMessage, ErrorMessage, PongMessage, RecordingMessage, HubNoticeMessage, SensorMessage, ReplayMessage]);
 export type HelloMessage = Static<typeof HelloMessage>;
 export type AngleMessage = Static<typeof AngleMessage>;
 export type LinkMessage = Static<typeof LinkMessage>;

@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Observable } from 'rxjs';
-import { MAX_CLIENT_MESSAGE_BYTES, type RecordingMessage } from '../protocol/messages.ts';
+import { MAX_CLIENT_MESSAGE_BYTES, type HubNoticeMessage, type RecordingMessage } from '../protocol/messages.ts';
 import type { Programme } from '../protocol/programme.ts';
 import { apiPlugin } from './api.ts';
 import { AccessControl, PairingCodes, guardRoutes, isLoopbackAddress } from './access.ts';
@@ -31,7 +31,7 @@ export interface AppDeps {
   liveOptions?: Partial<LiveOptions>;
   log?: (line: string) => void;
   /** Recorded sessions (/api/sessions, /ws/replay) and the recorder's news for viewers; absent: those routes answer 503 with the reason. */
-  recordings?: SessionsOptions & { notices$?: Observable<RecordingMessage> };
+  recordings?: SessionsOptions & { notices$?: Observable<RecordingMessage | HubNoticeMessage> };
   /** Who may reach the hub (paired devices, codes); absent: pairings kept in memory until the hub stops. */
   access?: AccessControl;
   /** Serve HTTPS with this key and certificate (PEM); the certificate is offered at /swivel-certificate.crt for a tablet to trust. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Compile } from 'typebox/compile';
 import { Subscription, groupBy, mergeMap, throttleTime, asyncScheduler, type Observable } from 'rxjs';
 import type { WebSocket } from 'ws';
-import { ClientMessage, PingMessage, type RecordingMessage, type ServerMessage } from '../protocol/messages.ts';
+import { ClientMessage, PingMessage, type HubNoticeMessage, type RecordingMessage, type ServerMessage } from '../protocol/messages.ts';
 import { SessionCommand } from '../protocol/session.ts';
 import { SessionCommandError } from '../session/engine.ts';
 import type { LiveSource, SessionControl } from './sources.ts';
@@ -49,8 +49,8 @@ export const livePlugin: FastifyPluginAsync<
     viewers: { count: number };
     frameLatency: LatencyWindow;
     log: (line: string) => void;
-    /** The recorder's news (recording, saved, failed) for every viewer. */
-    notices$?: Observable<RecordingMessage>;
+    /** The recorder's news (recording, saved, failed) and the hub's own (a simulator restarted) for every viewer. */
+    notices$?: Observable<RecordingMessage | HubNoticeMessage>;
   } & Partial<LiveOptions>
 > = async (
   app,

@@ -3,7 +3,7 @@
  * bring any older file up to the current schema. Each migration runs once, in its own transaction,
  * and is remembered in `migrations`; a file from a newer Swivel is refused rather than damaged.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -37,7 +37,7 @@ export function describeStorageError(dataDir: string, error: unknown): string {
       return `the database in ${dataDir} is locked by another process (${message ?? code})`;
     case 'SQLITE_CORRUPT':
     case 'SQLITE_NOTADB':
-      return `the database in ${dataDir} is damaged or not a Swivel database (${message ?? code})`;
+      return `the database file ${join(dataDir, DATABASE_FILE)} is damaged or is not a Swivel database (${message ?? code}); it is kept exactly as it is: move it elsewhere (or put a backup in its place) and start again to record into a new one`;
     default:
       return `the data directory ${dataDir} cannot be used: ${message ?? String(error)}`;
   }
@@ -155,6 +155,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'the lock of the hub recording each session',
+    sql: `
+      -- The token of the hub that records the session (hub-lock.ts): the session is 'recording' only
+      -- while that hub holds the lock file hubs/<token>.lock in the data directory; once the lock is
+      -- gone (the hub died, even by SIGKILL) every reader shows it as interrupted. Null in rows written
+      -- before this column, and by recorders without a lock, which fall back to recorder_pid and the heartbeat.
+      ALTER TABLE sessions ADD COLUMN hub_lock TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -166,7 +177,10 @@ export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 export function openDatabase(dataDir: string, options: { readonly?: boolean } = {}): SqliteDatabase {
   let db: SqliteDatabase | null = null;
   try {
-    if (!options.readonly) mkdirSync(dataDir, { recursive: true });
+    if (!options.readonly) {
+      mkdirSync(dataDir, { recursive: true });
+      checkReadable(join(dataDir, DATABASE_FILE));
+    }
     db = new Database(join(dataDir, DATABASE_FILE), { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     if (!options.readonly) {
       // Set before the first table (it only applies to a new file): a flush's chunk of a few
@@ -185,6 +199,24 @@ export function openDatabase(dataDir: string, options: { readonly?: boolean } = 
     db?.close();
     if (error instanceof StorageError) throw error;
     throw new StorageError(describeStorageError(dataDir, error), { cause: error });
+  }
+}
+
+/**
+ * Reads an existing file's header and schema without write access first: opening a damaged file for
+ * writing would switch its journal mode (a write to its header) before the damage showed, and the
+ * file must be kept exactly as it is for whoever tries to rescue it.
+ */
+function checkReadable(path: string): void {
+  // Anything but a file (a directory in its place) is left to the real open, which says what is wrong.
+  if (!existsSync(path) || !statSync(path).isFile()) return;
+  const probe = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    probe.prepare('SELECT count(*) FROM sqlite_master').get();
+    const hasMigrations = probe.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get();
+    if (hasMigrations) probe.prepare('SELECT max(version) FROM migrations').get();
+  } finally {
+    probe.close();
   }
 }
 

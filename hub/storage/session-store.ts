@@ -2,6 +2,7 @@
  * Recorded sessions in SQLite: what the recorder writes (in one transaction per flush), and what
  * the API, the command line and replay read. Everything that touches SQL is here.
  */
+import { dirname } from 'node:path';
 import type { ImuSamples } from '../analyze/imu-csv.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
 import type { Side } from '../protocol/programme.ts';
@@ -9,12 +10,16 @@ import type { RecordedSessionDetail, RecordedSessionItem, RecordingStatus, Sessi
 import type { SessionCommand, SessionEvent, SessionView } from '../protocol/session.ts';
 import type { LinkState } from '../protocol/messages.ts';
 import type { SqliteDatabase } from './database.ts';
+import { hubAlive } from './hub-lock.ts';
 import { decodeChunk, encodeChunk, type StoredBatch } from './sample-chunks.ts';
 
 
 /** Chunks read from the database at a time while replaying (each is about half a second of samples). */
 const CHUNKS_PER_READ = 64;
-/** A recording whose hub has not written for this long is interrupted, even if its process lives. */
+/**
+ * A recording without a hub lock (written by an older Swivel, or a store used without the hub) whose
+ * recorder has not written for this long is interrupted, even if a process with its pid lives.
+ */
 export const STALE_AFTER_MS = 5000;
 
 /** What the timeline holds, by kind; `position` is where in the sample stream it happened. */
@@ -58,6 +63,7 @@ interface SessionRow {
   ended_at: number | null;
   heartbeat_at: number;
   recorder_pid: number | null;
+  hub_lock: string | null;
   preroll_batches: number;
   preroll_from_start: number;
   batches: number;
@@ -75,13 +81,27 @@ function processAlive(pid: number): boolean {
   }
 }
 
+export interface SessionStoreOptions {
+  /**
+   * The token of the hub lock this process holds (hub-lock.ts), written into the sessions it records
+   * so that every reader can tell whether their hub still runs. Absent: readers fall back to the pid
+   * and the heartbeat (a store used without the hub, as in tests).
+   */
+  hubLock?: string;
+}
+
 export class SessionStore {
   private readonly db: SqliteDatabase;
   private readonly statements;
   private ordinals = new Map<number, number>();
+  private readonly hubLock: string | null;
+  /** The data directory, where the hub locks are; null for a database in memory. */
+  private readonly dataDir: string | null;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, options: SessionStoreOptions = {}) {
     this.db = db;
+    this.hubLock = options.hubLock ?? null;
+    this.dataDir = db.memory ? null : dirname(db.name);
     this.statements = {
       get: db.prepare<[number], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions'),
@@ -106,10 +126,10 @@ export class SessionStore {
   createLiveSession(session: { programmeId: string; programmeTitle: string; startedAt: number; prerollBatches: number; prerollFromStart: boolean }): number {
     const result = this.db
       .prepare(
-        `INSERT INTO sessions (source, status, programme_id, programme_title, started_at, heartbeat_at, recorder_pid, preroll_batches, preroll_from_start)
-         VALUES ('live', 'recording', ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sessions (source, status, programme_id, programme_title, started_at, heartbeat_at, recorder_pid, hub_lock, preroll_batches, preroll_from_start)
+         VALUES ('live', 'recording', ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(session.programmeId, session.programmeTitle, session.startedAt, session.startedAt, process.pid, session.prerollBatches, session.prerollFromStart ? 1 : 0);
+      .run(session.programmeId, session.programmeTitle, session.startedAt, session.startedAt, process.pid, this.hubLock, session.prerollBatches, session.prerollFromStart ? 1 : 0);
     const id = Number(result.lastInsertRowid);
     this.ordinals.set(id, 0);
     return id;
@@ -283,6 +303,10 @@ export class SessionStore {
 
   private statusOf(row: SessionRow, now: number): RecordingStatus {
     if (row.status !== 'recording') return row.status;
+    if (row.hub_lock !== null && this.dataDir !== null) {
+      // Recording exactly while its hub holds its lock: no pid to be reused, no heartbeat to wait for.
+      return row.hub_lock === this.hubLock || hubAlive(this.dataDir, row.hub_lock) ? 'recording' : 'interrupted';
+    }
     const stale = now - row.heartbeat_at > STALE_AFTER_MS;
     const dead = row.recorder_pid !== null && row.recorder_pid !== process.pid && !processAlive(row.recorder_pid);
     return stale || dead ? 'interrupted' : 'recording';

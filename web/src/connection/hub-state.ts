@@ -119,6 +119,10 @@ export abstract class HubState {
       case 'replay':
         this.onReplay(message.replay);
         break;
+      case 'hub':
+        // The simulator the hub started crashed and is being restarted (or is back): say so.
+        this.setNotice(message.message);
+        break;
       case 'error':
         this.setNotice(message.message);
         console.warn(`swivel: hub rejected a message: ${message.message}`);
