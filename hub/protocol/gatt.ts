@@ -96,13 +96,34 @@ export interface ImuDecodeError {
 
 export type ImuDecodeResult = { ok: true; packet: ImuPacket } | { ok: false; error: ImuDecodeError };
 
-const fail = (kind: ImuDecodeErrorKind, message: string, byteLength: number): ImuDecodeResult => ({
+const fail = (kind: ImuDecodeErrorKind, message: string, byteLength: number): { ok: false; error: ImuDecodeError } => ({
   ok: false,
   error: { kind, message, byteLength },
 });
 
+/** Values per sample in decoded samples: ax, ay, az (g), then gx, gy, gz (deg/s). */
+export const IMU_VALUES_PER_SAMPLE = 6;
+
+/** A decoded IMU notification as the hub's signal path reads it: no object per sample. */
+export interface ImuSamplesPacket {
+  seq: number;
+  /** Sensor clock at the first sample, microseconds, wrapping at 2^32 (about 71.6 minutes). */
+  timestampUs: number;
+  /** Shared between packets with the same header: do not change it. */
+  config: Readonly<SensorConfig>;
+  count: number;
+  /** `IMU_VALUES_PER_SAMPLE` values per sample, sample after sample, evenly spaced at 1 / rateHz. */
+  imu: Float64Array;
+}
+
+export type ImuSamplesDecodeResult = { ok: true; packet: ImuSamplesPacket } | { ok: false; error: ImuDecodeError };
+
+/** One config object per header (version and ranges byte, rate code), made when first seen. */
+const configs = new Map<number, Readonly<SensorConfig>>();
+
 /**
- * Decodes one IMU notification. Pure, total: any bytes give either a packet or an error value.
+ * Decodes one IMU notification into a Float64Array of samples. Pure, total: any bytes give either a
+ * packet or an error value.
  *
  * Layout (little-endian):
  *   0      bits 7-5 version, bits 4-3 accelerometer range code, bits 2-0 gyroscope range code
@@ -111,7 +132,7 @@ const fail = (kind: ImuDecodeErrorKind, message: string, byteLength: number): Im
  *   4-7    sensor timestamp of the first sample, µs, uint32, wraps
  *   8-     n × (ax, ay, az, gx, gy, gz) as int16, full scale = ±range
  */
-export function decodeImuPacket(bytes: Uint8Array): ImuDecodeResult {
+export function decodeImuSamples(bytes: Uint8Array): ImuSamplesDecodeResult {
   const n = bytes.byteLength;
   if (n < IMU_HEADER_BYTES + IMU_SAMPLE_BYTES) {
     return fail('too-short', `IMU packet of ${n} bytes is shorter than one sample (${IMU_HEADER_BYTES + IMU_SAMPLE_BYTES})`, n);
@@ -128,30 +149,62 @@ export function decodeImuPacket(bytes: Uint8Array): ImuDecodeResult {
     return fail('unknown-range', `IMU packet has unknown gyroscope range code ${b0 & 0b111}`, n);
   }
   const accRangeG = ACC_RANGES_G[(b0 >> 3) & 0b11]!;
-  const rateHz = SAMPLE_RATES_HZ[b1 >> 5]!;
   const count = b1 & 0b11111;
   if (count === 0) return fail('bad-sample-count', 'IMU packet says it holds 0 samples', n);
   const expected = IMU_HEADER_BYTES + count * IMU_SAMPLE_BYTES;
   if (n !== expected) {
     return fail('wrong-length', `IMU packet says ${count} samples (${expected} bytes) but has ${n} bytes`, n);
   }
+  const header = (b0 << 3) | (b1 >> 5);
+  let config = configs.get(header);
+  if (!config) {
+    config = Object.freeze({ rateHz: SAMPLE_RATES_HZ[b1 >> 5]!, accRangeG, gyroRangeDps });
+    configs.set(header, config);
+  }
   const accScale = accRangeG / 32768;
   const gyroScale = gyroRangeDps / 32768;
-  const readings: ImuReading[] = new Array(count);
-  for (let i = 0, o = IMU_HEADER_BYTES; i < count; i++, o += IMU_SAMPLE_BYTES) {
-    readings[i] = {
-      ax: view.getInt16(o, true) * accScale,
-      ay: view.getInt16(o + 2, true) * accScale,
-      az: view.getInt16(o + 4, true) * accScale,
-      gx: view.getInt16(o + 6, true) * gyroScale,
-      gy: view.getInt16(o + 8, true) * gyroScale,
-      gz: view.getInt16(o + 10, true) * gyroScale,
-    };
+  const imu = new Float64Array(count * IMU_VALUES_PER_SAMPLE);
+  for (let i = 0, o = IMU_HEADER_BYTES; i < imu.length; i += IMU_VALUES_PER_SAMPLE, o += IMU_SAMPLE_BYTES) {
+    imu[i] = view.getInt16(o, true) * accScale;
+    imu[i + 1] = view.getInt16(o + 2, true) * accScale;
+    imu[i + 2] = view.getInt16(o + 4, true) * accScale;
+    imu[i + 3] = view.getInt16(o + 6, true) * gyroScale;
+    imu[i + 4] = view.getInt16(o + 8, true) * gyroScale;
+    imu[i + 5] = view.getInt16(o + 10, true) * gyroScale;
   }
-  return {
-    ok: true,
-    packet: { seq: view.getUint16(2, true), timestampUs: view.getUint32(4, true), config: { rateHz, accRangeG, gyroRangeDps }, readings },
-  };
+  return { ok: true, packet: { seq: view.getUint16(2, true), timestampUs: view.getUint32(4, true), config, count, imu } };
+}
+
+/** Decodes one IMU notification into a reading per sample (the simulator's and the tests' view; see decodeImuSamples). */
+export function decodeImuPacket(bytes: Uint8Array): ImuDecodeResult {
+  const decoded = decodeImuSamples(bytes);
+  if (!decoded.ok) return decoded;
+  const { seq, timestampUs, config, imu } = decoded.packet;
+  return { ok: true, packet: { seq, timestampUs, config: { ...config }, readings: readingsOf(imu) } };
+}
+
+/** Decoded samples as one reading each. */
+export function readingsOf(imu: Float64Array): ImuReading[] {
+  const readings: ImuReading[] = new Array(imu.length / IMU_VALUES_PER_SAMPLE);
+  for (let i = 0, o = 0; i < readings.length; i++, o += IMU_VALUES_PER_SAMPLE) {
+    readings[i] = { ax: imu[o]!, ay: imu[o + 1]!, az: imu[o + 2]!, gx: imu[o + 3]!, gy: imu[o + 4]!, gz: imu[o + 5]! };
+  }
+  return readings;
+}
+
+/** Readings as decoded samples (readingsOf's inverse). */
+export function imuOf(readings: readonly ImuReading[]): Float64Array {
+  const imu = new Float64Array(readings.length * IMU_VALUES_PER_SAMPLE);
+  let o = 0;
+  for (const r of readings) {
+    imu[o++] = r.ax;
+    imu[o++] = r.ay;
+    imu[o++] = r.az;
+    imu[o++] = r.gx;
+    imu[o++] = r.gy;
+    imu[o++] = r.gz;
+  }
+  return imu;
 }
 
 const quantise = (value: number, range: number) => Math.max(-32768, Math.min(32767, Math.round((value / range) * 32768)));
