@@ -25,23 +25,28 @@ export type { PipelineEvent } from './events.ts';
 export function decodeNotifications(): OperatorFunction<SensorEvent, PipelineEvent> {
   return (source) =>
     defer(() => {
-      const sequences = new Map<string, SequenceState>();
-      // A malformed packet's sequence number cannot be read, so it shows up as a gap in the next good
-      // one; it arrived, though, so it is subtracted from that gap rather than counted as lost too.
-      const malformedSinceGood = new Map<string, number>();
+      // Per sensor: its sequence, and the malformed packets since its last good one. A malformed
+      // packet's sequence number cannot be read, so it shows up as a gap in the next good one; it
+      // arrived, though, so it is subtracted from that gap rather than counted as lost too.
+      const sensors = new Map<string, { sequence: SequenceState; malformedSinceGood: number }>();
       return source.pipe(
         map((event): PipelineEvent => {
           if (event.kind !== 'notification') return event;
+          let sensor = sensors.get(event.sensorId);
+          if (!sensor) {
+            sensor = { sequence: initialSequenceState, malformedSinceGood: 0 };
+            sensors.set(event.sensorId, sensor);
+          }
           const decoded = decodeImuSamples(event.bytes);
           if (!decoded.ok) {
-            malformedSinceGood.set(event.sensorId, (malformedSinceGood.get(event.sensorId) ?? 0) + 1);
+            sensor.malformedSinceGood++;
             return { kind: 'malformed', sensorId: event.sensorId, message: decoded.error.message, error: decoded.error };
           }
           const { packet } = decoded;
-          const tracked = trackSequence(sequences.get(event.sensorId) ?? initialSequenceState, event.linkEpoch, packet.seq, packet.timestampUs);
-          sequences.set(event.sensorId, tracked.state);
-          const arrivedBroken = malformedSinceGood.get(event.sensorId) ?? 0;
-          malformedSinceGood.set(event.sensorId, 0);
+          const tracked = trackSequence(sensor.sequence, event.linkEpoch, packet.seq, packet.timestampUs);
+          sensor.sequence = tracked.state;
+          const arrivedBroken = sensor.malformedSinceGood;
+          sensor.malformedSinceGood = 0;
           return {
             kind: 'samples',
             sensorId: event.sensorId,

@@ -110,8 +110,8 @@ export function normaliseInto(out: Float64Array, w: number, x: number, y: number
 
 /** fromRotationVector([x, y, z], dt) into `out`. */
 export function fromRotationVectorInto(out: Float64Array, x: number, y: number, z: number, dt: number): void {
-  const angle = Math.sqrt(x * x + y * y + z * z) * dt;
   const n = Math.sqrt(x * x + y * y + z * z);
+  const angle = n * dt;
   if (n < 1e-12 || angle === 0) {
     out[0] = 1;
     out[1] = out[2] = out[3] = 0;

@@ -122,6 +122,28 @@ export type ImuSamplesDecodeResult = { ok: true; packet: ImuSamplesPacket } | { 
 const configs = new Map<number, Readonly<SensorConfig>>();
 
 /**
+ * Decoded samples are views into shared slabs, handed out once each and never reused: a small
+ * ArrayBuffer of its own per notification cost more than decoding it. A batch kept for long keeps
+ * its slab (64 KiB) alive; the signal path keeps none.
+ */
+const SLAB_VALUES = 8192;
+let slab = new Float64Array(SLAB_VALUES);
+let slabUsed = 0;
+
+function allocateImu(length: number): Float64Array {
+  if (slabUsed + length > SLAB_VALUES) {
+    slab = new Float64Array(SLAB_VALUES);
+    slabUsed = 0;
+  }
+  const imu = slab.subarray(slabUsed, slabUsed + length);
+  slabUsed += length;
+  return imu;
+}
+
+/** The little-endian int16 at `o`. */
+const int16At = (bytes: Uint8Array, o: number) => ((bytes[o]! | (bytes[o + 1]! << 8)) << 16) >> 16;
+
+/**
  * Decodes one IMU notification into a Float64Array of samples. Pure, total: any bytes give either a
  * packet or an error value.
  *
@@ -137,9 +159,8 @@ export function decodeImuSamples(bytes: Uint8Array): ImuSamplesDecodeResult {
   if (n < IMU_HEADER_BYTES + IMU_SAMPLE_BYTES) {
     return fail('too-short', `IMU packet of ${n} bytes is shorter than one sample (${IMU_HEADER_BYTES + IMU_SAMPLE_BYTES})`, n);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, n);
-  const b0 = view.getUint8(0);
-  const b1 = view.getUint8(1);
+  const b0 = bytes[0]!;
+  const b1 = bytes[1]!;
   const version = b0 >> 5;
   if (version !== PROTOCOL_VERSION) {
     return fail('unknown-version', `IMU packet has protocol version ${version}; this hub reads version ${PROTOCOL_VERSION}`, n);
@@ -163,16 +184,18 @@ export function decodeImuSamples(bytes: Uint8Array): ImuSamplesDecodeResult {
   }
   const accScale = accRangeG / 32768;
   const gyroScale = gyroRangeDps / 32768;
-  const imu = new Float64Array(count * IMU_VALUES_PER_SAMPLE);
+  const imu = allocateImu(count * IMU_VALUES_PER_SAMPLE);
   for (let i = 0, o = IMU_HEADER_BYTES; i < imu.length; i += IMU_VALUES_PER_SAMPLE, o += IMU_SAMPLE_BYTES) {
-    imu[i] = view.getInt16(o, true) * accScale;
-    imu[i + 1] = view.getInt16(o + 2, true) * accScale;
-    imu[i + 2] = view.getInt16(o + 4, true) * accScale;
-    imu[i + 3] = view.getInt16(o + 6, true) * gyroScale;
-    imu[i + 4] = view.getInt16(o + 8, true) * gyroScale;
-    imu[i + 5] = view.getInt16(o + 10, true) * gyroScale;
+    imu[i] = int16At(bytes, o) * accScale;
+    imu[i + 1] = int16At(bytes, o + 2) * accScale;
+    imu[i + 2] = int16At(bytes, o + 4) * accScale;
+    imu[i + 3] = int16At(bytes, o + 6) * gyroScale;
+    imu[i + 4] = int16At(bytes, o + 8) * gyroScale;
+    imu[i + 5] = int16At(bytes, o + 10) * gyroScale;
   }
-  return { ok: true, packet: { seq: view.getUint16(2, true), timestampUs: view.getUint32(4, true), config, count, imu } };
+  const seq = bytes[2]! | (bytes[3]! << 8);
+  const timestampUs = (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0;
+  return { ok: true, packet: { seq, timestampUs, config, count, imu } };
 }
 
 /** Decodes one IMU notification into a reading per sample (the simulator's and the tests' view; see decodeImuSamples). */
