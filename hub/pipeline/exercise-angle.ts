@@ -1,5 +1,5 @@
 import type { FusionState } from './fusion.ts';
-import { multiplyInto, relativeRotationInto, rotationAngle, twistAngle, type Vec3 } from './quaternion.ts';
+import { fromAxisAngleInto, multiplyConjugateInto, multiplyInto, relativeRotationInto, rotationAngle, twistAngle, type Vec3 } from './quaternion.ts';
 
 /**
  * The exercise angle: how far the shin has turned away from the start posture, about the axis the
@@ -217,9 +217,10 @@ export function stepExerciseAngle(state: ExerciseAngleState, fusion: FusionState
   ) {
     // Only the heading is re-zeroed: it is what drifts (the accelerometer cannot see it), while a
     // difference in tilt is real, e.g. a partial rep paused a few degrees out.
-    const yaw = headingTwist(q, reference);
+    multiplyConjugateInto(relative, q, reference);
+    const yaw = twistAngle(relative, UP);
     if (Math.abs(yaw) / DEG <= options.reZeroFloorDeg + options.reZeroDriftDps * (fusion.lastT - state.zeroedAt)) {
-      headingTurnInto(heading, yaw);
+      fromAxisAngleInto(heading, UP[0], UP[1], UP[2], yaw);
       multiplyInto(reference, heading, reference);
       state.zeroedAt = fusion.lastT;
     }
@@ -272,28 +273,4 @@ export function stepExerciseAngle(state: ExerciseAngleState, fusion: FusionState
   state.lastT = fusion.lastT;
   // Until the bias is known, heading drifts: the angle is shown but not trusted (not counted as ok).
   state.health = fusion.health === 'disturbed' ? 'disturbed' : !state.hasReference ? 'calibrating' : fusion.biasKnown ? 'ok' : 'settling';
-}
-
-/** twistAngle(q ⊗ reference*, up): how far q has turned about the vertical from `reference`, radians. */
-function headingTwist(q: Float64Array, reference: Float64Array): number {
-  relative[0] = reference[0]!;
-  relative[1] = -reference[1]!;
-  relative[2] = -reference[2]!;
-  relative[3] = -reference[3]!;
-  multiplyInto(relative, q, relative);
-  return twistAngle(relative, UP);
-}
-
-/** fromAxisAngle(up, yaw) into `out` (the axis is unit length, so sin(yaw / 2) needs no dividing). */
-function headingTurnInto(out: Float64Array, yaw: number): void {
-  if (yaw === 0) {
-    out[0] = 1;
-    out[1] = out[2] = out[3] = 0;
-    return;
-  }
-  const s = Math.sin(yaw / 2);
-  out[0] = Math.cos(yaw / 2);
-  out[1] = 0 * s;
-  out[2] = 0 * s;
-  out[3] = 1 * s;
 }
