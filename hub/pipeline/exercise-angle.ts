@@ -227,8 +227,11 @@ export function stepExerciseAngle(state: ExerciseAngleState, fusion: FusionState
   }
 
   relativeRotationInto(relative, state.hasReference ? reference : provisional, q);
-  const total = rotationAngle(relative);
-  if (state.hasReference && total >= options.axisFromDeg * DEG && state.axisWeight < options.axisEvidence) {
+  // The total rotation (an acos) is needed while the axis is being learned and as the angle before
+  // there is one; once the axis is fixed the angle is the twist alone.
+  const learning = state.hasReference && state.axisWeight < options.axisEvidence;
+  const total = learning || !state.hasAxis ? rotationAngle(relative) : Number.NaN;
+  if (learning && total >= options.axisFromDeg * DEG) {
     // Rotation vector of this sample, weighted by its size, folded onto the axis found so far.
     state.axisWeight += total * total * dt;
     const s = (total * total) / Math.sqrt(relative[1]! * relative[1]! + relative[2]! * relative[2]! + relative[3]! * relative[3]!);

@@ -135,7 +135,7 @@ function allocateImu(length: number): Float64Array {
     slab = new Float64Array(SLAB_VALUES);
     slabUsed = 0;
   }
-  const imu = slab.subarray(slabUsed, slabUsed + length);
+  const imu = new Float64Array(slab.buffer, slabUsed * Float64Array.BYTES_PER_ELEMENT, length);
   slabUsed += length;
   return imu;
 }
