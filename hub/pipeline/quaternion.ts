@@ -106,23 +106,25 @@ export function rotateInto(out: Float64Array, q: ArrayLike<number>, x: number, y
   out[2] = z + w * tz + (qx * ty - qy * tx);
 }
 
+/** A conjugate, for the two products below (module scratch: `out` may then be either input). */
 const conjugated = new Float64Array(4);
+
+function conjugateInto(out: Float64Array, q: ArrayLike<number>): void {
+  out[0] = q[0]!;
+  out[1] = -q[1]!;
+  out[2] = -q[2]!;
+  out[3] = -q[3]!;
+}
 
 /** a ⊗ b* into `out`. */
 export function multiplyConjugateInto(out: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>): void {
-  conjugated[0] = b[0]!;
-  conjugated[1] = -b[1]!;
-  conjugated[2] = -b[2]!;
-  conjugated[3] = -b[3]!;
+  conjugateInto(conjugated, b);
   multiplyInto(out, a, conjugated);
 }
 
 /** The rotation from `reference` to q, reference* ⊗ q, turned to w ≥ 0 (the shorter way round), into `out`. */
 export function relativeRotationInto(out: Float64Array, reference: ArrayLike<number>, q: ArrayLike<number>): void {
-  conjugated[0] = reference[0]!;
-  conjugated[1] = -reference[1]!;
-  conjugated[2] = -reference[2]!;
-  conjugated[3] = -reference[3]!;
+  conjugateInto(conjugated, reference);
   multiplyInto(out, conjugated, q);
   if (out[0]! < 0) {
     out[0] = -out[0]!;
