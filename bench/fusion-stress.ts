@@ -9,6 +9,7 @@
  */
 import { newFusionState, stepFusion, upInSensor } from '../hub/pipeline/fusion.ts';
 import type { Quat } from '../hub/pipeline/quaternion.ts';
+import { imuOf } from '../hub/protocol/gatt.ts';
 import { stressCases } from '../test/support/fusion-stress-cases.ts';
 import { inclinationErrorDeg, mul, transpose, type Mat3 } from '../test/support/synthetic-imu.ts';
 
@@ -34,8 +35,7 @@ for (const [name, samples] of Object.entries(cases)) {
   let headingMax = 0;
   let unknownFor = 0;
   for (const s of samples) {
-    const r = s.reading;
-    stepFusion(fusion, s.t, r.ax, r.ay, r.az, r.gx, r.gy, r.gz);
+    stepFusion(fusion, imuOf([s.reading]), 0, s.t);
     if (!fusion.biasKnown) unknownFor = s.t - t0;
     if (s.t - t0 <= 5) continue;
     errors.push(inclinationErrorDeg(s.truth, upInSensor(fusion.q)));

@@ -354,20 +354,16 @@ const up = new Float64Array(3);
 const vector = new Float64Array(3);
 
 /**
- * One sample into the filter, in place: accelerometer (g) and gyroscope (deg/s) in sensor axes, at
- * sensor time `t` (s).
+ * One sample into the filter, in place: `imu[at …]` holds ax, ay, az (g) and gx, gy, gz (deg/s) in
+ * sensor axes (a SampleBatch's layout), taken at sensor time `t` (s).
+ *
+ * Numbers stay in arrays or locals on the way through: V8 boxes (allocates) every number passed to
+ * or returned from a function it does not inline, and this function, like most of its helpers, is
+ * too big to inline.
  */
-export function stepFusion(
-  state: FusionState,
-  t: number,
-  ax: number,
-  ay: number,
-  az: number,
-  gx: number,
-  gy: number,
-  gz: number,
-  options: FusionOptions = DEFAULT_FUSION_OPTIONS,
-): void {
+export function stepFusion(state: FusionState, imu: Float64Array, at: number, t: number, options: FusionOptions = DEFAULT_FUSION_OPTIONS): void {
+  const ax = imu[at]!, ay = imu[at + 1]!, az = imu[at + 2]!;
+  const gx = imu[at + 3]!, gy = imu[at + 4]!, gz = imu[at + 5]!;
   const accNorm = Math.sqrt(ax * ax + ay * ay + az * az);
   const dt = t - state.lastT;
   const plausible = Math.abs(accNorm - 1) < options.disturbedAccG;
@@ -447,10 +443,14 @@ export function stepFusion(
   const gs0 = gyroSmooth[0]!, gs1 = gyroSmooth[1]!, gs2 = gyroSmooth[2]!;
   const P = state.biasP;
   const sigma = Math.sqrt(Math.max(P[0]!, P[4]!, P[8]!));
+  // The gyroscope's distance from the bias and from its own mean, and the accelerometer's from its mean.
+  const db0 = gs0 - bx, db1 = gs1 - by, db2 = gs2 - bz;
+  const dm0 = gs0 - gyroMean[0]!, dm1 = gs1 - gyroMean[1]!, dm2 = gs2 - gyroMean[2]!;
+  const da0 = ax - accMean[0]!, da1 = ay - accMean[1]!, da2 = az - accMean[2]!;
   const still =
-    distance(gs0, gs1, gs2, bx, by, bz) < options.restGyroDps + 3 * sigma &&
-    (sigma < options.restSteadyUntilSigmaDps || distance(gs0, gs1, gs2, gyroMean[0]!, gyroMean[1]!, gyroMean[2]!) < options.restGyroDps) &&
-    distance(ax, ay, az, accMean[0]!, accMean[1]!, accMean[2]!) < options.restAccG &&
+    Math.sqrt(db0 * db0 + db1 * db1 + db2 * db2) < options.restGyroDps + 3 * sigma &&
+    (sigma < options.restSteadyUntilSigmaDps || Math.sqrt(dm0 * dm0 + dm1 * dm1 + dm2 * dm2) < options.restGyroDps) &&
+    Math.sqrt(da0 * da0 + da1 * da1 + da2 * da2) < options.restAccG &&
     plausible;
   const stillSince = still ? (Number.isNaN(state.stillSince) ? t : state.stillSince) : Number.NaN;
   const atRest = still && t - stillSince >= options.restSeconds;
@@ -545,12 +545,6 @@ export function stepFusion(
 
 /** The mean rate across a bridged gap, scale and bias corrected, rad/s (see stepFusion). */
 const bridgedRate = (p: number, s: number, g: number, k: number, b: number, dt: number) => ((1 + k) * ((2 * p + g) / 3 + (s * dt) / 6) - b) * DEG;
-
-/** |a − b| for 3-vectors (squares as products: V8 gives x ** 2 the same bits, slower where it is not inlined). */
-function distance(a0: number, a1: number, a2: number, b0: number, b1: number, b2: number): number {
-  const d0 = a0 - b0, d1 = a1 - b1, d2 = a2 - b2;
-  return Math.sqrt(d0 * d0 + d1 * d1 + d2 * d2);
-}
 
 function setVector(v: Float64Array, x: number, y: number, z: number): void {
   v[0] = x;

@@ -142,7 +142,7 @@ function angleTrace(fusion: FusionState, angle: ExerciseAngleState, batch: Sampl
   const { imu, count, t0, dt } = batch;
   const trace = new Array<number>(count);
   for (let i = 0, o = 0; i < count; i++, o += IMU_VALUES_PER_SAMPLE) {
-    stepFusion(fusion, t0 + i * dt, imu[o]!, imu[o + 1]!, imu[o + 2]!, imu[o + 3]!, imu[o + 4]!, imu[o + 5]!, options);
+    stepFusion(fusion, imu, o, t0 + i * dt, options);
     stepExerciseAngle(angle, fusion);
     trace[i] = angle.angleDeg;
   }

@@ -54,9 +54,11 @@ export function multiplyInto(out: Float64Array, a: ArrayLike<number>, b: ArrayLi
   out[3] = aw * bz + ax * by - ay * bx + az * bw;
 }
 
-/** [w, x, y, z] scaled to unit length into `out` (identity for a zero quaternion). */
-export function normaliseInto(out: Float64Array, w: number, x: number, y: number, z: number): void {
+/** q scaled to unit length, in place (identity for a zero quaternion). */
+export function normaliseInPlace(q: Float64Array): void {
+  const w = q[0]!, x = q[1]!, y = q[2]!, z = q[3]!;
   const n = Math.sqrt(w * w + x * x + y * y + z * z);
+  const out = q;
   if (n > 0) {
     out[0] = w / n;
     out[1] = x / n;
@@ -71,7 +73,7 @@ export function normaliseInto(out: Float64Array, w: number, x: number, y: number
 /** a ⊗ b, normalised (against rounding drift), into `out`. */
 export function multiplyNormalisedInto(out: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>): void {
   multiplyInto(out, a, b);
-  normaliseInto(out, out[0]!, out[1]!, out[2]!, out[3]!);
+  normaliseInPlace(out);
 }
 
 /** Rotation by `angle` radians about [x, y, z] (need not be unit length; a zero axis gives identity) into `out`. */

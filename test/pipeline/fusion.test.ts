@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_FUSION_OPTIONS, newFusionState, stepFusion, upInSensor, type FusionOptions } from '../../hub/pipeline/fusion.ts';
 import { newExerciseAngleState, stepExerciseAngle } from '../../hub/pipeline/exercise-angle.ts';
 import type { Vec3 } from '../../hub/pipeline/quaternion.ts';
+import { imuOf } from '../../hub/protocol/gatt.ts';
 import { stressCases, swayAndTremor, swivelYaw } from '../support/fusion-stress-cases.ts';
 import { axisAngle, bump, inclinationErrorDeg, mul, synthesise, type Mat3, type SyntheticSample, type V3 } from '../support/synthetic-imu.ts';
 
@@ -9,8 +10,8 @@ function run(samples: SyntheticSample[], options: FusionOptions = DEFAULT_FUSION
   const fusion = newFusionState();
   const angle = newExerciseAngleState();
   // The states are updated in place, so what the tests look at is copied out after every sample.
-  const out = samples.map(({ t, reading: r, truth }) => {
-    stepFusion(fusion, t, r.ax, r.ay, r.az, r.gx, r.gy, r.gz, options);
+  const out = samples.map(({ t, reading, truth }) => {
+    stepFusion(fusion, imuOf([reading]), 0, t, options);
     stepExerciseAngle(angle, fusion);
     const { health, atRest, biasKnown } = fusion;
     const biasDps: Vec3 = [fusion.biasDps[0]!, fusion.biasDps[1]!, fusion.biasDps[2]!];
