@@ -7,10 +7,11 @@
  *
  * The cases are in test/support/fusion-stress-cases.ts (the fusion tests bound one of them).
  */
-import { initialFusion, stepFusion, upInSensor } from '../hub/pipeline/fusion.ts';
+import { newFusionState, stepFusion, upInSensor } from '../hub/pipeline/fusion.ts';
+import type { Quat } from '../hub/pipeline/quaternion.ts';
+import { imuOf } from '../hub/protocol/gatt.ts';
 import { stressCases } from '../test/support/fusion-stress-cases.ts';
 import { inclinationErrorDeg, mul, transpose, type Mat3 } from '../test/support/synthetic-imu.ts';
-import type { Quat } from '../hub/pipeline/quaternion.ts';
 
 const matrix = ([w, x, y, z]: Quat): Mat3 => [
   [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
@@ -18,8 +19,8 @@ const matrix = ([w, x, y, z]: Quat): Mat3 => [
   [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
 ];
 /** Heading of the estimate relative to the truth (earth frame), degrees. */
-const headingOffset = (q: Quat, truth: Mat3) => {
-  const d = mul(matrix(q), transpose(truth));
+const headingOffset = (q: Float64Array, truth: Mat3) => {
+  const d = mul(matrix([q[0]!, q[1]!, q[2]!, q[3]!]), transpose(truth));
   return (Math.atan2(d[1]![0]! - d[0]![1]!, d[0]![0]! + d[1]![1]!) * 180) / Math.PI;
 };
 
@@ -27,14 +28,14 @@ const cases = stressCases();
 console.log('Swivel fusion stress: inclination error RMS (heading ignored), after the first 5 s\n');
 const all: number[] = [];
 for (const [name, samples] of Object.entries(cases)) {
-  let fusion = initialFusion;
+  const fusion = newFusionState();
   const errors: number[] = [];
   const t0 = samples[0]!.t;
   let heading0: number | null = null;
   let headingMax = 0;
   let unknownFor = 0;
   for (const s of samples) {
-    fusion = stepFusion(fusion, s.reading, s.t);
+    stepFusion(fusion, imuOf([s.reading]), 0, s.t);
     if (!fusion.biasKnown) unknownFor = s.t - t0;
     if (s.t - t0 <= 5) continue;
     errors.push(inclinationErrorDeg(s.truth, upInSensor(fusion.q)));

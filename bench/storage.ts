@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BehaviorSubject, NEVER, Subject } from 'rxjs';
 import { imuSamplesFrom } from '../hub/analyze/imu-csv.ts';
-import type { ImuReading } from '../hub/protocol/gatt.ts';
+import { imuOf, type ImuReading } from '../hub/protocol/gatt.ts';
 import { loadDefaultProgramme } from '../hub/programme/load-programme.ts';
 import { Recorder } from '../hub/recording/recorder.ts';
 import { replaySession } from '../hub/recording/replay.ts';
@@ -86,7 +86,7 @@ function recordSynthetic(store: SessionStore, dataDir: string, options: { sensor
     now = 1.7e12 + t0 * 1000;
     for (let s = 0; s < options.sensors; s++) {
       const readings = Array.from({ length: options.perPacket }, (_, k) => reading(t0 + k * dt + s));
-      batches$.next({ kind: 'samples', sensorId: `sensor-${s + 1}`, lost: 0, batch: { sensorId: `sensor-${s + 1}`, seq: p & 0xffff, t0, dt, readings, receivedAt: 0 } });
+      batches$.next({ kind: 'samples', sensorId: `sensor-${s + 1}`, lost: 0, batch: { sensorId: `sensor-${s + 1}`, seq: p & 0xffff, t0, dt, count: readings.length, imu: imuOf(readings), receivedAt: 0 } });
     }
     if (t0 >= nextFlush) {
       nextFlush += options.flushEveryS;

@@ -1,7 +1,8 @@
 /**
  * bench/throughput: samples per second through the hub's signal path on one core, for a long
  * recording: notification bytes → decodeNotifications → sample batches → toAngleFrames (fusion and
- * exercise angle). The same operators the live hub and `swivel analyze` run.
+ * exercise angle). The same operators the live hub and `swivel analyze` run. Issue 11 asks for at
+ * least 2 M samples/s (half of VQF's C++ rate); docs/fusion.md ("Speed") says how it gets there.
  *
  *   npm run bench:throughput            # one hour at 100 Hz, 4 samples per notification, 5 runs
  */

@@ -11,7 +11,7 @@ import { holdTimer } from '../pipeline/timing-operators.ts';
 import { exerciseKind } from '../protocol/exercises.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
-import { readingAt, sampleTiming, type ImuSamples, type SampleTiming } from './imu-csv.ts';
+import { sampleTiming, type ImuSamples, type SampleTiming } from './imu-csv.ts';
 import { DEFAULT_REP_OPTIONS } from '../pipeline/reps.ts';
 import { loadDefaultProgramme } from '../programme/load-programme.ts';
 import type { Programme } from '../protocol/programme.ts';
@@ -90,7 +90,8 @@ export interface AnalysisResult {
 export function fileSampleBatches(samples: ImuSamples, dt: number, sensorId = 'file'): Observable<SampleBatch> {
   return new Observable<SampleBatch>((subscriber) => {
     for (let i = 0; i < samples.length && !subscriber.closed; i++) {
-      subscriber.next({ sensorId, seq: i & 0xffff, t0: samples.t[i]!, dt, readings: [readingAt(samples, i)], receivedAt: 0 });
+      const imu = Float64Array.of(samples.ax[i]!, samples.ay[i]!, samples.az[i]!, samples.gx[i]!, samples.gy[i]!, samples.gz[i]!);
+      subscriber.next({ sensorId, seq: i & 0xffff, t0: samples.t[i]!, dt, count: 1, imu, receivedAt: 0 });
     }
     subscriber.complete();
   });

@@ -48,10 +48,6 @@ export interface ImuSamples {
   readonly gz: Float64Array;
 }
 
-export function readingAt(samples: ImuSamples, i: number): ImuReading {
-  return { ax: samples.ax[i]!, ay: samples.ay[i]!, az: samples.az[i]!, gx: samples.gx[i]!, gy: samples.gy[i]!, gz: samples.gz[i]! };
-}
-
 /** Builds columns from rows (for tests and for callers that already hold samples). */
 export function imuSamplesFrom(rows: readonly (ImuReading & { t: number })[]): ImuSamples {
   const columns = new SampleColumns(rows.length);

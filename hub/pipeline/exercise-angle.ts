@@ -1,5 +1,5 @@
 import type { FusionState } from './fusion.ts';
-import { conjugate, fromAxisAngle, multiply, rotationAngle, twistAngle, type Quat, type Vec3 } from './quaternion.ts';
+import { fromAxisAngleInto, multiplyConjugateInto, multiplyInto, relativeRotationInto, rotationAngle, twistAngle, type Vec3 } from './quaternion.ts';
 
 /**
  * The exercise angle: how far the shin has turned away from the start posture, about the axis the
@@ -73,11 +73,21 @@ export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = {
 /** See hub/protocol/messages.ts: `settling` is a start posture taken while the bias is not yet known. */
 export type AngleHealth = 'initialising' | 'calibrating' | 'settling' | 'ok' | 'disturbed';
 
+/**
+ * The exercise angle's state, one per sensor per subscription, updated in place by
+ * `stepExerciseAngle`. Postures are quaternions [w, x, y, z] in Float64Arrays, each with a flag
+ * saying whether it has been taken yet.
+ */
 export interface ExerciseAngleState {
-  reference: Quat | null;
-  provisional: Quat | null;
+  /** The start posture. */
+  readonly reference: Float64Array;
+  hasReference: boolean;
+  /** The first orientation seen: angles are measured from it until there is a start posture. */
+  readonly provisional: Float64Array;
+  hasProvisional: boolean;
   /** Weighted sum of rotation vectors (sensor frame at the start posture); its direction is the axis. */
-  axisSum: Vec3 | null;
+  readonly axisSum: Float64Array;
+  hasAxis: boolean;
   /** Evidence gathered for the axis so far (see `axisEvidence`). */
   axisWeight: number;
   lastT: number;
@@ -93,7 +103,8 @@ export interface ExerciseAngleState {
    * The first still posture after the set started (fusion rest, however short), and when: if the start
    * posture is taken further on, at what was really the first end hold, a return here corrects it.
    */
-  first: Quat | null;
+  readonly first: Float64Array;
+  hasFirst: boolean;
   firstAt: number;
   /** The start posture has been checked against `first` (moved back to it, or confirmed). */
   firstSettled: boolean;
@@ -104,115 +115,165 @@ export interface ExerciseAngleState {
   health: AngleHealth;
 }
 
-export const initialExerciseAngle: ExerciseAngleState = {
-  reference: null,
-  provisional: null,
-  axisSum: null,
-  axisWeight: 0,
-  lastT: Number.NaN,
-  startedAt: Number.NaN,
-  zeroedAt: Number.NaN,
-  first: null,
-  firstAt: Number.NaN,
-  firstSettled: false,
-  peak: 0,
-  trough: 0,
-  angleDeg: 0,
-  health: 'initialising',
-};
+/** A state that has seen nothing yet. */
+export function newExerciseAngleState(): ExerciseAngleState {
+  const state = { reference: new Float64Array(4), provisional: new Float64Array(4), axisSum: new Float64Array(3), first: new Float64Array(4) } as ExerciseAngleState;
+  resetExerciseAngle(state);
+  return state;
+}
+
+/** Back to a state that has seen nothing (a new exercise: a new start posture and a new axis). */
+export function resetExerciseAngle(state: ExerciseAngleState): void {
+  state.hasReference = false;
+  state.hasProvisional = false;
+  state.hasAxis = false;
+  state.axisWeight = 0;
+  state.lastT = Number.NaN;
+  state.startedAt = Number.NaN;
+  state.zeroedAt = Number.NaN;
+  state.hasFirst = false;
+  state.firstAt = Number.NaN;
+  state.firstSettled = false;
+  state.peak = 0;
+  state.trough = 0;
+  state.angleDeg = 0;
+  state.health = 'initialising';
+}
 
 const DEG = Math.PI / 180;
 const UP: Vec3 = [0, 0, 1];
 
-function relativeRotation(reference: Quat, q: Quat): Quat {
-  const r = multiply(conjugate(reference), q);
-  return r[0] < 0 ? [-r[0], -r[1], -r[2], -r[3]] : r;
+// Scratch for one step.
+const relative = new Float64Array(4);
+const heading = new Float64Array(4);
+const axis = new Float64Array(3);
+
+/** The angle of the rotation between two postures, radians. */
+function apart(a: Float64Array, b: Float64Array): number {
+  relativeRotationInto(relative, a, b);
+  return rotationAngle(relative);
 }
 
-export function stepExerciseAngle(
-  state: ExerciseAngleState,
-  fusion: FusionState,
-  options: ExerciseAngleOptions = DEFAULT_EXERCISE_ANGLE_OPTIONS,
-): ExerciseAngleState {
-  if (fusion.health === 'initialising') return { ...state, health: 'initialising' };
-  let { reference, axisSum, axisWeight, peak, trough, zeroedAt, first, firstAt, firstSettled } = state;
-  const dt = Math.min(0.1, Math.max(0, fusion.lastT - state.lastT)) || 0;
-  const provisional = state.provisional ?? fusion.q;
-  // The fusion's rest (short, for learning bias) is not enough to call a posture the start.
-  const startedAt = Number.isNaN(state.startedAt) ? fusion.lastT : state.startedAt;
-  const settled = fusion.atRest && fusion.lastT - Math.max(fusion.stillSince, startedAt) >= options.startStillSeconds;
-  if (!first && fusion.atRest && fusion.stillSince >= startedAt) {
-    first = fusion.q;
-    firstAt = fusion.lastT;
+/** One fusion step's orientation into the exercise angle, in place. */
+export function stepExerciseAngle(state: ExerciseAngleState, fusion: FusionState, options: ExerciseAngleOptions = DEFAULT_EXERCISE_ANGLE_OPTIONS): void {
+  if (fusion.health === 'initialising') {
+    state.health = 'initialising';
+    return;
   }
-  if (!reference && settled) {
-    reference = fusion.q;
-    zeroedAt = fusion.lastT;
+  const { reference, provisional, axisSum, first } = state;
+  const hadReference = state.hasReference;
+  const q = fusion.q;
+  const dt = Math.min(0.1, Math.max(0, fusion.lastT - state.lastT)) || 0;
+  if (!state.hasProvisional) {
+    provisional.set(q);
+    state.hasProvisional = true;
+  }
+  // The fusion's rest (short, for learning bias) is not enough to call a posture the start.
+  if (Number.isNaN(state.startedAt)) state.startedAt = fusion.lastT;
+  const startedAt = state.startedAt;
+  const settled = fusion.atRest && fusion.lastT - Math.max(fusion.stillSince, startedAt) >= options.startStillSeconds;
+  if (!state.hasFirst && fusion.atRest && fusion.stillSince >= startedAt) {
+    first.set(q);
+    state.hasFirst = true;
+    state.firstAt = fusion.lastT;
+  }
+  if (!state.hasReference && settled) {
+    reference.set(q);
+    state.hasReference = true;
+    state.zeroedAt = fusion.lastT;
     // Taken where the set first rested: nothing to correct later.
-    firstSettled = !first || rotationAngle(relativeRotation(first, reference)) <= options.firstPostureApartDeg * DEG;
+    state.firstSettled = !state.hasFirst || apart(first, reference) <= options.firstPostureApartDeg * DEG;
   }
   // The start posture was taken away from where the set first rested. If the shin comes back to rest
   // there, that was the start and the posture taken was the first end hold (a start too short or too
   // unsteady to count): start again from here. If it never comes back, the first rest was on the way
   // into the start position.
+  let movedBack = false;
   if (
-    state.reference &&
-    !firstSettled &&
-    first &&
+    hadReference &&
+    !state.firstSettled &&
+    state.hasFirst &&
     fusion.atRest &&
     fusion.lastT - fusion.stillSince >= options.reZeroStillSeconds &&
-    rotationAngle(relativeRotation(first, fusion.q)) < (options.backWithinDeg + options.reZeroDriftDps * (fusion.lastT - firstAt)) * DEG
+    apart(first, q) < (options.backWithinDeg + options.reZeroDriftDps * (fusion.lastT - state.firstAt)) * DEG
   ) {
-    reference = fusion.q;
-    zeroedAt = fusion.lastT;
-    firstSettled = true;
-    axisSum = null;
-    axisWeight = 0;
-    peak = 0;
-    trough = 0;
+    reference.set(q);
+    movedBack = true;
+    state.zeroedAt = fusion.lastT;
+    state.firstSettled = true;
+    state.hasAxis = false;
+    state.axisWeight = 0;
+    state.peak = 0;
+    state.trough = 0;
   }
   // Back at rest near the start posture: that is the start posture, whatever drift says.
   if (
-    state.reference &&
-    reference === state.reference &&
-    axisSum &&
+    hadReference &&
+    !movedBack &&
+    state.hasAxis &&
     fusion.atRest &&
     fusion.lastT - fusion.stillSince >= options.reZeroStillSeconds &&
-    Math.abs(state.angleDeg) < Math.min(options.reZeroWithinDeg, options.reZeroWithinFraction * peak)
+    Math.abs(state.angleDeg) < Math.min(options.reZeroWithinDeg, options.reZeroWithinFraction * state.peak)
   ) {
     // Only the heading is re-zeroed: it is what drifts (the accelerometer cannot see it), while a
     // difference in tilt is real, e.g. a partial rep paused a few degrees out.
-    const yaw = twistAngle(multiply(fusion.q, conjugate(state.reference)), UP);
-    if (Math.abs(yaw) / DEG <= options.reZeroFloorDeg + options.reZeroDriftDps * (fusion.lastT - zeroedAt)) {
-      reference = multiply(fromAxisAngle(UP, yaw), state.reference);
-      zeroedAt = fusion.lastT;
+    multiplyConjugateInto(relative, q, reference);
+    const yaw = twistAngle(relative, UP);
+    if (Math.abs(yaw) / DEG <= options.reZeroFloorDeg + options.reZeroDriftDps * (fusion.lastT - state.zeroedAt)) {
+      fromAxisAngleInto(heading, UP[0], UP[1], UP[2], yaw);
+      multiplyInto(reference, heading, reference);
+      state.zeroedAt = fusion.lastT;
     }
   }
 
-  const relative = relativeRotation(reference ?? provisional, fusion.q);
-  const total = rotationAngle(relative);
-  if (reference && total >= options.axisFromDeg * DEG && axisWeight < options.axisEvidence) {
+  relativeRotationInto(relative, state.hasReference ? reference : provisional, q);
+  // The total rotation (an acos) is needed while the axis is being learned and as the angle before
+  // there is one; once the axis is fixed the angle is the twist alone.
+  const learning = state.hasReference && state.axisWeight < options.axisEvidence;
+  const total = learning || !state.hasAxis ? rotationAngle(relative) : Number.NaN;
+  if (learning && total >= options.axisFromDeg * DEG) {
     // Rotation vector of this sample, weighted by its size, folded onto the axis found so far.
-    axisWeight += total * total * dt;
-    const s = (total * total) / Math.sqrt(relative[1] * relative[1] + relative[2] * relative[2] + relative[3] * relative[3]);
-    let v: Vec3 = [relative[1] * s, relative[2] * s, relative[3] * s];
-    if (axisSum && v[0] * axisSum[0] + v[1] * axisSum[1] + v[2] * axisSum[2] < 0) v = [-v[0], -v[1], -v[2]];
-    axisSum = axisSum ? [axisSum[0] + v[0], axisSum[1] + v[1], axisSum[2] + v[2]] : v;
+    state.axisWeight += total * total * dt;
+    const s = (total * total) / Math.sqrt(relative[1]! * relative[1]! + relative[2]! * relative[2]! + relative[3]! * relative[3]!);
+    let v0 = relative[1]! * s, v1 = relative[2]! * s, v2 = relative[3]! * s;
+    if (state.hasAxis && v0 * axisSum[0]! + v1 * axisSum[1]! + v2 * axisSum[2]! < 0) {
+      v0 = -v0;
+      v1 = -v1;
+      v2 = -v2;
+    }
+    if (state.hasAxis) {
+      axisSum[0] = axisSum[0]! + v0;
+      axisSum[1] = axisSum[1]! + v1;
+      axisSum[2] = axisSum[2]! + v2;
+    } else {
+      axisSum[0] = v0;
+      axisSum[1] = v1;
+      axisSum[2] = v2;
+      state.hasAxis = true;
+    }
   }
 
   let angle = total / DEG;
-  if (axisSum) {
-    const n = Math.sqrt(axisSum[0] * axisSum[0] + axisSum[1] * axisSum[1] + axisSum[2] * axisSum[2]);
-    angle = twistAngle(relative, [axisSum[0] / n, axisSum[1] / n, axisSum[2] / n]) / DEG;
-    peak = Math.max(peak, angle);
-    trough = Math.min(trough, angle);
-    if (-trough > options.flipRatio * peak && -trough > 2 * options.axisFromDeg) {
-      axisSum = [-axisSum[0], -axisSum[1], -axisSum[2]];
+  if (state.hasAxis) {
+    const n = Math.sqrt(axisSum[0]! * axisSum[0]! + axisSum[1]! * axisSum[1]! + axisSum[2]! * axisSum[2]!);
+    axis[0] = axisSum[0]! / n;
+    axis[1] = axisSum[1]! / n;
+    axis[2] = axisSum[2]! / n;
+    angle = twistAngle(relative, axis) / DEG;
+    state.peak = Math.max(state.peak, angle);
+    state.trough = Math.min(state.trough, angle);
+    if (-state.trough > options.flipRatio * state.peak && -state.trough > 2 * options.axisFromDeg) {
+      axisSum[0] = -axisSum[0]!;
+      axisSum[1] = -axisSum[1]!;
+      axisSum[2] = -axisSum[2]!;
       angle = -angle;
-      [peak, trough] = [-trough, -peak];
+      const peak = state.peak;
+      state.peak = -state.trough;
+      state.trough = -peak;
     }
   }
+  state.angleDeg = angle;
+  state.lastT = fusion.lastT;
   // Until the bias is known, heading drifts: the angle is shown but not trusted (not counted as ok).
-  const health: AngleHealth = fusion.health === 'disturbed' ? 'disturbed' : !reference ? 'calibrating' : fusion.biasKnown ? 'ok' : 'settling';
-  return { reference, provisional, axisSum, axisWeight, lastT: fusion.lastT, startedAt, zeroedAt, first, firstAt, firstSettled, peak, trough, angleDeg: angle, health };
+  state.health = fusion.health === 'disturbed' ? 'disturbed' : !state.hasReference ? 'calibrating' : fusion.biasKnown ? 'ok' : 'settling';
 }

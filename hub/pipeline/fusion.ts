@@ -1,8 +1,8 @@
-import type { ImuReading } from '../protocol/gatt.ts';
-import { IDENTITY, fromRotationVector, multiply, norm3, normalise, rotate, type Quat, type Vec3 } from './quaternion.ts';
+import { fromRotationVectorInto, multiplyNormalisedInto, rotate, rotateInto, type Vec3 } from './quaternion.ts';
 
 /**
- * Orientation fusion of gyroscope and accelerometer: a plain reducer, one step per sample.
+ * Orientation fusion of gyroscope and accelerometer: one step per sample, updating its state in place
+ * (see "Speed" in docs/fusion.md: nothing is allocated per sample).
  * docs/fusion.md explains the design and how it was tuned; in short:
  *
  * - The gyroscope (minus its estimated bias) alone carries an "almost inertial" frame from sample to
@@ -124,26 +124,31 @@ export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
 /** How far to trust the orientation right now. */
 export type FusionHealth = 'initialising' | 'ok' | 'disturbed';
 
+/**
+ * The filter's state, one per sensor per subscription, updated in place by `stepFusion`. Vectors and
+ * quaternions are Float64Arrays ([w, x, y, z] for quaternions) so that a step allocates nothing; a
+ * caller that keeps a value across steps copies it.
+ */
 export interface FusionState {
   /** Sensor → earth (z up; heading arbitrary): `levelQ ⊗ gyroQ`. */
-  q: Quat;
+  readonly q: Float64Array;
   /** Sensor → almost-inertial frame, from the gyroscope alone. */
-  gyroQ: Quat;
+  readonly gyroQ: Float64Array;
   /** Almost-inertial → earth: the inclination corrections so far. */
-  levelQ: Quat;
-  biasDps: Vec3;
+  readonly levelQ: Float64Array;
+  readonly biasDps: Float64Array;
   /** Covariance of the bias estimate, (deg/s)², 3 × 3 row-major. */
-  biasP: readonly number[];
+  readonly biasP: Float64Array;
   /** Estimated gyroscope scale error per axis (fraction): the rate used is (1 + scale) × reading − bias. */
-  scale: Vec3;
+  readonly scale: Float64Array;
   /** Its covariance, 3 × 3 row-major. */
-  scaleP: readonly number[];
+  readonly scaleP: Float64Array;
   /**
    * The low-pass filters' states, position and velocity per channel: accelerometer in the inertial
    * frame (3), the orientation matrix (9) and the rotated bias (2) for the motion bias update, and
    * the gyroscope (3) for the rest bias update.
    */
-  lowPass: readonly number[];
+  readonly lowPass: Float64Array;
   /** Samples and seconds since the filters (re)started: they average plainly until one time constant. */
   lowPassCount: number;
   lowPassAge: number;
@@ -151,15 +156,15 @@ export interface FusionState {
   stillCount: number;
   lastT: number;
   /** The previous sample's rate (deg/s, raw): each interval is integrated at the mean of its two ends. */
-  lastGyroDps: Vec3;
+  readonly lastGyroDps: Float64Array;
   /** Its rate of change, deg/s², smoothed: how a gap of lost samples is bridged. */
-  gyroSlope: Vec3;
+  readonly gyroSlope: Float64Array;
   /** The previous interval, s: a much longer one is a gap. */
   lastDt: number;
   /** Low-passed accelerometer and gyroscope (sensor axes), for rest detection. */
-  accMean: Vec3;
-  gyroMean: Vec3;
-  gyroSmooth: Vec3;
+  readonly accMean: Float64Array;
+  readonly gyroMean: Float64Array;
+  readonly gyroSmooth: Float64Array;
   /** The bias is known well enough that heading does not drift (see `BiasOptions.knownSigmaDps`). */
   biasKnown: boolean;
   /** Time the current still spell began, or NaN while moving. */
@@ -178,48 +183,68 @@ const ROT_RATE = 34;
 const ROT_RATE_SCALE = 52;
 const LOW_PASS_SIZE = 56;
 
-const initialCovariance = (sigma: number) => [sigma ** 2, 0, 0, 0, sigma ** 2, 0, 0, 0, sigma ** 2];
+const initialCovariance = (sigma: number) => Float64Array.of(sigma ** 2, 0, 0, 0, sigma ** 2, 0, 0, 0, sigma ** 2);
 
-export const initialFusion: FusionState = {
-  q: IDENTITY,
-  gyroQ: IDENTITY,
-  levelQ: IDENTITY,
-  biasDps: [0, 0, 0],
-  biasP: initialCovariance(DEFAULT_FUSION_OPTIONS.bias.initialSigmaDps),
-  scale: [0, 0, 0],
-  scaleP: initialCovariance(DEFAULT_FUSION_OPTIONS.scale.initialSigma),
-  lowPass: new Array<number>(LOW_PASS_SIZE).fill(0),
-  lowPassCount: 0,
-  lowPassAge: 0,
-  stillCount: 0,
-  lastT: Number.NaN,
-  lastGyroDps: [0, 0, 0],
-  gyroSlope: [0, 0, 0],
-  lastDt: 0,
-  accMean: [0, 0, 0],
-  gyroMean: [0, 0, 0],
-  gyroSmooth: [0, 0, 0],
-  biasKnown: false,
-  stillSince: Number.NaN,
-  atRest: false,
-  disturbedFor: 0,
-  health: 'initialising',
-};
+/** A filter that has seen nothing yet. */
+export function newFusionState(): FusionState {
+  return {
+    q: Float64Array.of(1, 0, 0, 0),
+    gyroQ: Float64Array.of(1, 0, 0, 0),
+    levelQ: Float64Array.of(1, 0, 0, 0),
+    biasDps: new Float64Array(3),
+    biasP: initialCovariance(DEFAULT_FUSION_OPTIONS.bias.initialSigmaDps),
+    scale: new Float64Array(3),
+    scaleP: initialCovariance(DEFAULT_FUSION_OPTIONS.scale.initialSigma),
+    lowPass: new Float64Array(LOW_PASS_SIZE),
+    lowPassCount: 0,
+    lowPassAge: 0,
+    stillCount: 0,
+    lastT: Number.NaN,
+    lastGyroDps: new Float64Array(3),
+    gyroSlope: new Float64Array(3),
+    lastDt: 0,
+    accMean: new Float64Array(3),
+    gyroMean: new Float64Array(3),
+    gyroSmooth: new Float64Array(3),
+    biasKnown: false,
+    stillSince: Number.NaN,
+    atRest: false,
+    disturbedFor: 0,
+    health: 'initialising',
+  };
+}
 
 const DEG = Math.PI / 180;
 const UP: Vec3 = [0, 0, 1];
 
-/** The smallest rotation turning unit vector `a` (earth frame) onto up: about a horizontal axis. */
-function levelling(a: Vec3): Quat {
-  const w = Math.sqrt(Math.max(0, (a[2] + 1) / 2));
+/**
+ * levelling(unit(v)) into `out`: the smallest rotation turning the direction of `v` (earth frame)
+ * onto up, about a horizontal axis. `unit` leaves the components in `up`, as the bias update reads
+ * them (they are the correction's angles).
+ */
+function levellingInto(out: Float64Array, up: Float64Array, x: number, y: number, z: number): void {
+  const n = Math.sqrt(x * x + y * y + z * z);
+  if (n > 0) {
+    up[0] = x / n;
+    up[1] = y / n;
+    up[2] = z / n;
+  } else {
+    up[0] = UP[0];
+    up[1] = UP[1];
+    up[2] = UP[2];
+  }
+  const w = Math.sqrt(Math.max(0, (up[2] + 1) / 2));
   // Upside down to within 1e-4°: any horizontal axis will do.
-  if (w < 1e-6) return [0, 1, 0, 0];
-  return [w, a[1] / (2 * w), -a[0] / (2 * w), 0];
-}
-
-function unit(v: Vec3): Vec3 {
-  const n = norm3(v);
-  return n > 0 ? [v[0] / n, v[1] / n, v[2] / n] : UP;
+  if (w < 1e-6) {
+    out[0] = 0;
+    out[1] = 1;
+    out[2] = out[3] = 0;
+    return;
+  }
+  out[0] = w;
+  out[1] = up[1] / (2 * w);
+  out[2] = -up[0] / (2 * w);
+  out[3] = 0;
 }
 
 /**
@@ -228,9 +253,9 @@ function unit(v: Vec3): Vec3 {
  * have its own dt. Until one time constant has passed, the output is the plain running mean: a
  * filter started from its first input would carry that one noisy sample for seconds.
  */
-function lowPass(state: number[], at: number, inputs: ArrayLike<number>, tau: number, dt: number, count: number, age: number) {
+function lowPass(state: Float64Array, at: number, inputs: Float64Array, length: number, tau: number, dt: number, count: number, age: number) {
   if (age < tau) {
-    for (let i = 0; i < inputs.length; i++) {
+    for (let i = 0; i < length; i++) {
       const y = state[at + 2 * i]!;
       state[at + 2 * i] = y + (inputs[i]! - y) / count;
       state[at + 2 * i + 1] = 0;
@@ -243,7 +268,7 @@ function lowPass(state: number[], at: number, inputs: ArrayLike<number>, tau: nu
   const omega = Math.SQRT2 / tau;
   const stiffness = omega * omega * dt;
   const damping = Math.SQRT2 * omega * dt;
-  for (let i = 0; i < inputs.length; i++) {
+  for (let i = 0; i < length; i++) {
     const y = state[at + 2 * i]!;
     const v = state[at + 2 * i + 1]! + stiffness * (inputs[i]! - y) - damping * state[at + 2 * i + 1]!;
     state[at + 2 * i + 1] = v;
@@ -251,11 +276,11 @@ function lowPass(state: number[], at: number, inputs: ArrayLike<number>, tau: nu
   }
 }
 
-const out = (state: readonly number[], at: number, i: number) => state[at + 2 * i]!;
+const out = (state: Float64Array, at: number, i: number) => state[at + 2 * i]!;
 
 /** Rotation matrix (row-major) of unit quaternion q, sensor → earth, into `m`. */
-function matrixInto(m: Float64Array, q: Quat): void {
-  const [w, x, y, z] = q;
+function matrixInto(m: Float64Array, q: Float64Array): void {
+  const w = q[0]!, x = q[1]!, y = q[2]!, z = q[3]!;
   m[0] = 1 - 2 * (y * y + z * z);
   m[1] = 2 * (x * y - w * z);
   m[2] = 2 * (x * z + w * y);
@@ -270,26 +295,26 @@ function matrixInto(m: Float64Array, q: Quat): void {
 const clip = (x: number, limit: number) => Math.max(-limit, Math.min(limit, x));
 
 /**
- * Kalman measurement update of the bias: measurement model y = H b, disagreement e = y − H b̂,
- * independent measurement variances w. `P` (symmetric, row-major) is updated in place; the new bias
- * is returned. Written out in scalars: it runs every sample, and a loop of small matrix products
- * made the whole filter twice as slow.
+ * Kalman measurement update of the bias, in place: measurement model y = H b, disagreement
+ * e = y − H b̂, independent measurement variances w. `P` (symmetric, row-major) and `bias` are updated.
+ * Written out in scalars: it runs every sample, and a loop of small matrix products made the whole
+ * filter twice as slow.
  */
-function updateBias(bias: Vec3, P: number[], H: ArrayLike<number>, e: Vec3, w: Vec3, limit: number, stateLimit = limit): Vec3 {
-  const [p0, p1, p2, p3, p4, p5, p6, p7, p8] = P as [number, number, number, number, number, number, number, number, number];
+function updateBias(bias: Float64Array, P: Float64Array, H: Float64Array, e0: number, e1: number, e2: number, w0: number, w1: number, w2: number, limit: number, stateLimit = limit): void {
+  const p0 = P[0]!, p1 = P[1]!, p2 = P[2]!, p3 = P[3]!, p4 = P[4]!, p5 = P[5]!, p6 = P[6]!, p7 = P[7]!, p8 = P[8]!;
   const h0 = H[0]!, h1 = H[1]!, h2 = H[2]!, h3 = H[3]!, h4 = H[4]!, h5 = H[5]!, h6 = H[6]!, h7 = H[7]!, h8 = H[8]!;
   // A = P Hᵀ
   const a0 = p0 * h0 + p1 * h1 + p2 * h2, a1 = p0 * h3 + p1 * h4 + p2 * h5, a2 = p0 * h6 + p1 * h7 + p2 * h8;
   const a3 = p3 * h0 + p4 * h1 + p5 * h2, a4 = p3 * h3 + p4 * h4 + p5 * h5, a5 = p3 * h6 + p4 * h7 + p5 * h8;
   const a6 = p6 * h0 + p7 * h1 + p8 * h2, a7 = p6 * h3 + p7 * h4 + p8 * h5, a8 = p6 * h6 + p7 * h7 + p8 * h8;
   // S = H A + W
-  const s0 = h0 * a0 + h1 * a3 + h2 * a6 + w[0], s1 = h0 * a1 + h1 * a4 + h2 * a7, s2 = h0 * a2 + h1 * a5 + h2 * a8;
-  const s3 = h3 * a0 + h4 * a3 + h5 * a6, s4 = h3 * a1 + h4 * a4 + h5 * a7 + w[1], s5 = h3 * a2 + h4 * a5 + h5 * a8;
-  const s6 = h6 * a0 + h7 * a3 + h8 * a6, s7 = h6 * a1 + h7 * a4 + h8 * a7, s8 = h6 * a2 + h7 * a5 + h8 * a8 + w[2];
+  const s0 = h0 * a0 + h1 * a3 + h2 * a6 + w0, s1 = h0 * a1 + h1 * a4 + h2 * a7, s2 = h0 * a2 + h1 * a5 + h2 * a8;
+  const s3 = h3 * a0 + h4 * a3 + h5 * a6, s4 = h3 * a1 + h4 * a4 + h5 * a7 + w1, s5 = h3 * a2 + h4 * a5 + h5 * a8;
+  const s6 = h6 * a0 + h7 * a3 + h8 * a6, s7 = h6 * a1 + h7 * a4 + h8 * a7, s8 = h6 * a2 + h7 * a5 + h8 * a8 + w2;
   // S⁻¹ by cofactors
   const c0 = s4 * s8 - s5 * s7, c3 = s5 * s6 - s3 * s8, c6 = s3 * s7 - s4 * s6;
   const det = s0 * c0 + s1 * c3 + s2 * c6;
-  if (!(Math.abs(det) > 1e-300)) return bias;
+  if (!(Math.abs(det) > 1e-300)) return;
   const k = 1 / det;
   const i0 = c0 * k, i1 = (s2 * s7 - s1 * s8) * k, i2 = (s1 * s5 - s2 * s4) * k;
   const i3 = c3 * k, i4 = (s0 * s8 - s2 * s6) * k, i5 = (s2 * s3 - s0 * s5) * k;
@@ -308,137 +333,170 @@ function updateBias(bias: Vec3, P: number[], H: ArrayLike<number>, e: Vec3, w: V
   P[6] = p6 - (k6 * a0 + k7 * a1 + k8 * a2);
   P[7] = p7 - (k6 * a3 + k7 * a4 + k8 * a5);
   P[8] = p8 - (k6 * a6 + k7 * a7 + k8 * a8);
-  const e0 = clip(e[0], limit);
-  const e1 = clip(e[1], limit);
-  const e2 = clip(e[2], limit);
-  return [
-    clip(bias[0] + k0 * e0 + k1 * e1 + k2 * e2, stateLimit),
-    clip(bias[1] + k3 * e0 + k4 * e1 + k5 * e2, stateLimit),
-    clip(bias[2] + k6 * e0 + k7 * e1 + k8 * e2, stateLimit),
-  ];
+  const c0e = clip(e0, limit);
+  const c1e = clip(e1, limit);
+  const c2e = clip(e2, limit);
+  const b0 = bias[0]!, b1 = bias[1]!, b2 = bias[2]!;
+  bias[0] = clip(b0 + k0 * c0e + k1 * c1e + k2 * c2e, stateLimit);
+  bias[1] = clip(b1 + k3 * c0e + k4 * c1e + k5 * c2e, stateLimit);
+  bias[2] = clip(b2 + k6 * c0e + k7 * c1e + k8 * c2e, stateLimit);
 }
 
-const IDENTITY3 = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+// Scratch for one step (steps never interleave: each runs to the end before the next begins).
+const IDENTITY3 = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
 const R = new Float64Array(9);
 const Rf = new Float64Array(9);
 const Mf = new Float64Array(9);
+const M = new Float64Array(9);
+const turn = new Float64Array(4);
+const level = new Float64Array(4);
+const up = new Float64Array(3);
+const vector = new Float64Array(3);
 
-export function stepFusion(state: FusionState, r: ImuReading, t: number, options: FusionOptions = DEFAULT_FUSION_OPTIONS): FusionState {
-  const acc: Vec3 = [r.ax, r.ay, r.az];
-  const accNorm = Math.sqrt(r.ax * r.ax + r.ay * r.ay + r.az * r.az);
+/**
+ * One sample into the filter, in place: `imu[at …]` holds ax, ay, az (g) and gx, gy, gz (deg/s) in
+ * sensor axes (a SampleBatch's layout), taken at sensor time `t` (s).
+ *
+ * Numbers stay in arrays or locals on the way through: V8 boxes (allocates) every number passed to
+ * or returned from a function it does not inline, and this function, like most of its helpers, is
+ * too big to inline.
+ */
+export function stepFusion(state: FusionState, imu: Float64Array, at: number, t: number, options: FusionOptions = DEFAULT_FUSION_OPTIONS): void {
+  const ax = imu[at]!, ay = imu[at + 1]!, az = imu[at + 2]!;
+  const gx = imu[at + 3]!, gy = imu[at + 4]!, gz = imu[at + 5]!;
+  const accNorm = Math.sqrt(ax * ax + ay * ay + az * az);
   const dt = t - state.lastT;
   const plausible = Math.abs(accNorm - 1) < options.disturbedAccG;
 
   // First sample, a gap, or a clock that jumped back (a restarted sensor): level from the
   // accelerometer, keep what we knew of the heading and the bias, and start the filters afresh.
   if (state.health === 'initialising' || !(Math.abs(dt) <= options.maxGapSeconds)) {
-    const q = normalise(multiply(levelling(unit(rotate(state.q, acc))), state.q));
-    const lowPass = new Array<number>(LOW_PASS_SIZE).fill(0);
-    const a = rotate(q, acc);
-    for (let i = 0; i < 3; i++) lowPass[ACC + 2 * i] = a[i]!;
-    return {
-      ...state,
-      q,
-      gyroQ: q,
-      levelQ: IDENTITY,
-      lowPass,
-      lowPassCount: 1,
-      lowPassAge: 0,
-      stillCount: 0,
-      lastT: t,
-      lastGyroDps: [r.gx, r.gy, r.gz],
-      gyroSlope: [0, 0, 0],
-      lastDt: 0,
-      accMean: acc,
-      gyroMean: [r.gx, r.gy, r.gz],
-      gyroSmooth: [r.gx, r.gy, r.gz],
-      stillSince: Number.NaN,
-      atRest: false,
-      disturbedFor: 0,
-      health: plausible ? 'ok' : 'initialising',
-    };
+    const { q } = state;
+    rotateInto(vector, q, ax, ay, az);
+    levellingInto(level, up, vector[0]!, vector[1]!, vector[2]!);
+    multiplyNormalisedInto(q, level, q);
+    state.gyroQ.set(q);
+    state.levelQ[0] = 1;
+    state.levelQ[1] = state.levelQ[2] = state.levelQ[3] = 0;
+    const lp = state.lowPass;
+    lp.fill(0);
+    rotateInto(vector, q, ax, ay, az);
+    for (let i = 0; i < 3; i++) lp[ACC + 2 * i] = vector[i]!;
+    state.lowPassCount = 1;
+    state.lowPassAge = 0;
+    state.stillCount = 0;
+    state.lastT = t;
+    setVector(state.lastGyroDps, gx, gy, gz);
+    setVector(state.gyroSlope, 0, 0, 0);
+    state.lastDt = 0;
+    setVector(state.accMean, ax, ay, az);
+    setVector(state.gyroMean, gx, gy, gz);
+    setVector(state.gyroSmooth, gx, gy, gz);
+    state.stillSince = Number.NaN;
+    state.atRest = false;
+    state.disturbedFor = 0;
+    state.health = plausible ? 'ok' : 'initialising';
+    return;
   }
-  if (dt <= 0) return state; // a repeated timestamp, or a sample that arrived late: nothing to integrate
+  if (dt <= 0) return; // a repeated timestamp, or a sample that arrived late: nothing to integrate
 
-  const [bx, by, bz] = state.biasDps;
-  const [gsx, gsy, gsz] = state.scale;
-  const [px, py, pz] = state.lastGyroDps;
+  const { biasDps, scale, lastGyroDps, gyroSlope, accMean, gyroMean, gyroSmooth } = state;
+  const bx = biasDps[0]!, by = biasDps[1]!, bz = biasDps[2]!;
+  const gsx = scale[0]!, gsy = scale[1]!, gsz = scale[2]!;
+  const px = lastGyroDps[0]!, py = lastGyroDps[1]!, pz = lastGyroDps[2]!;
   const bridging = state.lastDt > 0 && dt > 3 * state.lastDt;
-  let omega: Vec3;
   if (!bridging) {
     // A MEMS gyroscope's decimation filter reports the mean rate over the interval that ends at the
     // sample, so the interval turns by the current reading (scale and bias corrected).
-    omega = [((1 + gsx) * r.gx - bx) * DEG, ((1 + gsy) * r.gy - by) * DEG, ((1 + gsz) * r.gz - bz) * DEG];
+    fromRotationVectorInto(turn, ((1 + gsx) * gx - bx) * DEG, ((1 + gsy) * gy - by) * DEG, ((1 + gsz) * gz - bz) * DEG, dt);
   } else {
     // Lost samples: the rate across the gap is a parabola from the last rate and its slope to the new
     // rate. A straight line (the trapezoid) cuts the corner of a movement speeding up or slowing down:
     // 3.8° lost over a 0.3 s gap in a 40° turn, against 0.3° this way.
-    const [sx, sy, sz] = state.gyroSlope;
-    const mean = (p: number, s: number, g: number, k: number, b: number) => ((1 + k) * ((2 * p + g) / 3 + (s * dt) / 6) - b) * DEG;
-    omega = [mean(px, sx, r.gx, gsx, bx), mean(py, sy, r.gy, gsy, by), mean(pz, sz, r.gz, gsz, bz)];
+    const sx = gyroSlope[0]!, sy = gyroSlope[1]!, sz = gyroSlope[2]!;
+    fromRotationVectorInto(turn, bridgedRate(px, sx, gx, gsx, bx, dt), bridgedRate(py, sy, gy, gsy, by, dt), bridgedRate(pz, sz, gz, gsz, bz, dt), dt);
   }
-  const gyroQ = normalise(multiply(state.gyroQ, fromRotationVector(omega, dt)));
+  const gyroQ = state.gyroQ;
+  multiplyNormalisedInto(gyroQ, gyroQ, turn);
   // The rate's slope, smoothed over a few samples (noise), for bridging the next gap.
   const ks = 0.3;
-  const gyroSlope: Vec3 = bridging
-    ? [0, 0, 0]
-    : [
-        state.gyroSlope[0] + ks * ((r.gx - px) / dt - state.gyroSlope[0]),
-        state.gyroSlope[1] + ks * ((r.gy - py) / dt - state.gyroSlope[1]),
-        state.gyroSlope[2] + ks * ((r.gz - pz) / dt - state.gyroSlope[2]),
-      ];
+  if (bridging) setVector(gyroSlope, 0, 0, 0);
+  else {
+    gyroSlope[0] = gyroSlope[0]! + ks * ((gx - px) / dt - gyroSlope[0]!);
+    gyroSlope[1] = gyroSlope[1]! + ks * ((gy - py) / dt - gyroSlope[1]!);
+    gyroSlope[2] = gyroSlope[2]! + ks * ((gz - pz) / dt - gyroSlope[2]!);
+  }
 
   // Rest detection on a quiet gyroscope and a steady accelerometer.
   const k = Math.min(1, dt / 0.2);
-  const accMean: Vec3 = [state.accMean[0] + k * (acc[0] - state.accMean[0]), state.accMean[1] + k * (acc[1] - state.accMean[1]), state.accMean[2] + k * (acc[2] - state.accMean[2])];
+  accMean[0] = accMean[0]! + k * (ax - accMean[0]!);
+  accMean[1] = accMean[1]! + k * (ay - accMean[1]!);
+  accMean[2] = accMean[2]! + k * (az - accMean[2]!);
   const kg = Math.min(1, dt / options.restGyroMeanSeconds);
-  const gm: Vec3 = [state.gyroMean[0] + kg * (r.gx - state.gyroMean[0]), state.gyroMean[1] + kg * (r.gy - state.gyroMean[1]), state.gyroMean[2] + kg * (r.gz - state.gyroMean[2])];
+  gyroMean[0] = gyroMean[0]! + kg * (gx - gyroMean[0]!);
+  gyroMean[1] = gyroMean[1]! + kg * (gy - gyroMean[1]!);
+  gyroMean[2] = gyroMean[2]! + kg * (gz - gyroMean[2]!);
   const kt = Math.min(1, dt / options.restTremorSeconds);
-  const gs: Vec3 = [state.gyroSmooth[0] + kt * (r.gx - state.gyroSmooth[0]), state.gyroSmooth[1] + kt * (r.gy - state.gyroSmooth[1]), state.gyroSmooth[2] + kt * (r.gz - state.gyroSmooth[2])];
-  const sigma = Math.sqrt(Math.max(state.biasP[0]!, state.biasP[4]!, state.biasP[8]!));
+  gyroSmooth[0] = gyroSmooth[0]! + kt * (gx - gyroSmooth[0]!);
+  gyroSmooth[1] = gyroSmooth[1]! + kt * (gy - gyroSmooth[1]!);
+  gyroSmooth[2] = gyroSmooth[2]! + kt * (gz - gyroSmooth[2]!);
+  const gs0 = gyroSmooth[0]!, gs1 = gyroSmooth[1]!, gs2 = gyroSmooth[2]!;
+  const P = state.biasP;
+  const sigma = Math.sqrt(Math.max(P[0]!, P[4]!, P[8]!));
+  // The gyroscope's distance from the bias and from its own mean, and the accelerometer's from its mean.
+  const db0 = gs0 - bx, db1 = gs1 - by, db2 = gs2 - bz;
+  const dm0 = gs0 - gyroMean[0]!, dm1 = gs1 - gyroMean[1]!, dm2 = gs2 - gyroMean[2]!;
+  const da0 = ax - accMean[0]!, da1 = ay - accMean[1]!, da2 = az - accMean[2]!;
   const still =
-    Math.sqrt((gs[0] - bx) ** 2 + (gs[1] - by) ** 2 + (gs[2] - bz) ** 2) < options.restGyroDps + 3 * sigma &&
-    (sigma < options.restSteadyUntilSigmaDps || Math.sqrt((gs[0] - gm[0]) ** 2 + (gs[1] - gm[1]) ** 2 + (gs[2] - gm[2]) ** 2) < options.restGyroDps) &&
-    Math.sqrt((acc[0] - accMean[0]) ** 2 + (acc[1] - accMean[1]) ** 2 + (acc[2] - accMean[2]) ** 2) < options.restAccG &&
+    Math.sqrt(db0 * db0 + db1 * db1 + db2 * db2) < options.restGyroDps + 3 * sigma &&
+    (sigma < options.restSteadyUntilSigmaDps || Math.sqrt(dm0 * dm0 + dm1 * dm1 + dm2 * dm2) < options.restGyroDps) &&
+    Math.sqrt(da0 * da0 + da1 * da1 + da2 * da2) < options.restAccG &&
     plausible;
   const stillSince = still ? (Number.isNaN(state.stillSince) ? t : state.stillSince) : Number.NaN;
   const atRest = still && t - stillSince >= options.restSeconds;
 
   // Inclination: low-pass the accelerometer in the inertial frame, then level to it in full.
-  const lp = state.lowPass.slice();
+  const lp = state.lowPass;
   const count = state.lowPassCount + 1;
   const age = state.lowPassAge + dt;
   const tau = options.accTimeConstant;
-  lowPass(lp, ACC, rotate(gyroQ, acc), atRest ? options.restAccTimeConstant : tau, dt, count, age);
-  const up = unit(rotate(state.levelQ, [out(lp, ACC, 0), out(lp, ACC, 1), out(lp, ACC, 2)]));
-  const levelQ = normalise(multiply(levelling(up), state.levelQ));
-  const q = normalise(multiply(levelQ, gyroQ));
+  rotateInto(vector, gyroQ, ax, ay, az);
+  lowPass(lp, ACC, vector, 3, atRest ? options.restAccTimeConstant : tau, dt, count, age);
+  const levelQ = state.levelQ;
+  rotateInto(vector, levelQ, out(lp, ACC, 0), out(lp, ACC, 1), out(lp, ACC, 2));
+  levellingInto(level, up, vector[0]!, vector[1]!, vector[2]!);
+  multiplyNormalisedInto(levelQ, level, levelQ);
+  const q = state.q;
+  multiplyNormalisedInto(q, levelQ, gyroQ);
 
   // Bias: predict (it may have drifted), then measure, at rest or from the corrections.
   const b = options.bias;
   const drift = (0.1 * 0.1 * dt) / b.forgettingSeconds;
   const P0 = b.initialSigmaDps ** 2;
-  const P = state.biasP.slice();
   for (let i = 0; i < 9; i += 4) if (P[i]! < P0) P[i]! += drift;
   matrixInto(R, q);
-  lowPass(lp, ROT, R, tau, dt, count, age);
-  const Rb = [R[0]! * bx + R[1]! * by + R[2]! * bz, R[3]! * bx + R[4]! * by + R[5]! * bz];
-  lowPass(lp, ROT_BIAS, Rb, tau, dt, count, age);
-  const M = [R[0]! * r.gx, R[1]! * r.gy, R[2]! * r.gz, R[3]! * r.gx, R[4]! * r.gy, R[5]! * r.gz, R[6]! * r.gx, R[7]! * r.gy, R[8]! * r.gz];
-  lowPass(lp, ROT_RATE, M, tau, dt, count, age);
-  lowPass(lp, ROT_RATE_SCALE, [M[0]! * gsx + M[1]! * gsy + M[2]! * gsz, M[3]! * gsx + M[4]! * gsy + M[5]! * gsz], tau, dt, count, age);
+  lowPass(lp, ROT, R, 9, tau, dt, count, age);
+  vector[0] = R[0]! * bx + R[1]! * by + R[2]! * bz;
+  vector[1] = R[3]! * bx + R[4]! * by + R[5]! * bz;
+  lowPass(lp, ROT_BIAS, vector, 2, tau, dt, count, age);
+  M[0] = R[0]! * gx; M[1] = R[1]! * gy; M[2] = R[2]! * gz;
+  M[3] = R[3]! * gx; M[4] = R[4]! * gy; M[5] = R[5]! * gz;
+  M[6] = R[6]! * gx; M[7] = R[7]! * gy; M[8] = R[8]! * gz;
+  lowPass(lp, ROT_RATE, M, 9, tau, dt, count, age);
+  vector[0] = M[0]! * gsx + M[1]! * gsy + M[2]! * gsz;
+  vector[1] = M[3]! * gsx + M[4]! * gsy + M[5]! * gsz;
+  lowPass(lp, ROT_RATE_SCALE, vector, 2, tau, dt, count, age);
   // The gyroscope's mean since the sensor came to rest (then low-passed): a filter running through
   // the movement before would still carry its tail when rest is declared.
   const stillCount = still ? state.stillCount + 1 : 0;
-  if (still) lowPass(lp, GYRO, [r.gx, r.gy, r.gz], options.restGyroTimeConstant, dt, stillCount, t - stillSince);
+  if (still) {
+    setVector(vector, gx, gy, gz);
+    lowPass(lp, GYRO, vector, 3, options.restGyroTimeConstant, dt, stillCount, t - stillSince);
+  }
 
-  let biasDps = state.biasDps;
-  let scale = state.scale;
-  const SP = state.scaleP.slice();
   if (atRest) {
     const w = b.restSigmaDps ** 4 / drift + b.restSigmaDps ** 2;
-    const e: Vec3 = [out(lp, GYRO, 0) - bx, out(lp, GYRO, 1) - by, out(lp, GYRO, 2) - bz];
-    biasDps = updateBias(biasDps, P, IDENTITY3, e, [w, w, w], b.clipDps);
+    updateBias(biasDps, P, IDENTITY3, out(lp, GYRO, 0) - bx, out(lp, GYRO, 1) - by, out(lp, GYRO, 2) - bz, w, w, w, b.clipDps);
   } else if (age >= tau) {
     // Only once the filters have settled: before that their outputs are running means.
     // The rotation just applied, as an earth-frame rate (small angle: the components of `up` are
@@ -450,61 +508,49 @@ export function stepFusion(state: FusionState, r: ImuReading, t: number, options
     for (let i = 0; i < 9; i++) Mf[i] = out(lp, ROT_RATE, i);
     const sc0 = Mf[0]! * gsx + Mf[1]! * gsy + Mf[2]! * gsz - out(lp, ROT_RATE_SCALE, 0);
     const sc1 = Mf[3]! * gsx + Mf[4]! * gsy + Mf[5]! * gsz - out(lp, ROT_RATE_SCALE, 1);
-    const e: Vec3 = [
-      -up[1] / dt / DEG + out(lp, ROT_BIAS, 0) - (Rf[0]! * bx + Rf[1]! * by + Rf[2]! * bz) + sc0,
-      up[0] / dt / DEG + out(lp, ROT_BIAS, 1) - (Rf[3]! * bx + Rf[4]! * by + Rf[5]! * bz) + sc1,
-      -(Rf[6]! * bx + Rf[7]! * by + Rf[8]! * bz),
-    ];
+    const e0 = -up[1]! / dt / DEG + out(lp, ROT_BIAS, 0) - (Rf[0]! * bx + Rf[1]! * by + Rf[2]! * bz) + sc0;
+    const e1 = up[0]! / dt / DEG + out(lp, ROT_BIAS, 1) - (Rf[3]! * bx + Rf[4]! * by + Rf[5]! * bz) + sc1;
+    const e2 = -(Rf[6]! * bx + Rf[7]! * by + Rf[8]! * bz);
     const w = b.motionSigmaDps ** 4 / drift + b.motionSigmaDps ** 2;
-    biasDps = updateBias(biasDps, P, Rf, e, [w, w, w / b.verticalForgetting], b.clipDps);
+    updateBias(biasDps, P, Rf, e0, e1, e2, w, w, w / b.verticalForgetting, b.clipDps);
     // What the bias update left unexplained is the scale's disagreement (the sign: a gain too low
     // turns the frame too little, as a bias against the rate would).
-    const db0 = biasDps[0] - bx, db1 = biasDps[1] - by, db2 = biasDps[2] - bz;
-    const es: Vec3 = [
-      -(e[0] - (Rf[0]! * db0 + Rf[1]! * db1 + Rf[2]! * db2)),
-      -(e[1] - (Rf[3]! * db0 + Rf[4]! * db1 + Rf[5]! * db2)),
-      0,
-    ];
+    const db0 = biasDps[0]! - bx, db1 = biasDps[1]! - by, db2 = biasDps[2]! - bz;
+    const es0 = -(e0 - (Rf[0]! * db0 + Rf[1]! * db1 + Rf[2]! * db2));
+    const es1 = -(e1 - (Rf[3]! * db0 + Rf[4]! * db1 + Rf[5]! * db2));
     const sc = options.scale;
     const scaleDrift = sc.driftPerSecond * dt;
+    const SP = state.scaleP;
     for (let i = 0; i < 9; i += 4) if (SP[i]! < sc.initialSigma ** 2) SP[i]! += scaleDrift;
-    scale = updateBias(scale, SP, Mf, es, [w, w, w / b.verticalForgetting], sc.disagreementClipDps, sc.clip);
+    updateBias(scale, SP, Mf, es0, es1, 0, w, w, w / b.verticalForgetting, sc.disagreementClipDps, sc.clip);
   }
 
   // The bias's uncertainty about the vertical u (sensor frame): √(uᵀPu), the heading drift it allows.
   const u0 = R[6]!, u1 = R[7]!, u2 = R[8]!;
   const verticalVariance = u0 * (P[0]! * u0 + P[1]! * u1 + P[2]! * u2) + u1 * (P[3]! * u0 + P[4]! * u1 + P[5]! * u2) + u2 * (P[6]! * u0 + P[7]! * u1 + P[8]! * u2);
-  const biasKnown = verticalVariance < b.knownSigmaDps ** 2;
+  state.biasKnown = verticalVariance < b.knownSigmaDps ** 2;
 
   // Long with the accelerometer far from 1 g (vibration, a fall, a sensor not on a person): say so.
-  const disturbedFor = plausible ? 0 : state.disturbedFor + dt;
-  const health: FusionHealth = disturbedFor > 2 ? 'disturbed' : 'ok';
-  return {
-    q,
-    gyroQ,
-    levelQ,
-    biasDps,
-    biasP: P,
-    scale,
-    scaleP: SP,
-    lowPass: lp,
-    lowPassCount: count,
-    lowPassAge: age,
-    stillCount,
-    lastT: t,
-    lastGyroDps: [r.gx, r.gy, r.gz],
-    gyroSlope,
-    lastDt: bridging ? state.lastDt : dt,
-    accMean,
-    gyroMean: gm,
-    gyroSmooth: gs,
-    biasKnown,
-    stillSince,
-    atRest,
-    disturbedFor,
-    health,
-  };
+  state.disturbedFor = plausible ? 0 : state.disturbedFor + dt;
+  state.health = state.disturbedFor > 2 ? 'disturbed' : 'ok';
+  state.lowPassCount = count;
+  state.lowPassAge = age;
+  state.stillCount = stillCount;
+  state.lastT = t;
+  setVector(lastGyroDps, gx, gy, gz);
+  if (!bridging) state.lastDt = dt;
+  state.stillSince = stillSince;
+  state.atRest = atRest;
+}
+
+/** The mean rate across a bridged gap, scale and bias corrected, rad/s (see stepFusion). */
+const bridgedRate = (p: number, s: number, g: number, k: number, b: number, dt: number) => ((1 + k) * ((2 * p + g) / 3 + (s * dt) / 6) - b) * DEG;
+
+function setVector(v: Float64Array, x: number, y: number, z: number): void {
+  v[0] = x;
+  v[1] = y;
+  v[2] = z;
 }
 
 /** The earth-frame "up" as the sensor sees it: handy for tests and for inclination. */
-export const upInSensor = (q: Quat): Vec3 => rotate([q[0], -q[1], -q[2], -q[3]], UP);
+export const upInSensor = (q: ArrayLike<number>): Vec3 => rotate([q[0]!, -q[1]!, -q[2]!, -q[3]!], UP);

@@ -6,11 +6,11 @@
  * same operators without sharing anything.
  */
 import { NEVER, Observable, asyncScheduler, concatWith, defer, filter, finalize, map, mergeMap, scan, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
-import { decodeImuPacket } from '../protocol/gatt.ts';
+import { decodeImuSamples, IMU_VALUES_PER_SAMPLE } from '../protocol/gatt.ts';
 import type { SensorStats } from '../protocol/messages.ts';
 import type { PipelineEvent, SensorEvent } from './events.ts';
-import { initialExerciseAngle, stepExerciseAngle, type AngleHealth, type ExerciseAngleState } from './exercise-angle.ts';
-import { DEFAULT_FUSION_OPTIONS, initialFusion, stepFusion, type FusionOptions, type FusionState } from './fusion.ts';
+import { newExerciseAngleState, resetExerciseAngle, stepExerciseAngle, type AngleHealth, type ExerciseAngleState } from './exercise-angle.ts';
+import { DEFAULT_FUSION_OPTIONS, newFusionState, stepFusion, type FusionOptions, type FusionState } from './fusion.ts';
 import type { Quat } from './quaternion.ts';
 import { initialSequenceState, trackSequence, type SampleBatch, type SequenceState } from './samples.ts';
 import { DEFAULT_REP_OPTIONS, finishReps, initialReps, stepReps, type RepEvent, type RepOptions, type RepState } from './reps.ts';
@@ -25,28 +25,33 @@ export type { PipelineEvent } from './events.ts';
 export function decodeNotifications(): OperatorFunction<SensorEvent, PipelineEvent> {
   return (source) =>
     defer(() => {
-      const sequences = new Map<string, SequenceState>();
-      // A malformed packet's sequence number cannot be read, so it shows up as a gap in the next good
-      // one; it arrived, though, so it is subtracted from that gap rather than counted as lost too.
-      const malformedSinceGood = new Map<string, number>();
+      // Per sensor: its sequence, and the malformed packets since its last good one. A malformed
+      // packet's sequence number cannot be read, so it shows up as a gap in the next good one; it
+      // arrived, though, so it is subtracted from that gap rather than counted as lost too.
+      const sensors = new Map<string, { sequence: SequenceState; malformedSinceGood: number }>();
       return source.pipe(
         map((event): PipelineEvent => {
           if (event.kind !== 'notification') return event;
-          const decoded = decodeImuPacket(event.bytes);
+          let sensor = sensors.get(event.sensorId);
+          if (!sensor) {
+            sensor = { sequence: initialSequenceState, malformedSinceGood: 0 };
+            sensors.set(event.sensorId, sensor);
+          }
+          const decoded = decodeImuSamples(event.bytes);
           if (!decoded.ok) {
-            malformedSinceGood.set(event.sensorId, (malformedSinceGood.get(event.sensorId) ?? 0) + 1);
+            sensor.malformedSinceGood++;
             return { kind: 'malformed', sensorId: event.sensorId, message: decoded.error.message, error: decoded.error };
           }
           const { packet } = decoded;
-          const tracked = trackSequence(sequences.get(event.sensorId) ?? initialSequenceState, event.linkEpoch, packet.seq, packet.timestampUs);
-          sequences.set(event.sensorId, tracked.state);
-          const arrivedBroken = malformedSinceGood.get(event.sensorId) ?? 0;
-          malformedSinceGood.set(event.sensorId, 0);
+          const tracked = trackSequence(sensor.sequence, event.linkEpoch, packet.seq, packet.timestampUs);
+          sensor.sequence = tracked.state;
+          const arrivedBroken = sensor.malformedSinceGood;
+          sensor.malformedSinceGood = 0;
           return {
             kind: 'samples',
             sensorId: event.sensorId,
             lost: Math.max(0, tracked.lost - arrivedBroken),
-            batch: { sensorId: event.sensorId, seq: packet.seq, t0: tracked.t0, dt: 1 / packet.config.rateHz, readings: packet.readings, receivedAt: event.receivedAt },
+            batch: { sensorId: event.sensorId, seq: packet.seq, t0: tracked.t0, dt: 1 / packet.config.rateHz, count: packet.count, imu: packet.imu, receivedAt: event.receivedAt },
           };
         }),
       );
@@ -90,6 +95,9 @@ export interface AngleFrame {
  * Orientation fusion and the exercise angle, per sensor, sample by sample. Each value of `resets`
  * (an epoch number) makes every sensor's exercise angle take a new start posture and learn a new
  * axis, as a new exercise needs; the orientation (and the gyroscope bias it has learned) carries on.
+ *
+ * The states are made per subscription (live, replay and file analysis each have their own) and
+ * updated in place, sample by sample, with nothing allocated per sample: a frame per batch.
  */
 export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, resets: Observable<number> = NEVER): OperatorFunction<SampleBatch, AngleFrame> {
   return (source) =>
@@ -98,27 +106,27 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, r
       let epoch = 0;
       const onReset = resets.subscribe((next) => {
         epoch = next;
-        for (const state of states.values()) state.angle = initialExerciseAngle;
+        for (const state of states.values()) resetExerciseAngle(state.angle);
       });
       return source.pipe(
         finalize(() => onReset.unsubscribe()),
-        map((batch) => {
-          let { fusion, angle } = states.get(batch.sensorId) ?? { fusion: initialFusion, angle: initialExerciseAngle };
-          const trace = new Array<number>(batch.readings.length);
-          for (let i = 0; i < batch.readings.length; i++) {
-            fusion = stepFusion(fusion, batch.readings[i]!, batch.t0 + i * batch.dt, options);
-            angle = stepExerciseAngle(angle, fusion);
-            trace[i] = angle.angleDeg;
+        map((batch): AngleFrame => {
+          let state = states.get(batch.sensorId);
+          if (!state) {
+            state = { fusion: newFusionState(), angle: newExerciseAngleState() };
+            states.set(batch.sensorId, state);
           }
-          states.set(batch.sensorId, { fusion, angle });
+          const { fusion, angle } = state;
+          const trace = angleTrace(fusion, angle, batch, options);
+          const q = fusion.q;
           return {
             sensorId: batch.sensorId,
             seq: batch.seq,
-            t: batch.t0 + (batch.readings.length - 1) * batch.dt,
+            t: batch.t0 + (batch.count - 1) * batch.dt,
             angle: angle.angleDeg,
             trace,
             dt: batch.dt,
-            orientation: fusion.q,
+            orientation: [q[0]!, q[1]!, q[2]!, q[3]!],
             health: angle.health,
             epoch,
             stillSeconds: Number.isNaN(fusion.stillSince) ? 0 : Math.max(0, fusion.lastT - Math.max(fusion.stillSince, angle.startedAt)),
@@ -127,6 +135,18 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, r
         }),
       );
     });
+}
+
+/** A batch's samples through fusion and the exercise angle, in place: the angle of each sample. */
+function angleTrace(fusion: FusionState, angle: ExerciseAngleState, batch: SampleBatch, options: FusionOptions): number[] {
+  const { imu, count, t0, dt } = batch;
+  const trace = new Array<number>(count);
+  for (let i = 0, o = 0; i < count; i++, o += IMU_VALUES_PER_SAMPLE) {
+    stepFusion(fusion, imu, o, t0 + i * dt, options);
+    stepExerciseAngle(angle, fusion);
+    trace[i] = angle.angleDeg;
+  }
+  return trace;
 }
 
 /**

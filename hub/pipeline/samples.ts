@@ -1,13 +1,17 @@
-import type { ImuReading } from '../protocol/gatt.ts';
-
-/** The samples of one notification, on the sensor's clock: sample i was taken at t0 + i × dt. */
+/**
+ * The samples of one notification, on the sensor's clock: sample i was taken at t0 + i × dt. The
+ * samples are one Float64Array, not an object each: the signal path runs at millions of samples a
+ * second (see "Speed" in docs/fusion.md).
+ */
 export interface SampleBatch {
   sensorId: string;
   seq: number;
   /** Seconds, sensor clock unwrapped. */
   t0: number;
   dt: number;
-  readings: ImuReading[];
+  count: number;
+  /** `IMU_VALUES_PER_SAMPLE` (6) values per sample: ax, ay, az (g), gx, gy, gz (deg/s); sample i from 6i. */
+  imu: Float64Array;
   /** Hub clock (performance.now, ms) when the notification arrived: for latency measurement only. */
   receivedAt: number;
 }

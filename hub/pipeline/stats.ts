@@ -17,7 +17,7 @@ export const emptyStats: SensorStats = {
 export function reduceStats(stats: SensorStats, event: PipelineEvent): SensorStats {
   switch (event.kind) {
     case 'samples':
-      return { ...stats, packets: stats.packets + 1, samples: stats.samples + event.batch.readings.length, lostPackets: stats.lostPackets + event.lost };
+      return { ...stats, packets: stats.packets + 1, samples: stats.samples + event.batch.count, lostPackets: stats.lostPackets + event.lost };
     case 'malformed':
       return { ...stats, packets: stats.packets + 1, malformedPackets: stats.malformedPackets + 1, lastMalformed: event.message };
     case 'link':

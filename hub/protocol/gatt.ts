@@ -96,13 +96,56 @@ export interface ImuDecodeError {
 
 export type ImuDecodeResult = { ok: true; packet: ImuPacket } | { ok: false; error: ImuDecodeError };
 
-const fail = (kind: ImuDecodeErrorKind, message: string, byteLength: number): ImuDecodeResult => ({
+const fail = (kind: ImuDecodeErrorKind, message: string, byteLength: number): { ok: false; error: ImuDecodeError } => ({
   ok: false,
   error: { kind, message, byteLength },
 });
 
+/** Values per sample in decoded samples: ax, ay, az (g), then gx, gy, gz (deg/s). */
+export const IMU_VALUES_PER_SAMPLE = 6;
+
+/** A decoded IMU notification as the hub's signal path reads it: no object per sample. */
+export interface ImuSamplesPacket {
+  seq: number;
+  /** Sensor clock at the first sample, microseconds, wrapping at 2^32 (about 71.6 minutes). */
+  timestampUs: number;
+  /** Shared between packets with the same header: do not change it. */
+  config: Readonly<SensorConfig>;
+  count: number;
+  /** `IMU_VALUES_PER_SAMPLE` values per sample, sample after sample, evenly spaced at 1 / rateHz. */
+  imu: Float64Array;
+}
+
+export type ImuSamplesDecodeResult = { ok: true; packet: ImuSamplesPacket } | { ok: false; error: ImuDecodeError };
+
+/** One config object per header (version and ranges byte, rate code), made when first seen. */
+const configs = new Map<number, Readonly<SensorConfig>>();
+
 /**
- * Decodes one IMU notification. Pure, total: any bytes give either a packet or an error value.
+ * Decoded samples are views into shared slabs, handed out once each and never reused: a small
+ * ArrayBuffer of its own per notification cost more than decoding it. A batch kept for long keeps
+ * its slab (64 KiB) alive; the signal path keeps none.
+ */
+const SLAB_VALUES = 8192;
+let slab = new Float64Array(SLAB_VALUES);
+let slabUsed = 0;
+
+function allocateImu(length: number): Float64Array {
+  if (slabUsed + length > SLAB_VALUES) {
+    slab = new Float64Array(SLAB_VALUES);
+    slabUsed = 0;
+  }
+  const imu = new Float64Array(slab.buffer, slabUsed * Float64Array.BYTES_PER_ELEMENT, length);
+  slabUsed += length;
+  return imu;
+}
+
+/** The little-endian int16 at `o`. */
+const int16At = (bytes: Uint8Array, o: number) => ((bytes[o]! | (bytes[o + 1]! << 8)) << 16) >> 16;
+
+/**
+ * Decodes one IMU notification into a Float64Array of samples. Pure, total: any bytes give either a
+ * packet or an error value.
  *
  * Layout (little-endian):
  *   0      bits 7-5 version, bits 4-3 accelerometer range code, bits 2-0 gyroscope range code
@@ -111,14 +154,13 @@ const fail = (kind: ImuDecodeErrorKind, message: string, byteLength: number): Im
  *   4-7    sensor timestamp of the first sample, µs, uint32, wraps
  *   8-     n × (ax, ay, az, gx, gy, gz) as int16, full scale = ±range
  */
-export function decodeImuPacket(bytes: Uint8Array): ImuDecodeResult {
+export function decodeImuSamples(bytes: Uint8Array): ImuSamplesDecodeResult {
   const n = bytes.byteLength;
   if (n < IMU_HEADER_BYTES + IMU_SAMPLE_BYTES) {
     return fail('too-short', `IMU packet of ${n} bytes is shorter than one sample (${IMU_HEADER_BYTES + IMU_SAMPLE_BYTES})`, n);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, n);
-  const b0 = view.getUint8(0);
-  const b1 = view.getUint8(1);
+  const b0 = bytes[0]!;
+  const b1 = bytes[1]!;
   const version = b0 >> 5;
   if (version !== PROTOCOL_VERSION) {
     return fail('unknown-version', `IMU packet has protocol version ${version}; this hub reads version ${PROTOCOL_VERSION}`, n);
@@ -128,30 +170,64 @@ export function decodeImuPacket(bytes: Uint8Array): ImuDecodeResult {
     return fail('unknown-range', `IMU packet has unknown gyroscope range code ${b0 & 0b111}`, n);
   }
   const accRangeG = ACC_RANGES_G[(b0 >> 3) & 0b11]!;
-  const rateHz = SAMPLE_RATES_HZ[b1 >> 5]!;
   const count = b1 & 0b11111;
   if (count === 0) return fail('bad-sample-count', 'IMU packet says it holds 0 samples', n);
   const expected = IMU_HEADER_BYTES + count * IMU_SAMPLE_BYTES;
   if (n !== expected) {
     return fail('wrong-length', `IMU packet says ${count} samples (${expected} bytes) but has ${n} bytes`, n);
   }
+  const header = (b0 << 3) | (b1 >> 5);
+  let config = configs.get(header);
+  if (!config) {
+    config = Object.freeze({ rateHz: SAMPLE_RATES_HZ[b1 >> 5]!, accRangeG, gyroRangeDps });
+    configs.set(header, config);
+  }
   const accScale = accRangeG / 32768;
   const gyroScale = gyroRangeDps / 32768;
-  const readings: ImuReading[] = new Array(count);
-  for (let i = 0, o = IMU_HEADER_BYTES; i < count; i++, o += IMU_SAMPLE_BYTES) {
-    readings[i] = {
-      ax: view.getInt16(o, true) * accScale,
-      ay: view.getInt16(o + 2, true) * accScale,
-      az: view.getInt16(o + 4, true) * accScale,
-      gx: view.getInt16(o + 6, true) * gyroScale,
-      gy: view.getInt16(o + 8, true) * gyroScale,
-      gz: view.getInt16(o + 10, true) * gyroScale,
-    };
+  const imu = allocateImu(count * IMU_VALUES_PER_SAMPLE);
+  for (let i = 0, o = IMU_HEADER_BYTES; i < imu.length; i += IMU_VALUES_PER_SAMPLE, o += IMU_SAMPLE_BYTES) {
+    imu[i] = int16At(bytes, o) * accScale;
+    imu[i + 1] = int16At(bytes, o + 2) * accScale;
+    imu[i + 2] = int16At(bytes, o + 4) * accScale;
+    imu[i + 3] = int16At(bytes, o + 6) * gyroScale;
+    imu[i + 4] = int16At(bytes, o + 8) * gyroScale;
+    imu[i + 5] = int16At(bytes, o + 10) * gyroScale;
   }
-  return {
-    ok: true,
-    packet: { seq: view.getUint16(2, true), timestampUs: view.getUint32(4, true), config: { rateHz, accRangeG, gyroRangeDps }, readings },
-  };
+  const seq = bytes[2]! | (bytes[3]! << 8);
+  const timestampUs = (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0;
+  return { ok: true, packet: { seq, timestampUs, config, count, imu } };
+}
+
+/** Decodes one IMU notification into a reading per sample (the simulator's and the tests' view; see decodeImuSamples). */
+export function decodeImuPacket(bytes: Uint8Array): ImuDecodeResult {
+  const decoded = decodeImuSamples(bytes);
+  if (!decoded.ok) return decoded;
+  const { seq, timestampUs, config, imu } = decoded.packet;
+  return { ok: true, packet: { seq, timestampUs, config: { ...config }, readings: readingsOf(imu) } };
+}
+
+/** Decoded samples as one reading each. */
+export function readingsOf(imu: Float64Array): ImuReading[] {
+  const readings: ImuReading[] = new Array(imu.length / IMU_VALUES_PER_SAMPLE);
+  for (let i = 0, o = 0; i < readings.length; i++, o += IMU_VALUES_PER_SAMPLE) {
+    readings[i] = { ax: imu[o]!, ay: imu[o + 1]!, az: imu[o + 2]!, gx: imu[o + 3]!, gy: imu[o + 4]!, gz: imu[o + 5]! };
+  }
+  return readings;
+}
+
+/** Readings as decoded samples (readingsOf's inverse). */
+export function imuOf(readings: readonly ImuReading[]): Float64Array {
+  const imu = new Float64Array(readings.length * IMU_VALUES_PER_SAMPLE);
+  let o = 0;
+  for (const r of readings) {
+    imu[o++] = r.ax;
+    imu[o++] = r.ay;
+    imu[o++] = r.az;
+    imu[o++] = r.gx;
+    imu[o++] = r.gy;
+    imu[o++] = r.gz;
+  }
+  return imu;
 }
 
 const quantise = (value: number, range: number) => Math.max(-32768, Math.min(32767, Math.round((value / range) * 32768)));

@@ -8,6 +8,7 @@
 import { Subject, Subscription, type Observable } from 'rxjs';
 import type { LinkEvent } from '../pipeline/events.ts';
 import type { SamplesEvent } from '../sensor-hub.ts';
+import { readingsOf } from '../protocol/gatt.ts';
 import type { ScoringRun } from '../session/session-service.ts';
 import type { RecordingMessage } from '../protocol/messages.ts';
 import type { SessionCommand, SessionEvent, SessionView } from '../protocol/session.ts';
@@ -164,7 +165,7 @@ export class Recorder {
 
   private onBatch({ sensorId, batch, lost }: SamplesEvent): void {
     const hubAt = this.now();
-    const stored = { seq: batch.seq, t0: batch.t0, dt: batch.dt, hubAt, lost, readings: batch.readings };
+    const stored = { seq: batch.seq, t0: batch.t0, dt: batch.dt, hubAt, lost, readings: readingsOf(batch.imu) };
     this.seen++;
     const recording = this.recording;
     if (recording) {
@@ -175,8 +176,8 @@ export class Recorder {
         recording.newSensors.push({ index, sensorId });
       }
       recording.pending.push({ sensorIndex: index, ...stored });
-      recording.pendingSamples += batch.readings.length;
-      recording.pendingSessionSamples += batch.readings.length;
+      recording.pendingSamples += batch.count;
+      recording.pendingSessionSamples += batch.count;
       return;
     }
     this.preamble = [];

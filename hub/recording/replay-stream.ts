@@ -21,7 +21,7 @@ import { SessionCommandError, initialSession } from '../session/engine.ts';
 import { SessionService } from '../session/session-service.ts';
 import type { StoredBatch } from '../storage/sample-chunks.ts';
 import type { SessionStore, TimelineEntry } from '../storage/session-store.ts';
-import { ReplayError } from './replay.ts';
+import { ReplayError, sampleBatchOf } from './replay.ts';
 
 export interface SessionReplayDeps {
   store: SessionStore;
@@ -345,7 +345,7 @@ export class SessionReplay {
         if (inSession) this.positionMs = Math.max(this.positionMs, sessionMs);
       }
       pass.advance(clock);
-      pass.batches.next({ sensorId: sensorIds[batch.sensorIndex] ?? `sensor-${batch.sensorIndex}`, seq: batch.seq, t0: batch.t0, dt: batch.dt, readings: batch.readings, receivedAt: performance.now() });
+      pass.batches.next(sampleBatchOf(batch, sensorIds, performance.now()));
     }
     if (next < timeline.length) begin(timeline[next]!.at);
     applyDue(Infinity);

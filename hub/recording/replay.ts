@@ -10,6 +10,7 @@ import { sampleTiming } from '../analyze/imu-csv.ts';
 import type { AnalysisSummary, Hold, PartialRep, Rep } from '../analyze/analyze.ts';
 import { toAngleFrames, type AngleFrame } from '../pipeline/operators.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
+import { imuOf } from '../protocol/gatt.ts';
 import { holdTimer } from '../pipeline/timing-operators.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
 import type { Exercise, Programme, Side } from '../protocol/programme.ts';
@@ -199,7 +200,7 @@ export async function replaySession(store: SessionStore, id: number, options: Re
       sinceYield = 0;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    batches.next({ sensorId: sensorIds[batch.sensorIndex] ?? `sensor-${batch.sensorIndex}`, seq: batch.seq, t0: batch.t0, dt: batch.dt, readings: batch.readings, receivedAt: 0 });
+    batches.next(sampleBatchOf(batch, sensorIds, 0));
   }
   while (next < timeline.length) apply(timeline[next++]!);
   // An import's one set ended with its samples; a live set still open was cut off by the end of the recording.
@@ -211,3 +212,16 @@ export async function replaySession(store: SessionStore, id: number, options: Re
 /** Only the scoring's own events, the ones a replay reproduces (for comparing with a recording). */
 export const scoredEvents = (events: readonly SessionEvent[]): SessionEvent[] => events.filter((event) => event.kind !== 'set-complete');
 
+
+/** A stored batch back into the signal path (storage keeps a reading per sample; the path reads columns). */
+export function sampleBatchOf(batch: StoredBatch, sensorIds: readonly string[], receivedAt: number): SampleBatch {
+  return {
+    sensorId: sensorIds[batch.sensorIndex] ?? `sensor-${batch.sensorIndex}`,
+    seq: batch.seq,
+    t0: batch.t0,
+    dt: batch.dt,
+    count: batch.readings.length,
+    imu: imuOf(batch.readings),
+    receivedAt,
+  };
+}

@@ -12,7 +12,7 @@ import { SensorLink } from '../../hub/ble/sensor-link.ts';
 import { decodeNotifications, sampleBatches, toAngleFrames, type AngleFrame } from '../../hub/pipeline/operators.ts';
 import { holdTimer } from '../../hub/pipeline/timing-operators.ts';
 import type { SampleBatch } from '../../hub/pipeline/samples.ts';
-import type { ImuReading } from '../../hub/protocol/gatt.ts';
+import { readingsOf, type ImuReading } from '../../hub/protocol/gatt.ts';
 import { SwivelDevice } from '../../firmware-sim/device.ts';
 import { inProcessRadio } from '../../firmware-sim/in-process-radio.ts';
 import { seatedRotationMotion } from '../../firmware-sim/motion.ts';
@@ -103,7 +103,7 @@ describe('same samples, same angles', () => {
     const subscriptions = [batches$.subscribe((batch) => batches.push(batch)), batches$.pipe(toAngleFrames()).subscribe((frame) => frames.push(frame))];
     link.start();
     try {
-      await waitFor('2 s of live samples', () => batches.reduce((n, b) => n + b.readings.length, 0) >= 400, 15_000);
+      await waitFor('2 s of live samples', () => batches.reduce((n, b) => n + b.count, 0) >= 400, 15_000);
     } finally {
       await link.stop();
       subscriptions.forEach((s) => s.unsubscribe());
@@ -111,7 +111,7 @@ describe('same samples, same angles', () => {
     }
     expect(frames.length).toBe(batches.length);
 
-    const rows: Row[] = batches.flatMap((b) => b.readings.map((r, i) => ({ t: b.t0 + i * b.dt, ...r })));
+    const rows: Row[] = batches.flatMap((b) => readingsOf(b.imu).map((r, i) => ({ t: b.t0 + i * b.dt, ...r })));
     const liveAngles = frames.flatMap((f) => f.trace);
     expect(liveAngles).toHaveLength(rows.length);
     expect(Math.max(...liveAngles)).toBeGreaterThan(5); // the shin really moved

@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FUSION_OPTIONS, initialFusion, stepFusion, upInSensor, type FusionOptions, type FusionState } from '../../hub/pipeline/fusion.ts';
-import { initialExerciseAngle, stepExerciseAngle, type ExerciseAngleState } from '../../hub/pipeline/exercise-angle.ts';
+import { DEFAULT_FUSION_OPTIONS, newFusionState, stepFusion, upInSensor, type FusionOptions } from '../../hub/pipeline/fusion.ts';
+import { newExerciseAngleState, stepExerciseAngle } from '../../hub/pipeline/exercise-angle.ts';
+import type { Vec3 } from '../../hub/pipeline/quaternion.ts';
+import { imuOf } from '../../hub/protocol/gatt.ts';
 import { stressCases, swayAndTremor, swivelYaw } from '../support/fusion-stress-cases.ts';
 import { axisAngle, bump, inclinationErrorDeg, mul, synthesise, type Mat3, type SyntheticSample, type V3 } from '../support/synthetic-imu.ts';
 
 function run(samples: SyntheticSample[], options: FusionOptions = DEFAULT_FUSION_OPTIONS) {
-  let fusion: FusionState = initialFusion;
-  let angle: ExerciseAngleState = initialExerciseAngle;
-  const out = samples.map((s) => {
-    fusion = stepFusion(fusion, s.reading, s.t, options);
-    angle = stepExerciseAngle(angle, fusion);
-    return { t: s.t, fusion, angle, inclinationError: inclinationErrorDeg(s.truth, upInSensor(fusion.q)) };
+  const fusion = newFusionState();
+  const angle = newExerciseAngleState();
+  // The states are updated in place, so what the tests look at is copied out after every sample.
+  const out = samples.map(({ t, reading, truth }) => {
+    stepFusion(fusion, imuOf([reading]), 0, t, options);
+    stepExerciseAngle(angle, fusion);
+    const { health, atRest, biasKnown } = fusion;
+    const biasDps: Vec3 = [fusion.biasDps[0]!, fusion.biasDps[1]!, fusion.biasDps[2]!];
+    return { t, fusion: { health, atRest, biasKnown, biasDps }, angle: { angleDeg: angle.angleDeg, health: angle.health }, inclinationError: inclinationErrorDeg(truth, upInSensor(fusion.q)) };
   });
   return out;
 }
