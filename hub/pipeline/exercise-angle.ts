@@ -54,6 +54,12 @@ export interface ExerciseAngleOptions {
    */
   firstPostureApartDeg: number;
   backWithinDeg: number;
+  /**
+   * ... or comes back there turning slower than this, deg/s (the turning point of a rep): people who
+   * start without a still start often never rest at the start posture again either, only pass it
+   * (a real seated knee extension: end holds of 4 s, the shin hanging for a moment between).
+   */
+  backTurningDps: number;
 }
 
 export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = {
@@ -68,6 +74,7 @@ export const DEFAULT_EXERCISE_ANGLE_OPTIONS: ExerciseAngleOptions = {
   flipRatio: 1.5,
   firstPostureApartDeg: 8,
   backWithinDeg: 3,
+  backTurningDps: 5,
 };
 
 /** See hub/protocol/messages.ts: `settling` is a start posture taken while the bias is not yet known. */
@@ -108,6 +115,11 @@ export interface ExerciseAngleState {
   firstAt: number;
   /** The start posture has been checked against `first` (moved back to it, or confirmed). */
   firstSettled: boolean;
+  /**
+   * Before any start posture: the shin has gone twice `firstPostureApartDeg` from `first` (`'left'`),
+   * then come back within it, turning slowly (`'back'`): reps from there, with no still start.
+   */
+  firstVisits: 'none' | 'left' | 'back';
   /** Largest angle so far in the positive and in the negative direction, degrees. */
   peak: number;
   trough: number;
@@ -134,6 +146,7 @@ export function resetExerciseAngle(state: ExerciseAngleState): void {
   state.hasFirst = false;
   state.firstAt = Number.NaN;
   state.firstSettled = false;
+  state.firstVisits = 'none';
   state.peak = 0;
   state.trough = 0;
   state.angleDeg = 0;
@@ -152,6 +165,12 @@ const axis = new Float64Array(3);
 function apart(a: Float64Array, b: Float64Array): number {
   relativeRotationInto(relative, a, b);
   return rotationAngle(relative);
+}
+
+/** The shin turning slower than `backTurningDps` (bias removed, tremor smoothed out). */
+function turningSlowly(fusion: FusionState, options: ExerciseAngleOptions): boolean {
+  const g = fusion.gyroSmooth, b = fusion.biasDps;
+  return Math.hypot(g[0]! - b[0]!, g[1]! - b[1]!, g[2]! - b[2]!) < options.backTurningDps;
 }
 
 /** One fusion step's orientation into the exercise angle, in place. */
@@ -177,12 +196,25 @@ export function stepExerciseAngle(state: ExerciseAngleState, fusion: FusionState
     state.hasFirst = true;
     state.firstAt = fusion.lastT;
   }
+  if (!state.hasReference && state.hasFirst && state.firstVisits !== 'back') {
+    // Out twice as far as a posture apart, then back nearer than that (a rest between reps wanders).
+    const away = apart(first, q) / DEG;
+    if (away > 2 * options.firstPostureApartDeg) state.firstVisits = 'left';
+    else if (state.firstVisits === 'left' && away < options.firstPostureApartDeg && turningSlowly(fusion, options)) state.firstVisits = 'back';
+  }
   if (!state.hasReference && settled) {
     reference.set(q);
     state.hasReference = true;
     state.zeroedAt = fusion.lastT;
     // Taken where the set first rested: nothing to correct later.
     state.firstSettled = !state.hasFirst || apart(first, reference) <= options.firstPostureApartDeg * DEG;
+    // Far from it, after a rep that went out from there and came back: the set began without a still
+    // start and this is its first end hold. The start posture is where it first rested.
+    if (!state.firstSettled && state.firstVisits === 'back') {
+      reference.set(first);
+      state.zeroedAt = state.firstAt;
+      state.firstSettled = true;
+    }
   }
   // The start posture was taken away from where the set first rested. If the shin comes back to rest
   // there, that was the start and the posture taken was the first end hold (a start too short or too
@@ -193,8 +225,7 @@ export function stepExerciseAngle(state: ExerciseAngleState, fusion: FusionState
     hadReference &&
     !state.firstSettled &&
     state.hasFirst &&
-    fusion.atRest &&
-    fusion.lastT - fusion.stillSince >= options.reZeroStillSeconds &&
+    ((fusion.atRest && fusion.lastT - fusion.stillSince >= options.reZeroStillSeconds) || turningSlowly(fusion, options)) &&
     apart(first, q) < (options.backWithinDeg + options.reZeroDriftDps * (fusion.lastT - state.firstAt)) * DEG
   ) {
     reference.set(q);

@@ -163,6 +163,8 @@ export interface FusionState {
   lastDt: number;
   /** Low-passed accelerometer and gyroscope (sensor axes), for rest detection. */
   readonly accMean: Float64Array;
+  /** The accelerometer smoothed over `restTremorSeconds`, as the gyroscope is. */
+  readonly accSmooth: Float64Array;
   readonly gyroMean: Float64Array;
   readonly gyroSmooth: Float64Array;
   /** The bias is known well enough that heading does not drift (see `BiasOptions.knownSigmaDps`). */
@@ -204,6 +206,7 @@ export function newFusionState(): FusionState {
     gyroSlope: new Float64Array(3),
     lastDt: 0,
     accMean: new Float64Array(3),
+    accSmooth: new Float64Array(3),
     gyroMean: new Float64Array(3),
     gyroSmooth: new Float64Array(3),
     biasKnown: false,
@@ -390,6 +393,7 @@ export function stepFusion(state: FusionState, imu: Float64Array, at: number, t:
     setVector(state.gyroSlope, 0, 0, 0);
     state.lastDt = 0;
     setVector(state.accMean, ax, ay, az);
+    setVector(state.accSmooth, ax, ay, az);
     setVector(state.gyroMean, gx, gy, gz);
     setVector(state.gyroSmooth, gx, gy, gz);
     state.stillSince = Number.NaN;
@@ -400,7 +404,7 @@ export function stepFusion(state: FusionState, imu: Float64Array, at: number, t:
   }
   if (dt <= 0) return; // a repeated timestamp, or a sample that arrived late: nothing to integrate
 
-  const { biasDps, scale, lastGyroDps, gyroSlope, accMean, gyroMean, gyroSmooth } = state;
+  const { biasDps, scale, lastGyroDps, gyroSlope, accMean, accSmooth, gyroMean, gyroSmooth } = state;
   const bx = biasDps[0]!, by = biasDps[1]!, bz = biasDps[2]!;
   const gsx = scale[0]!, gsy = scale[1]!, gsz = scale[2]!;
   const px = lastGyroDps[0]!, py = lastGyroDps[1]!, pz = lastGyroDps[2]!;
@@ -441,12 +445,16 @@ export function stepFusion(state: FusionState, imu: Float64Array, at: number, t:
   gyroSmooth[1] = gyroSmooth[1]! + kt * (gy - gyroSmooth[1]!);
   gyroSmooth[2] = gyroSmooth[2]! + kt * (gz - gyroSmooth[2]!);
   const gs0 = gyroSmooth[0]!, gs1 = gyroSmooth[1]!, gs2 = gyroSmooth[2]!;
+  // A tremor shakes the sensor too: 0.015° at 10 Hz, a third of a metre from the knee, is 0.03 g.
+  accSmooth[0] = accSmooth[0]! + kt * (ax - accSmooth[0]!);
+  accSmooth[1] = accSmooth[1]! + kt * (ay - accSmooth[1]!);
+  accSmooth[2] = accSmooth[2]! + kt * (az - accSmooth[2]!);
   const P = state.biasP;
   const sigma = Math.sqrt(Math.max(P[0]!, P[4]!, P[8]!));
   // The gyroscope's distance from the bias and from its own mean, and the accelerometer's from its mean.
   const db0 = gs0 - bx, db1 = gs1 - by, db2 = gs2 - bz;
   const dm0 = gs0 - gyroMean[0]!, dm1 = gs1 - gyroMean[1]!, dm2 = gs2 - gyroMean[2]!;
-  const da0 = ax - accMean[0]!, da1 = ay - accMean[1]!, da2 = az - accMean[2]!;
+  const da0 = accSmooth[0]! - accMean[0]!, da1 = accSmooth[1]! - accMean[1]!, da2 = accSmooth[2]! - accMean[2]!;
   const still =
     Math.sqrt(db0 * db0 + db1 * db1 + db2 * db2) < options.restGyroDps + 3 * sigma &&
     (sigma < options.restSteadyUntilSigmaDps || Math.sqrt(dm0 * dm0 + dm1 * dm1 + dm2 * dm2) < options.restGyroDps) &&
