@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Compile } from 'typebox/compile';
 import { Subscription, groupBy, mergeMap, throttleTime, asyncScheduler, type Observable } from 'rxjs';
 import type { WebSocket } from 'ws';
@@ -142,7 +142,7 @@ export const livePlugin: FastifyPluginAsync<
     subscription.unsubscribe();
   });
 
-  app.get('/ws', { websocket: true }, (socket, request) => {
+  app.route({ method: 'GET', url: '/ws', handler: notAWebSocketRequest, wsHandler: (socket, request) => {
     if (!access.admitSocket(socket, request)) return;
     const steers = request.access.role === 'coach';
     const viewer: Viewer = { socket, answeredPing: true };
@@ -181,7 +181,7 @@ export const livePlugin: FastifyPluginAsync<
       viewer,
       JSON.stringify({ type: 'hello', version, sensorSource: live.source, sensorSourceReason: live.sourceReason, sensors: live.snapshot(), session: session.view } satisfies ServerMessage),
     );
-  });
+  } });
 };
 
 const SESSION_ACTIONS = 'start, next, previous, skip, switch-side, calibrate, count or stop';
@@ -203,4 +203,15 @@ function explainBadMessage(value: unknown): string {
     return `the hub did not understand that ping${where}: ${first?.message ?? 'unknown shape'}; expected {"type":"ping","at":<number>}`;
   }
   return `the hub did not understand that message: expected {"type":"ping","at":<number>} or {"type":"session","command":{"action":...}}`;
+}
+
+/**
+ * A plain HTTP request to a WebSocket path (no Upgrade header): answered with a sentence rather than
+ * an empty 404, so whoever typed the address in a browser learns what it is.
+ */
+export function notAWebSocketRequest(_request: FastifyRequest, reply: FastifyReply): void {
+  void reply
+    .code(426)
+    .header('upgrade', 'websocket')
+    .send({ statusCode: 426, error: 'Upgrade Required', message: 'this is one of the hub\'s WebSockets: open it with a WebSocket client (the dashboard does), not as a web page' });
 }

@@ -10,6 +10,7 @@ import { SessionReplay } from '../recording/replay-stream.ts';
 import type { Recordings } from '../recording/recordings.ts';
 import { parseViewerMessage } from './viewer-message.ts';
 import type { AccessControl } from './access.ts';
+import { notAWebSocketRequest } from './live.ts';
 
 export interface ReplayPluginOptions {
   access: AccessControl;
@@ -36,7 +37,7 @@ export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app,
     await Promise.all([...replays].map((replay) => replay.stop()));
   });
 
-  app.get<{ Params: { id: string } }>('/ws/replay/:id', { websocket: true }, (socket, request) => {
+  app.route<{ Params: { id: string } }>({ method: 'GET', url: '/ws/replay/:id', handler: notAWebSocketRequest, wsHandler: (socket, request) => {
     // A replay is the viewer's own, so a paired viewer may steer it; only who may connect is checked.
     if (!access.admitSocket(socket, request)) return;
     const send = (message: ServerMessage) => {
@@ -98,5 +99,5 @@ export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app,
         send({ type: 'error', message: `the hub could not ${value.command.action} the replay (an internal error, logged on the hub)` });
       }
     });
-  });
+  } });
 };

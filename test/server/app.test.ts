@@ -96,6 +96,14 @@ describe('HTTP API', () => {
     expect((await response.json()).message).toBe('no API route GET /api/sensor; try GET /api/health, /api/sensors, /api/programme, /api/session or /api/sessions');
   });
 
+  it('answers a plain HTTP request to a WebSocket path with a sentence, not an empty 404', async () => {
+    for (const path of ['/ws', '/ws/replay/1']) {
+      const response = await fetch(`${hub.base}${path}`);
+      expect(response.status, path).toBe(426);
+      expect((await response.json()).message, path).toMatch(/open it with a WebSocket client/);
+    }
+  });
+
   it('without a data directory, says so: /api/sessions answers 503 with the reason, and a replay is refused with it', async () => {
     const response = await fetch(`${hub.base}/api/sessions`);
     expect(response.status).toBe(503);
