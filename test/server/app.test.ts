@@ -51,10 +51,15 @@ describe('HTTP API', () => {
 
   it('GET /api/sensors lists the connected sensor with its statistics', async () => {
     await waitFor('a battery reading', () => hub.hub.snapshot()[0]?.stats.battery !== null);
-    const body = await (await fetch(`${hub.base}/api/sensors`)).json();
+    // First in a shuffled order, this can run before the first angle frame: wait for it (seen once).
+    let body: { sensors: { angle: unknown }[] } = { sensors: [] };
+    await waitFor(() => `a sensor with an angle (last seen ${JSON.stringify(body.sensors[0]?.angle)})`, async () => {
+      body = await (await fetch(`${hub.base}/api/sensors`)).json();
+      return typeof body.sensors[0]?.angle === 'number';
+    });
     expect(body.sensors).toHaveLength(1);
     expect(body.sensors[0]).toMatchObject({ state: 'connected', info: { name: 'Swivel-0031' }, stats: { battery: 87, rateHz: 100 } });
-    expect(typeof body.sensors[0].angle).toBe('number');
+    expect(typeof body.sensors[0]!.angle).toBe('number');
   });
 
   it('GET /api/programme and /api/session give the dashboard the programme and the session as they stand', async () => {
