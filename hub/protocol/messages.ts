@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { SessionCommand, SessionEvent, SessionView } from './session.ts';
 import { ReplayCommand, ReplayState } from './replay.ts';
+import { PairingRole } from './access.ts';
 
 export const LinkState = Type.Union([
   Type.Literal('idle'),
@@ -101,6 +102,12 @@ export const ErrorResponse = Type.Object({ statusCode: Type.Integer(), error: Ty
 export const HelloMessage = Type.Object({
   type: Type.Literal('hello'),
   version: Type.String(),
+  /**
+   * What this client may do, on the live socket (docs/security.md): a coach steers; a viewer watches,
+   * and the hub refuses its commands, so the dashboard does not offer them. Absent on a replay's
+   * socket, which any client may steer.
+   */
+  role: Type.Optional(PairingRole),
   /** `recording`: a replay, whose samples come from the database. */
   sensorSource: Type.Union([SensorSource, Type.Literal('recording')]),
   sensorSourceReason: Type.String(),
@@ -231,5 +238,5 @@ export const ReplayCommandMessage = Type.Object({ type: Type.Literal('replay'), 
 export const ReplayClientMessage = Type.Union([PingMessage, ReplayCommandMessage]);
 export type ReplayClientMessage = Static<typeof ReplayClientMessage>;
 
-/** Largest viewer message the hub reads; anything bigger closes that viewer's socket. */
+/** Largest viewer message the hub reads; anything bigger closes that viewer's socket (code 1009, with a reason). */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;

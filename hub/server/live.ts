@@ -144,7 +144,8 @@ export const livePlugin: FastifyPluginAsync<
 
   app.route({ method: 'GET', url: '/ws', handler: notAWebSocketRequest, wsHandler: (socket, request) => {
     if (!access.admitSocket(socket, request)) return;
-    const steers = request.access.role === 'coach';
+    const role = request.access.role!;
+    const steers = role === 'coach';
     const viewer: Viewer = { socket, answeredPing: true };
     viewers.add(viewer);
     viewerCount.count = viewers.size;
@@ -179,7 +180,7 @@ export const livePlugin: FastifyPluginAsync<
     });
     sendTo(
       viewer,
-      JSON.stringify({ type: 'hello', version, sensorSource: live.source, sensorSourceReason: live.sourceReason, sensors: live.snapshot(), session: session.view } satisfies ServerMessage),
+      JSON.stringify({ type: 'hello', version, role, sensorSource: live.source, sensorSourceReason: live.sourceReason, sensors: live.snapshot(), session: session.view } satisfies ServerMessage),
     );
   } });
 };

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../../firmware-sim/record.ts';
@@ -41,6 +42,26 @@ async function socketTo(url: string, options: { origin?: string; headers?: Recor
     socket.once('error', reject);
   });
   return { opened, messages, closed, socket };
+}
+
+/** Where an unpaired device pairs itself: open to everyone on purpose (the claim is rate-limited). */
+const PAIRING_PATHS = ['/pair', '/api/pairing/claim'];
+
+/**
+ * Every route of a running app as method and URL pattern, read from fastify's printed route tree
+ * (it has no list): each line is a path segment under its parent, indented four characters a level.
+ */
+function routeTable(app: FastifyInstance): { method: string; url: string }[] {
+  const segments: string[] = [];
+  const routes: { method: string; url: string }[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([│ ]*)[└├]── (.+?) \(([A-Z, ]+)\)$/.exec(line);
+    if (!match) continue;
+    segments.length = match[1]!.length / 4;
+    segments.push(match[2]!);
+    for (const method of match[3]!.split(', ')) routes.push({ method, url: segments.join('') });
+  }
+  return routes;
 }
 
 describe('access: loopback, paired devices, roles and origins', () => {
@@ -195,11 +216,49 @@ describe('access: loopback, paired devices, roles and origins', () => {
 
     const socket = await socketTo(`ws://${lan}:${hub.port}/ws`, { origin: remote, headers: { cookie } });
     await waitFor('the hello message', () => socket.messages.some((m) => m.type === 'hello'));
+    // The hello tells the dashboard what it may do, so it offers no buttons the hub would refuse.
+    expect(socket.messages.find((m) => m.type === 'hello')).toMatchObject({ role: 'viewer' });
     socket.socket.send(JSON.stringify({ type: 'session', command: { action: 'start', exerciseId: 'seated-hip-ir', side: 'left' } }));
     const refused = await waitFor('the refusal', () => socket.messages.find((m) => m.type === 'error'));
     expect(refused.message).toMatch(/cannot start: this device \("Physio's laptop"\) is paired as a viewer/);
     expect(hub.session.view.status).toBe('idle');
     socket.socket.close();
+  });
+
+  it('a viewer is refused on every state-changing route the hub has, and every session command on the live socket', async () => {
+    const cookie = await pairWithForm((await newCode('viewer')).code, 'Waiting-room screen');
+    const sensorId = hub.hub.snapshot()[0]!.sensorId;
+    const before = await (await fetch(`${local}/api/sessions/${sessionId}`)).json();
+    // Every route that is not a read, from the hub's own route table, so a route added later is covered too.
+    const changes = routeTable(hub.app).filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && !PAIRING_PATHS.includes(r.url));
+    expect(changes.map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(['DELETE /api/sessions/:id', 'PATCH /api/sessions/:id', 'POST /api/sessions/import', 'POST /api/sensors/:sensorId/connect', 'POST /api/sensors/:sensorId/disconnect', 'PATCH /api/sensors/:sensorId', 'POST /api/pairings/codes', 'DELETE /api/pairings/:id']));
+    for (const route of changes) {
+      const url = route.url.replace(':sensorId', encodeURIComponent(sensorId)).replace(':id', String(sessionId));
+      const response = await fetch(`${remote}${url}`, { method: route.method, headers: { cookie, origin: remote, 'content-type': 'application/json' }, body: '{}' });
+      expect.soft(response.status, `${route.method} ${route.url}`).toBe(403);
+      expect.soft((await response.json()).message, `${route.method} ${route.url}`).toMatch(/paired as a viewer: it can watch and replay sessions but not change anything|pairings are managed on the hub machine/);
+    }
+    expect(await (await fetch(`${local}/api/sessions/${sessionId}`)).json()).toEqual(before);
+    expect(hub.hub.snapshot()[0]!.state).toBe('connected');
+
+    const socket = await socketTo(`ws://${lan}:${hub.port}/ws`, { origin: remote, headers: { cookie } });
+    await waitFor('the hello message', () => socket.messages.some((m) => m.type === 'hello'));
+    const actions = ['start', 'next', 'previous', 'skip', 'switch-side', 'calibrate', 'count', 'stop'] as const;
+    for (const action of actions) socket.socket.send(JSON.stringify({ type: 'session', command: { action } }));
+    await waitFor('a refusal for each command', () => socket.messages.filter((m) => m.type === 'error').length === actions.length);
+    expect(socket.messages.filter((m) => m.type === 'error').map((m) => m.message!.replace(/ this device .*/, ''))).toEqual(actions.map((action) => `cannot ${action}:`));
+    expect(hub.session.view.status).toBe('idle');
+    socket.socket.close();
+  });
+
+  it('the hello says which role a client has: coach on loopback and for a coach-paired device', async () => {
+    const local = await socketTo(`ws://127.0.0.1:${hub.port}/ws`);
+    expect(await waitFor('the hello message', () => local.messages.find((m) => m.type === 'hello'))).toMatchObject({ role: 'coach' });
+    local.socket.close();
+    const cookie = await pairWithForm((await newCode('coach')).code, 'Coach tablet');
+    const paired = await socketTo(`ws://${lan}:${hub.port}/ws`, { origin: remote, headers: { cookie } });
+    expect(await waitFor('the hello message', () => paired.messages.find((m) => m.type === 'hello'))).toMatchObject({ role: 'coach' });
+    paired.socket.close();
   });
 
   it('revoking a pairing refuses its token at once and closes its open socket, from the API or the command line', async () => {
