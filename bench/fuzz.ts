@@ -62,6 +62,8 @@ interface Tally {
   errors: number;
   emptyReasons: number;
   closedWithReason: Map<string, number>;
+  /** Oversized messages whose close had no reason sentence. */
+  closesWithoutReason: number;
 }
 
 /** One viewer socket sending its share, `IN_FLIGHT` at a time, counting the `error` answers. */
@@ -103,11 +105,14 @@ async function oversized(port: number, tally: Tally, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
     await new Promise((resolve) => socket.once('open', resolve));
-    const closed = new Promise<string>((resolve) => socket.once('close', (code, reason) => resolve(`${code} ${reason.toString()}`)));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     socket.on('error', () => {});
     socket.send('x'.repeat(4097 + int(100_000)));
     tally.sent++;
-    const how = await closed;
+    const { code, reason } = await closed;
+    // A bare code is no answer a person can act on: counted apart, and the run fails.
+    if (reason.length < 20) tally.closesWithoutReason++;
+    const how = `${code} ${reason}`;
     tally.closedWithReason.set(how, (tally.closedWithReason.get(how) ?? 0) + 1);
   }
 }
@@ -168,13 +173,13 @@ async function main(): Promise<void> {
     console.log(`hub pid ${pid}, port ${hub.port}; memory before: heap ${mb(before.heapUsedBytes)}, RSS ${mb(before.rss)}`);
 
     const started = performance.now();
-    const tally: Tally = { sent: 0, errors: 0, emptyReasons: 0, closedWithReason: new Map() };
+    const tally: Tally = { sent: 0, errors: 0, emptyReasons: 0, closedWithReason: new Map(), closesWithoutReason: 0 };
     const perSocket = Math.ceil(WS_MESSAGES / SOCKETS);
     await Promise.all(Array.from({ length: SOCKETS }, () => fuzzSocket(hub.port, perSocket, tally)));
     await oversized(hub.port, tally, 50);
     const wsSeconds = (performance.now() - started) / 1000;
     const mid = { ...(await hubMemory(hub.port)), rss: await rssOf(pid) };
-    console.log(`WebSocket: ${tally.sent} messages in ${wsSeconds.toFixed(1)} s; ${tally.errors} answered with an error message (${tally.emptyReasons} without a sentence); oversized closes: ${[...tally.closedWithReason].map(([how, n]) => `${n}× "${how}"`).join(', ')}`);
+    console.log(`WebSocket: ${tally.sent} messages in ${wsSeconds.toFixed(1)} s; ${tally.errors} answered with an error message (${tally.emptyReasons} without a sentence); oversized closes: ${[...tally.closedWithReason].map(([how, n]) => `${n}× "${how}"`).join(', ')} (${tally.closesWithoutReason} without a reason)`);
     console.log(`memory after WebSocket: heap ${mb(mid.heapUsedBytes)}, RSS ${mb(mid.rss)}`);
 
     const httpStarted = performance.now();
@@ -226,7 +231,7 @@ async function main(): Promise<void> {
     console.log(`memory after: heap ${mb(after.heapUsedBytes)}, RSS ${mb(after.rss)} (before: heap ${mb(before.heapUsedBytes)}, RSS ${mb(before.rss)})`);
     const alive = hub.child.exitCode === null && hub.child.signalCode === null;
     console.log(`hub still running: ${alive ? 'yes' : 'NO'}; total inputs: ${tally.sent + HTTP_REQUESTS}`);
-    failed = !alive || tally.emptyReasons > 0 || withoutMessage > 0 || serverErrors > 0 || tally.errors < tally.sent - 50;
+    failed = !alive || tally.emptyReasons > 0 || tally.closesWithoutReason > 0 || withoutMessage > 0 || serverErrors > 0 || tally.errors < tally.sent - 50;
   } finally {
     hub.child.kill('SIGTERM');
     await hub.exited;

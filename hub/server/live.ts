@@ -8,7 +8,7 @@ import { SessionCommandError } from '../session/engine.ts';
 import type { LiveSource, SessionControl } from './sources.ts';
 import type { LatencyWindow } from './latency-window.ts';
 import type { AccessControl } from './access.ts';
-import { parseViewerMessage } from './viewer-message.ts';
+import { explainLibraryCloses, parseViewerMessage } from './viewer-message.ts';
 
 export interface LiveOptions {
   /** A viewer must answer a WebSocket ping within this long or it is closed. */
@@ -32,7 +32,7 @@ const clientMessage = Compile(ClientMessage);
 const sessionCommand = Compile(SessionCommand);
 const pingMessage = Compile(PingMessage);
 
-/** WebSocket close codes we use: 1008 policy (bad message), 1009 too big, 4000 not reading. */
+/** WebSocket close codes we use: 1009 too big (closed by `ws`, with a reason from viewer-message.ts), 4000 not reading. */
 const CLOSE_NOT_READING = 4000;
 
 /**
@@ -143,6 +143,7 @@ export const livePlugin: FastifyPluginAsync<
   });
 
   app.route({ method: 'GET', url: '/ws', handler: notAWebSocketRequest, wsHandler: (socket, request) => {
+    explainLibraryCloses(socket);
     if (!access.admitSocket(socket, request)) return;
     const role = request.access.role!;
     const steers = role === 'coach';

@@ -8,7 +8,7 @@ import { ReplayClientMessage, type ServerMessage } from '../protocol/messages.ts
 import { ReplayError } from '../recording/replay.ts';
 import { SessionReplay } from '../recording/replay-stream.ts';
 import type { Recordings } from '../recording/recordings.ts';
-import { parseViewerMessage } from './viewer-message.ts';
+import { explainLibraryCloses, parseViewerMessage } from './viewer-message.ts';
 import type { AccessControl } from './access.ts';
 import { notAWebSocketRequest } from './live.ts';
 
@@ -38,6 +38,7 @@ export const replayPlugin: FastifyPluginAsync<ReplayPluginOptions> = async (app,
   });
 
   app.route<{ Params: { id: string } }>({ method: 'GET', url: '/ws/replay/:id', handler: notAWebSocketRequest, wsHandler: (socket, request) => {
+    explainLibraryCloses(socket);
     // A replay is the viewer's own, so a paired viewer may steer it; only who may connect is checked.
     if (!access.admitSocket(socket, request)) return;
     const send = (message: ServerMessage) => {

@@ -183,10 +183,23 @@ describe('WebSocket /ws', () => {
     viewer.close();
   });
 
-  it('closes a viewer that sends an oversized message', async () => {
+  it('closes a viewer that sends an oversized message, with a reason a person can read', async () => {
     const viewer = await connectViewer(hub.ws);
     viewer.socket.send(JSON.stringify({ type: 'ping', at: 1, padding: 'x'.repeat(10_000) }));
-    expect((await viewer.closed).code).toBe(1009);
+    expect(await viewer.closed).toEqual({ code: 1009, reason: 'messages to the hub are at most 4096 bytes; it closed the connection on a larger one' });
+    // Just over the limit is refused too; the limit itself is read and answered as usual.
+    const atLimit = await connectViewer(hub.ws);
+    const ping = JSON.stringify({ type: 'ping', at: 2, padding: '' });
+    atLimit.socket.send(ping.replace('""', `"${'x'.repeat(4096 - ping.length)}"`));
+    expect(await waitFor('an answer', () => atLimit.messages.find((m) => m.type === 'error'))).toMatchObject({ message: expect.stringMatching(/did not understand that ping/) });
+    atLimit.socket.send('x'.repeat(4097));
+    expect((await atLimit.closed).code).toBe(1009);
+  });
+
+  it('closes a viewer that sends text that is not UTF-8, with the reason', async () => {
+    const viewer = await connectViewer(hub.ws);
+    viewer.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect(await viewer.closed).toEqual({ code: 1007, reason: 'that text message was not valid UTF-8, so the hub closed the connection' });
   });
 
   it('closes a viewer that stops answering pings', async () => {
