@@ -5,13 +5,33 @@
  * page, enters the code, and gets the dashboard; a revoke from the hub machine shuts it out again.
  */
 import { describe, expect, it } from 'vitest';
-import { browserSuite, settle, testid } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { browserSuite, screenshotsAt, settle, testid } from '../support/browser.ts';
 import { expectAccessible } from './axe.ts';
 import { startHub } from '../../hub/main.ts';
 import { waitFor } from '../support/wait.ts';
 import { lanAddress } from '../support/lan-address.ts';
 
 const suite = browserSuite();
+
+/** Every control on screen that would change the session, the sensor or the pairings (its data-testid). */
+async function steeringButtons(page: Page): Promise<string[]> {
+  await settle(page);
+  const steering = page.locator(
+    [
+      '[data-testid^=start-]',
+      '[data-testid^=control-]:not([data-testid=control-programme])',
+      '[data-testid^=sensor-shin-]',
+      '[data-testid=sensor-connect]',
+      '[data-testid=sensor-disconnect]',
+      '[data-testid=instruction-done]',
+      '[data-testid=tap-count]',
+      '[data-testid=posture-recalibrate]',
+      '[data-testid=open-pairing]',
+    ].join(', '),
+  );
+  return Promise.all((await steering.all()).map(async (button) => (await button.getAttribute('data-testid'))!));
+}
 
 
 describe('pairing a tablet', () => {
@@ -42,10 +62,35 @@ describe('pairing a tablet', () => {
     await tablet.click('button[type=submit]');
     await testid(tablet, 'hub-status').waitFor();
     await waitFor('the tablet to be live', async () => (await testid(tablet, 'hub-status').getAttribute('data-live')) === 'yes');
-    // A viewer: the header says it watches only, and the hub machine's pairing button is not there.
-    await testid(tablet, 'watch-only').waitFor();
-    expect(await testid(tablet, 'open-pairing').count()).toBe(0);
+    // A viewer: the header says it watches only, and nothing that steers is offered (the hub would refuse it).
+    expect((await testid(tablet, 'watch-only').textContent())!.trim()).toBe('View only \u2014 paired as a viewer');
+    await testid(tablet, 'exercise-rom-seated').waitFor();
+    expect(await steeringButtons(tablet)).toEqual([]);
     expect(await testid(desk, 'watch-only').count()).toBe(0);
+
+    // A coach-paired tablet gets every control, and they work.
+    await testid(desk, 'pair-coach').click();
+    await desk.getByText('For one coach device', { exact: false }).waitFor();
+    const coachCode = (await testid(desk, 'pairing-code').locator('.big').textContent())!.trim();
+    const coachContext = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    suite.closeAfter(() => coachContext.close());
+    const coach = await coachContext.newPage();
+    await coach.goto(`http://${lan}:${hub.port}/pair?code=${coachCode}`);
+    await coach.fill('#name', 'Coach tablet');
+    await coach.click('button[type=submit]');
+    await testid(coach, 'start-programme').waitFor();
+    expect(await testid(coach, 'watch-only').count()).toBe(0);
+    expect(await steeringButtons(coach)).toEqual(expect.arrayContaining(['start-programme', 'start-rom-prone', 'sensor-shin-left', 'sensor-disconnect']));
+    await testid(coach, 'start-programme').click();
+    await waitFor('the coach tablet on the exercise', async () => (await testid(coach, 'screen').getAttribute('data-screen')) === 'exercise');
+    expect(await steeringButtons(coach)).toEqual(expect.arrayContaining(['control-next', 'control-stop']));
+
+    // The viewer follows the session the coach started, with the way to the programme but nothing to steer.
+    await waitFor('the viewer on the exercise', async () => (await testid(tablet, 'screen').getAttribute('data-screen')) === 'exercise');
+    await testid(tablet, 'control-programme').waitFor();
+    expect(await steeringButtons(tablet)).toEqual([]);
+    await screenshotsAt(tablet, 'viewer-exercise');
+    await expectAccessible(tablet, 'viewer on the exercise screen');
 
     await testid(desk, 'open-pairing').click();
     await testid(desk, 'open-pairing').click();

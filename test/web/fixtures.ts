@@ -74,6 +74,7 @@ export function aHub(overrides: Partial<HubFacts> = {}): HubFacts {
     notice: null,
     hubVersion: '0.1.0',
     sensorSource: 'sim',
+    role: 'coach',
     replay: null,
     session: aSession(),
     programme: null,

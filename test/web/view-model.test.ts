@@ -93,6 +93,15 @@ describe('what the dashboard shows, derived at once', () => {
     expect(deriveDashboard(input({ hub: aHub({ status: 'down', refused: 'no session 9' }) })).noticeText).toBe('no session 9');
   });
 
+  it('offers steering only to a coach, and tells a viewer why it has none; nothing until the hub has said', () => {
+    const coach = deriveDashboard(input({ hub: aHub({ role: 'coach' }) }));
+    expect(coach).toMatchObject({ steers: true, watchOnlyText: null });
+    const viewer = deriveDashboard(input({ hub: aHub({ role: 'viewer', session: aSession({ status: 'active', current: aSet() }) }) }));
+    expect(viewer).toMatchObject({ steers: false, watchOnlyText: 'View only \u2014 paired as a viewer' });
+    // Before the first hello the hub has not said who this device is: nothing to press that it might refuse.
+    expect(deriveDashboard(input({ hub: aHub({ role: null, status: 'connecting', everLive: false }) }))).toMatchObject({ steers: false, watchOnlyText: null });
+  });
+
   it('counts the seconds to the next attempt while the hub is down', () => {
     const wallNow = 1_700_000_000_000;
     expect(deriveDashboard(input({ hub: aHub({ status: 'down', retryAt: wallNow + 2_100 }), wallNow })).retryIn).toBe(3);

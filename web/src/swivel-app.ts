@@ -104,7 +104,7 @@ export class SwivelApp extends LitElement {
         .fullscreenEnabled=${document.fullscreenEnabled}
         .showPairing=${this.pairing.access?.canManagePairings ?? false}
         .pairingOpen=${this.pairingOpen}
-        .watchOnly=${this.pairing.access?.role === 'viewer'}
+        .watchOnlyText=${v.watchOnlyText}
         @swivel-header-action=${this.onHeaderAction}
         @swivel-theme-choice=${this.onThemeChoice}
       ></swivel-app-header>
@@ -164,6 +164,7 @@ export class SwivelApp extends LitElement {
           .backTo=${v.running ? 'exercise' : v.status === 'finished' ? 'summary' : null}
           .currentExercise=${v.currentExercise}
           .running=${v.running}
+          .steers=${v.steers}
           .done=${v.done}
           .rangeMin=${this.rangeMin}
           .rangeMax=${this.rangeMax}
@@ -181,11 +182,24 @@ export class SwivelApp extends LitElement {
       }
       case 'summary':
         return html`<div class="summary">
-          <swivel-summary-screen .programme=${programme} .results=${session?.results ?? []} .rom=${session?.rom ?? []} .totalSeconds=${v.totalSeconds}></swivel-summary-screen>
+          <swivel-summary-screen
+            .programme=${programme}
+            .results=${session?.results ?? []}
+            .rom=${session?.rom ?? []}
+            .totalSeconds=${v.totalSeconds}
+            .steers=${v.steers}
+          ></swivel-summary-screen>
         </div>`;
       case 'rest':
         return v.rest
-          ? html`<swivel-rest-screen .view=${v.rest} .progressText=${v.progressText} .rom=${session?.rom ?? []} .programme=${programme} .replay=${v.replay !== null}></swivel-rest-screen>`
+          ? html`<swivel-rest-screen
+              .view=${v.rest}
+              .progressText=${v.progressText}
+              .rom=${session?.rom ?? []}
+              .programme=${programme}
+              .replay=${v.replay !== null}
+              .steers=${v.steers}
+            ></swivel-rest-screen>`
           : nothing;
       case 'exercise':
         return v.exercise
@@ -197,6 +211,7 @@ export class SwivelApp extends LitElement {
               .traceSamples=${this.trace.samples}
               .traceRate=${this.trace.rateHz}
               .replay=${v.replay !== null}
+              .steers=${v.steers}
             ></swivel-exercise-screen>`
           : nothing;
     }

@@ -1,4 +1,4 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Exercise, Programme } from '../../../hub/protocol/programme.ts';
 import { SessionCommandEvent } from './events.ts';
@@ -25,6 +25,8 @@ export class SwivelProgrammeList extends LitElement {
   @property({ attribute: 'current-exercise' }) currentExercise: string | null = null;
   /** A session is under way: starting an exercise jumps to it. */
   @property({ type: Boolean }) running = false;
+  /** This device may start exercises (false on a viewer, whose commands the hub refuses). */
+  @property({ type: Boolean }) steers = true;
   /** Sides done (completed sets), as `doneKey()` keys. */
   @property({ attribute: false }) done: readonly string[] = [];
 
@@ -56,9 +58,11 @@ export class SwivelProgrammeList extends LitElement {
           <h2>${programme.title}</h2>
           <p class="description">${programme.description}</p>
         </div>
-        <button type="button" class="primary whole" data-testid="start-programme" @click=${() => this.start()}>
-          ${this.running ? 'Restart the programme' : 'Start the whole programme'}
-        </button>
+        ${this.steers
+          ? html`<button type="button" class="primary whole" data-testid="start-programme" @click=${() => this.start()}>
+              ${this.running ? 'Restart the programme' : 'Start the whole programme'}
+            </button>`
+          : nothing}
       </div>
       ${this.stages.map(
         (stage, i) => html`
@@ -84,6 +88,8 @@ export class SwivelProgrammeList extends LitElement {
                     </span>
                     ${current
                       ? html`<span class="now">Now</span>`
+                      : !this.steers
+                      ? nothing
                       : html`<button
                           type="button"
                           data-testid=${`start-${exercise.id}`}

@@ -18,12 +18,16 @@ export class SwivelSessionControls extends LitElement {
   @property({ type: Boolean, attribute: 'can-switch-side' }) canSwitchSide = false;
   /** Name of the other side, for the switch button ("Left"). */
   @property({ attribute: 'other-side' }) otherSide = '';
+  /** This device may steer the session; a viewer (whose commands the hub refuses) gets only the way to the programme. */
+  @property({ type: Boolean }) steers = true;
 
   protected override render() {
     const rest = this.mode === 'rest';
+    const programme = html`<button type="button" data-testid="control-programme" @click=${() => this.dispatchEvent(new NavigateEvent('programme'))}>Programme</button>`;
+    if (!this.steers) return html`<nav aria-label="Session controls">${programme}</nav>`;
     return html`
       <nav aria-label="Session controls">
-        <button type="button" data-testid="control-programme" @click=${() => this.dispatchEvent(new NavigateEvent('programme'))}>Programme</button>
+        ${programme}
         <button type="button" data-testid="control-previous" aria-label="Previous set" @click=${() => this.fire('previous')}>\u2039 Previous</button>
         ${this.canCalibrate && !rest
           ? html`<button type="button" data-testid="control-calibrate" aria-label="Recalibrate the start position" @click=${() => this.fire('calibrate')}>Recalibrate</button>`

@@ -1,3 +1,4 @@
+import type { PairingRole } from '../../../hub/protocol/access.ts';
 import type { HelloMessage, ServerMessage } from '../../../hub/protocol/messages.ts';
 import type { Programme } from '../../../hub/protocol/programme.ts';
 import type { ReplayState } from '../../../hub/protocol/replay.ts';
@@ -48,6 +49,12 @@ export abstract class HubState {
   hubVersion: string | null = null;
   sensorSource: HelloMessage['sensorSource'] | null = null;
   sensorSourceReason: string | null = null;
+  /**
+   * What the hub lets this device do, from the live socket's `hello` (null before the first): a
+   * viewer's commands are refused, so the dashboard does not offer them. Kept through a replay,
+   * whose socket does not say.
+   */
+  role: PairingRole | null = null;
   /** Newest ping round trip, ms. */
   roundTripMs: number | null = null;
   /** Newest `error` message from the hub (it rejected something we sent), or a command that could not be sent. */
@@ -147,6 +154,7 @@ export abstract class HubState {
     this.hubVersion = message.version;
     this.sensorSource = message.sensorSource;
     this.sensorSourceReason = message.sensorSourceReason;
+    if (message.role) this.role = message.role;
     this.onSession(message.session, true);
     // The hello is the whole truth: rebuild the list, keeping the trace of a sensor seen before so
     // the sparkline survives a hub reconnect.

@@ -19,8 +19,8 @@ export class SwivelAppHeader extends ScreenElement {
   /** On the hub machine itself: a button that opens the pairing panel. */
   @property({ type: Boolean }) showPairing = false;
   @property({ type: Boolean }) pairingOpen = false;
-  /** This device is paired as a viewer: the hub refuses its commands, so the header says so up front. */
-  @property({ type: Boolean }) watchOnly = false;
+  /** On a device paired as a viewer: the hint that says why there are no buttons to steer (null otherwise). */
+  @property() watchOnlyText: string | null = null;
 
   private fire(action: HeaderAction): void {
     this.dispatchEvent(new HeaderActionEvent(action));
@@ -31,7 +31,9 @@ export class SwivelAppHeader extends ScreenElement {
     return html`
       <header>
         <h1>Swivel</h1>
-        ${this.watchOnly ? html`<span class="wake" data-testid="watch-only" title="Paired as a viewer: it can watch and replay, but not start, steer or delete">Viewer: watch only</span>` : nothing}
+        ${this.watchOnlyText
+          ? html`<span class="wake" role="note" data-testid="watch-only" title="This device can watch and replay, but not start, steer or delete; pair it as a coach to do that">${this.watchOnlyText}</span>`
+          : nothing}
         ${this.wakeText ? html`<span class="wake" data-testid="wake-note" title="Set the tablet's screen timeout to stay on during exercise">${this.wakeText}</span>` : nothing}
         <div class="hub" data-live=${this.live ? 'yes' : 'no'} data-testid="hub-status">
           <span class="dot" aria-hidden="true"></span>

@@ -28,6 +28,8 @@ export class SwivelExerciseScreen extends ScreenElement {
   @property({ type: Number }) traceRate = 100;
   /** A replay plays as it happened: no controls. */
   @property({ type: Boolean }) replay = false;
+  /** This device may steer the session (false on a viewer, whose commands the hub refuses): else only the way to the programme. */
+  @property({ type: Boolean }) steers = true;
 
   private send(command: SessionCommand): void {
     this.dispatchEvent(new SessionCommandEvent(command));
@@ -41,7 +43,7 @@ export class SwivelExerciseScreen extends ScreenElement {
     return html`
       ${screenTitle(v.name, v.side, v.setText, v.whereText)}
       ${v.shinWarning ? html`<p class="shin-warning" role="status" data-testid="shin-warning">${v.shinWarning}</p>` : nothing}
-      ${v.postureWarning ? postureWarningPart(v.postureWarning, this.replay ? null : () => this.send({ action: 'calibrate' })) : nothing}
+      ${v.postureWarning ? postureWarningPart(v.postureWarning, this.replay || !this.steers ? null : () => this.send({ action: 'calibrate' })) : nothing}
       <p class="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="set-announcement">${announcement
         ? `${announcement.text}${announcement.id % 2 === 0 ? '' : '\u00a0'}`
         : ''}</p>
@@ -53,6 +55,7 @@ export class SwivelExerciseScreen extends ScreenElement {
         : html`<swivel-session-controls
             class="controls"
             mode="set"
+            .steers=${this.steers}
             .canCalibrate=${v.canCalibrate}
             .canSwitchSide=${v.canSwitchSide}
             .otherSide=${v.otherSide}
@@ -64,7 +67,9 @@ export class SwivelExerciseScreen extends ScreenElement {
     return html`<section class="card big-steps" aria-label="Instructions">
       <ol>${v.steps.map((step) => html`<li>${step}</li>`)}</ol>
       ${v.feel ? html`<p class="feel"><strong>You should feel:</strong> ${v.feel}</p>` : nothing}
-      <button type="button" class="primary done" data-testid="instruction-done" @click=${() => this.send({ action: 'next' })}>Done \u2014 next \u203a</button>
+      ${this.steers
+        ? html`<button type="button" class="primary done" data-testid="instruction-done" @click=${() => this.send({ action: 'next' })}>Done \u2014 next \u203a</button>`
+        : nothing}
     </section>`;
   }
 
@@ -73,7 +78,9 @@ export class SwivelExerciseScreen extends ScreenElement {
     const flash = this.flash;
     return html`
       <section class="card gauge-card" aria-label="Angle">
-        ${v.kind === 'manual'
+        ${v.kind === 'manual' && !this.steers
+          ? html`<p class="tap-elsewhere" data-testid="tap-elsewhere">The coach taps after each rep</p>`
+          : v.kind === 'manual'
           ? html`<button type="button" class="tap" data-testid="tap-count" @click=${() => this.send({ action: 'count' })}>
               <span class="tap-plus" aria-hidden="true">+1</span>
               <span>Tap after each rep</span>

@@ -17,6 +17,8 @@ export class SwivelProgrammeScreen extends ScreenElement {
   @property() backTo: 'exercise' | 'summary' | null = null;
   @property() currentExercise: string | null = null;
   @property({ type: Boolean }) running = false;
+  /** This device may steer (false on a viewer, whose commands the hub refuses): else no start buttons and no sensor controls. */
+  @property({ type: Boolean }) steers = true;
   @property({ attribute: false }) done: readonly string[] = [];
   @property({ type: Number }) rangeMin = -10;
   @property({ type: Number }) rangeMax = 60;
@@ -36,6 +38,7 @@ export class SwivelProgrammeScreen extends ScreenElement {
           .programme=${this.programme}
           .currentExercise=${this.currentExercise}
           .running=${this.running}
+          .steers=${this.steers}
           .done=${this.done}
         ></swivel-programme-list>
       </div>
@@ -64,7 +67,7 @@ export class SwivelProgrammeScreen extends ScreenElement {
           .rateHz=${stats?.rateHz ?? null}
           .linkLosses=${stats?.linkLosses ?? 0}
           .shin=${s.shin}
-          .controls=${s.sensorId !== null}
+          .controls=${s.sensorId !== null && this.steers}
         ></swivel-link-status>
       </aside>
     `;

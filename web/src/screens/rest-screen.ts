@@ -17,6 +17,8 @@ export class SwivelRestScreen extends ScreenElement {
   @property({ attribute: false }) rom: readonly RomView[] = [];
   @property({ attribute: false }) programme: Programme | null = null;
   @property({ type: Boolean }) replay = false;
+  /** This device may steer the session (false on a viewer): else only the way to the programme. */
+  @property({ type: Boolean }) steers = true;
 
   protected override render() {
     const v = this.view;
@@ -39,7 +41,7 @@ export class SwivelRestScreen extends ScreenElement {
           ${this.rom.length ? html`<div class="rest-rom">${this.rom.map((r) => romResult(r, exerciseName(this.programme, r.exerciseId)))}</div>` : nothing}
         </div>
       </div>
-      ${this.replay ? nothing : html`<swivel-session-controls class="controls" mode="rest"></swivel-session-controls>`}
+      ${this.replay ? nothing : html`<swivel-session-controls class="controls" mode="rest" .steers=${this.steers}></swivel-session-controls>`}
     `;
   }
 }

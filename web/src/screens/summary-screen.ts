@@ -1,4 +1,4 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Programme } from '../../../hub/protocol/programme.ts';
 import type { RomView, SetResult } from '../../../hub/protocol/session.ts';
@@ -31,6 +31,8 @@ export class SwivelSummaryScreen extends LitElement {
   @property({ attribute: false }) rom: readonly RomView[] = [];
   /** Whole session, seconds (null: unknown). */
   @property({ type: Number, attribute: 'total-seconds' }) totalSeconds: number | null = null;
+  /** This device may start a session (false on a viewer, whose commands the hub refuses). */
+  @property({ type: Boolean }) steers = true;
 
   private rows: Row[] = [];
   private headline = '';
@@ -83,7 +85,9 @@ export class SwivelSummaryScreen extends LitElement {
           </p>
         </div>
         <button type="button" @click=${() => this.dispatchEvent(new NavigateEvent('programme'))}>Programme</button>
-        <button type="button" class="primary" @click=${() => this.dispatchEvent(new SessionCommandEvent({ action: 'start' }))}>Start again</button>
+        ${this.steers
+          ? html`<button type="button" class="primary" data-testid="start-again" @click=${() => this.dispatchEvent(new SessionCommandEvent({ action: 'start' }))}>Start again</button>`
+          : nothing}
       </div>
       ${this.rom.length > 0
         ? html`<div class="rom" data-testid="summary-rom">

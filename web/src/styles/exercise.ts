@@ -286,6 +286,16 @@ export const exerciseStyles = css`
       background: var(--sw-accent);
       color: var(--sw-on-accent);
     }
+    /* On a viewer, where the coach's device counts: said in the tap button's place. */
+    .tap-elsewhere {
+      min-height: 12rem;
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      margin: 0;
+      font-size: 1.5rem;
+      color: var(--sw-muted);
+    }
     .tap-plus {
       font-size: 8rem;
       font-weight: 800;

@@ -1,3 +1,4 @@
+import type { PairingRole } from '../../../hub/protocol/access.ts';
 import type { HelloMessage } from '../../../hub/protocol/messages.ts';
 import type { Programme } from '../../../hub/protocol/programme.ts';
 import type { ReplayState } from '../../../hub/protocol/replay.ts';
@@ -36,6 +37,8 @@ export interface HubFacts {
   notice: { message: string; at: number } | null;
   hubVersion: string | null;
   sensorSource: HelloMessage['sensorSource'] | null;
+  /** What the hub lets this device do (null until its first `hello`). */
+  role: PairingRole | null;
   replay: ReplayState | null;
   session: SessionView | null;
   programme: Programme | null;
@@ -68,6 +71,13 @@ export interface DashboardView {
   retryIn: number | null;
   noticeText: string | null;
   wakeText: string | null;
+  /**
+   * Whether this device may steer: start and step the session, connect the sensor, say which shin.
+   * False for a viewer (the hub would refuse) and until the hub has said who this device is.
+   */
+  steers: boolean;
+  /** The header's hint on a viewer, so the missing buttons are not a mystery. */
+  watchOnlyText: string | null;
   replay: ReplayState | null;
   replayTitle: string;
   /** "Exercise 3 of 26" while running. */
@@ -98,6 +108,8 @@ export function wakeMessage(state: WakeState): string | null {
   if (state === 'refused') return 'Screen may dim: the browser would not keep it on';
   return null;
 }
+
+export const WATCH_ONLY_TEXT = 'View only \u2014 paired as a viewer';
 
 /** The header's word for the hub. */
 export function hubLabel(hub: HubFacts): string {
@@ -136,6 +148,8 @@ export function deriveDashboard(input: DashboardInput, previous: DashboardView |
     retryIn: hub.retryAt === null ? null : Math.max(0, Math.ceil((hub.retryAt - input.wallNow) / 1000)),
     noticeText: hub.refused ?? (hub.notice && now - hub.notice.at < NOTICE_MS ? hub.notice.message : null),
     wakeText: !running || hub.replay ? null : wakeMessage(input.wake),
+    steers: hub.role === 'coach',
+    watchOnlyText: hub.role === 'viewer' ? WATCH_ONLY_TEXT : null,
     replay: hub.replay,
     replayTitle: hub.replay ? (hub.replay.name ?? `Session ${hub.replay.sessionId}`) : '',
     progressText: running && session?.exerciseIndex != null ? `Exercise ${session.exerciseIndex + 1} of ${session.programme.exercises}` : '',
