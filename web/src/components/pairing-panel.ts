@@ -85,9 +85,17 @@ export class SwivelPairingPanel extends LitElement {
         justify-content: space-between;
         gap: 1rem;
       }
-      h2,
-      h3 {
+      h2 {
         margin: 0.2rem 0;
+      }
+      /* The list of paired devices is a part of its own: set apart from the buttons and the code above it. */
+      h3 {
+        margin: 1.5rem 0 0.75rem;
+        padding-top: 1.25rem;
+        border-top: 1px solid var(--sw-track);
+      }
+      h3 + p {
+        margin: 0;
       }
       .buttons {
         display: flex;
