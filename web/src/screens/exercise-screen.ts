@@ -73,19 +73,22 @@ export class SwivelExerciseScreen extends ScreenElement {
     </section>`;
   }
 
+  /** A manual count: the big tap button, or on a viewer (whose taps the hub refuses) where the count comes from. */
+  private tapPart(set: ExerciseView['set']) {
+    if (!this.steers) return html`<p class="tap-elsewhere" data-testid="tap-elsewhere">The coach taps after each rep</p>`;
+    return html`<button type="button" class="tap" data-testid="tap-count" @click=${() => this.send({ action: 'count' })}>
+      <span class="tap-plus" aria-hidden="true">+1</span>
+      <span>Tap after each rep</span>
+      <span class="sr-only">, ${set.reps}${set.repTarget !== null ? ` of ${set.repTarget}` : ''} counted so far</span>
+    </button>`;
+  }
+
   private renderCards(v: ExerciseView, s: SensorView) {
-    const set = v.set;
     const flash = this.flash;
     return html`
       <section class="card gauge-card" aria-label="Angle">
-        ${v.kind === 'manual' && !this.steers
-          ? html`<p class="tap-elsewhere" data-testid="tap-elsewhere">The coach taps after each rep</p>`
-          : v.kind === 'manual'
-          ? html`<button type="button" class="tap" data-testid="tap-count" @click=${() => this.send({ action: 'count' })}>
-              <span class="tap-plus" aria-hidden="true">+1</span>
-              <span>Tap after each rep</span>
-              <span class="sr-only">, ${set.reps}${set.repTarget !== null ? ` of ${set.repTarget}` : ''} counted so far</span>
-            </button>`
+        ${v.kind === 'manual'
+          ? this.tapPart(v.set)
           : html`<swivel-angle-readout
               .angle=${s.angle}
               .min=${v.rangeMin}
