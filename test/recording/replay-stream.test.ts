@@ -216,7 +216,9 @@ describe('a recorded session streamed to a viewer as if live', () => {
     expect(steer).toMatch(/cannot be steered like a live session/);
     expect(speed).toMatch(/speed/);
     expect(seek).toMatch(/cannot seek to 1000000 s: the session lasts \d+\.\d s/);
-    viewer.close();
+    // Too big to read: closed, as on the live socket, with the reason.
+    viewer.socket.send(JSON.stringify({ type: 'replay', command: { action: 'play' }, padding: 'x'.repeat(5000) }));
+    expect(await viewer.closed).toEqual({ code: 1009, reason: expect.stringMatching(/at most 4096 bytes/) });
     // The hub still answers.
     expect((await fetch(`${hub.base}/api/health`)).status).toBe(200);
   }, 30_000);
