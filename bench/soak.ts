@@ -4,8 +4,9 @@
  * in turn: the link lost for 3 s, 20 corrupt packets, 30 dropped packets, the simulator killed with
  * SIGKILL and started again. It reports hub crashes, whether each fault was marked (a lost link seen
  * by viewers and in the recording; corrupt and dropped packets counted exactly), the samples recorded
- * against the samples the hub received while sessions ran, the reps counted, and the hub's heap and
- * RSS after warm-up (the first fifth of the run, at least 30 s).
+ * against the samples the hub received while sessions ran, the reps counted against the simulated
+ * person's truth (phantom and lost reps, set by set), and the hub's heap and RSS after warm-up (the
+ * first fifth of the run, at least 30 s).
  *
  *   npm run bench:soak                   # 10 minutes
  *   npm run bench:soak -- --minutes 2
@@ -22,7 +23,8 @@ import WebSocket from 'ws';
 import { openDatabase } from '../hub/storage/database.ts';
 import { SessionStore } from '../hub/storage/session-store.ts';
 import type { ServerMessage } from '../hub/protocol/messages.ts';
-import { hubMemory, mb, numberOption, rssOf, serveHub, sleep, startSimulator, until, type Simulator } from './support/processes.ts';
+import type { SessionView } from '../hub/protocol/session.ts';
+import { hubMemory, mb, numberOption, rssOf, serveHub, sleep, startSimulator, until, type Simulator, type SimulatorTruthRep } from './support/processes.ts';
 
 const MINUTES = numberOption('minutes', 10);
 const FAULT_EVERY_MS = 30_000;
@@ -62,12 +64,78 @@ async function stalledViewer(port: number): Promise<{ socket: Socket; stalled: t
   return viewer;
 }
 
+/** A set as viewer 0 saw it: hub clock times (the same machine's clock as the simulator's truth). */
+interface SeenSet {
+  exerciseId: string;
+  kind: string;
+  side: string;
+  startedAt: number;
+  /** When a view first showed the set over (rest, finished, or another set), ms since the epoch. */
+  endedAt: number | null;
+  reps: number;
+  /** Set results the session had when this set started: the next one is this set's. */
+  resultsBefore: number;
+}
+
+/** A rep the hub counts ends when the leg is back; the truth's end can come a moment after the hub moved on. */
+const SET_END_GRACE_MS = 1500;
+/** A fault reaches this far past its start (a lost link is back, a killed simulator restarted, within it). */
+const FAULT_REACH_MS = 10_000;
+
+/** Follows the sets of the session from its views: one entry per set started (a recalibration keeps its set). */
+function followSets(sets: SeenSet[], view: SessionView, at: number): void {
+  const open = sets.at(-1);
+  if (open && view.current?.startedAt === open.startedAt) open.reps = Math.max(open.reps, view.current.reps);
+  const current = view.status === 'calibrating' || view.status === 'active' ? view.current : null;
+  if (open && open.endedAt === null && current?.startedAt !== open.startedAt) {
+    open.endedAt = at;
+    // Views are sent at most every 100 ms, so the last count may come only with the set's result.
+    const result = view.results.length > open.resultsBefore ? view.results.at(-1) : undefined;
+    if (result && result.exerciseId === open.exerciseId && result.side === open.side) open.reps = result.reps;
+  }
+  if (current && open?.startedAt !== current.startedAt) {
+    sets.push({ exerciseId: current.exerciseId, kind: current.kind, side: current.side, startedAt: current.startedAt, endedAt: null, reps: current.reps, resultsBefore: view.results.length });
+  }
+}
+
+/**
+ * The hub's rep count set by set against the person's truth: the full reps (not partials) that ended
+ * while the set ran, whatever the person was doing (after a simulator restart they start over with
+ * their first exercise until the next set tells them otherwise). Sets of the `reps` kind only (ROM
+ * trials are reps). A lost rep that can be put down to a fault (a truth rep of that set ended while
+ * the link was down or the simulator restarting) is counted apart: the hub cannot count what it
+ * never received, and marks the gap instead.
+ */
+function compareReps(sets: SeenSet[], truth: SimulatorTruthRep[], faultTimes: number[], endedAt: number) {
+  const full = truth.filter((rep) => rep.kind === 'rep' && !rep.partial);
+  const inFault = (at: number) => faultTimes.some((fault) => at >= fault && at <= fault + FAULT_REACH_MS);
+  const total = { sets: 0, truth: 0, counted: 0, phantom: 0, lost: 0, lostInFaults: 0 };
+  const rows: string[] = [];
+  for (const set of sets.filter((s) => s.kind === 'reps')) {
+    const end = set.endedAt ?? endedAt;
+    const inSet = full.filter((rep) => rep.endedAt >= set.startedAt && rep.endedAt <= end + SET_END_GRACE_MS);
+    const phantom = Math.max(0, set.reps - inSet.length);
+    const lost = Math.max(0, inSet.length - set.reps);
+    const lostInFaults = Math.min(lost, inSet.filter((rep) => inFault(rep.endedAt)).length);
+    total.sets++;
+    total.truth += inSet.length;
+    total.counted += set.reps;
+    total.phantom += phantom;
+    total.lost += lost;
+    total.lostInFaults += lostInFaults;
+    rows.push(`  ${set.exerciseId} ${set.side}: truth ${inSet.length}, counted ${set.reps}${inSet.some((rep) => inFault(rep.endedAt)) ? ' (a fault during its reps)' : ''}`);
+  }
+  return { ...total, rows };
+}
+
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'swivel-soak-'));
   const radioDir = join(root, 'radio');
   const dataDir = join(root, 'data');
   let simulator: Simulator = await startSimulator(radioDir, SIM_ARGS);
   const simulatorSent = { samples: 0, notifications: 0 };
+  /** The person's truth from every simulator lifetime (each asked just before its kill, and at the end). */
+  const truth: SimulatorTruthRep[] = [];
   const hub = await serveHub(['--sensor', 'sim', '--no-spawn-sim', '--radio', radioDir, '--data', dataDir]);
   let hubCrashed = false;
   void hub.exited.then(({ code, signal }) => {
@@ -84,6 +152,7 @@ async function main(): Promise<void> {
   // Twenty viewers: eighteen read everything, two stop reading at once (their socket is paused).
   const linkLostSeen: number[] = [];
   let lastView: Extract<ServerMessage, { type: 'session' }>['session'] | null = null;
+  const sets: SeenSet[] = [];
   let repEvents = 0;
   let invalid = 0;
   const viewers = await Promise.all(
@@ -103,7 +172,10 @@ async function main(): Promise<void> {
         const message = JSON.parse(data.toString()) as ServerMessage;
         if (typeof message !== 'object' || !message || typeof message.type !== 'string') invalid++;
         else if (message.type === 'link' && message.state === 'lost') linkLostSeen.push(Date.now());
-        else if (message.type === 'session') lastView = message.session;
+        else if (message.type === 'session') {
+          lastView = message.session;
+          followSets(sets, message.session, Date.now());
+        } else if (message.type === 'hello') followSets(sets, message.session, Date.now());
         else if (message.type === 'event' && message.event.kind === 'rep') repEvents++;
       });
       return viewer;
@@ -151,6 +223,7 @@ async function main(): Promise<void> {
           const last = await simulator.stats();
           simulatorSent.samples += last.samples;
           simulatorSent.notifications += last.notificationsSent;
+          truth.push(...(await simulator.truth()));
           simulator.child.kill('SIGKILL');
           await simulator.exited;
           await sleep(1000);
@@ -192,6 +265,8 @@ async function main(): Promise<void> {
   const last = await simulator.stats();
   simulatorSent.samples += last.samples;
   simulatorSent.notifications += last.notificationsSent;
+  truth.push(...(await simulator.truth()));
+  const reps = compareReps(sets, truth, faults.map((f) => startedAt + f.at), Date.now());
   const viewerState = viewers.map((v) => ({ stalled: v.stalled, closed: v.closed, messages: v.messages }));
   const end = { ...(await hubMemory(hub.port)), rss: await rssOf(hub.child.pid!) };
   stopping = true;
@@ -228,12 +303,13 @@ async function main(): Promise<void> {
   console.log(`faults marked: ${faults.filter((f) => f.marked).length} of ${faults.length} (${FAULTS.map((k) => `${k} ${faults.filter((f) => f.fault === k && f.marked).length}/${faults.filter((f) => f.fault === k).length}`).join(', ')})`);
   console.log(`sessions: ${sessionsStarted} started, ${sessions.length} recorded (${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}); link losses in the recordings: ${recordedLinkLosses}; lost packets in the recordings: ${recordedLostPackets}`);
   console.log(`samples: simulator sent ${simulatorSent.samples} (${simulatorSent.notifications} notifications, all lifetimes); hub received ${statsAtEnd.samples}; received while sessions ran ${deliveredInSessions}; recorded ${recordedSamples} (${recordedSamples - deliveredInSessions >= 0 ? '+' : ''}${recordedSamples - deliveredInSessions})`);
-  console.log(`reps: ${countedReps} counted in the recorded sessions, ${repEvents} rep events seen by a viewer (phantom/lost against the simulator's truth: not measured, see docs/faults.md)`);
+  console.log(`reps: ${countedReps} counted in the recorded sessions, ${repEvents} rep events seen by a viewer`);
+  console.log(`reps against the simulator's truth: ${reps.sets} rep sets, truth ${reps.truth} full reps, counted ${reps.counted}: phantom ${reps.phantom}, lost ${reps.lost} (${reps.lostInFaults} of them ended during a fault)\n${reps.rows.join('\n')}`);
   console.log(`viewers: ${viewerState.filter((v) => !v.stalled && !v.closed).length} of ${VIEWERS - STALLED} reading still connected (median ${viewerState.filter((v) => !v.stalled).map((v) => v.messages).sort((a, b) => a - b)[Math.floor((VIEWERS - STALLED) / 2)]} messages each); stalled viewers dropped by the hub: ${(hub.out().match(/closing a viewer: [^\n]*/g) ?? []).length} of ${STALLED} (${[...new Set(hub.out().match(/closing a viewer: [^\n]*/g) ?? [])].join('; ') || 'none'}); schema-less messages: ${invalid}`);
   if (afterWarmUp.length > 1) {
     console.log(`memory after warm-up (${(warmUpMs / 1000).toFixed(0)} s, ${afterWarmUp.length} samples): heap ${range(afterWarmUp.map((m) => m.heap))} (first ${mb(afterWarmUp[0]!.heap)}, last ${mb(afterWarmUp.at(-1)!.heap)}); RSS ${range(afterWarmUp.map((m) => m.rss))} (first ${mb(afterWarmUp[0]!.rss)}, last ${mb(afterWarmUp.at(-1)!.rss)}); at the end heap ${mb(end.heapUsedBytes)}, RSS ${mb(end.rss)}`);
   }
-  if (hubCrashed || faults.some((f) => !f.marked)) process.exitCode = 1;
+  if (hubCrashed || faults.some((f) => !f.marked) || reps.phantom > 0 || reps.lost > reps.lostInFaults) process.exitCode = 1;
 }
 
 await main();

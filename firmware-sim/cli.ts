@@ -36,6 +36,7 @@ While it runs, type commands on standard input (one per line):
   drop N           lose the next N notifications        corrupt N   send N malformed notifications
   lose-link MS     cut the link, stay out of range MS   loss P      set the fraction of notifications lost
   latency MS       set notification delay               stats       print counters as JSON
+  truth            print the person's reps, holds and efforts so far as JSON (each end in ms since the epoch)
 
 A recording instead of a live sensor: npm run --silent sim -- record --help
 
@@ -154,8 +155,11 @@ commands.on('line', (line) => {
     case 'stats':
       say({ event: 'stats', connected: device.connected, ...device.stats });
       return;
+    case 'truth':
+      say({ event: 'truth', reps: device.truth() });
+      return;
     default:
-      process.stderr.write(`swivel-sim: unknown command "${line.trim()}" (drop, corrupt, lose-link, loss, latency, stats)\n`);
+      process.stderr.write(`swivel-sim: unknown command "${line.trim()}" (drop, corrupt, lose-link, loss, latency, stats, truth)\n`);
       return;
   }
   say({ event: 'ok', command: line.trim() });

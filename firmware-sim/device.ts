@@ -34,7 +34,7 @@ import type { ShinMotion } from './motion.ts';
 import { isExerciseId, type ExerciseId } from './person/exercises.ts';
 import type { Side } from './person/person.ts';
 import { deriveSeed, seededRandom, type Random } from './random.ts';
-import { SensorModel, type MountingChoice } from './sensor.ts';
+import { SensorModel, type MountingChoice, type TimedTruthRep } from './sensor.ts';
 
 /** One end of a radio link as the device sees it: messages to the central, and cutting the link. */
 export interface DeviceLink {
@@ -199,6 +199,16 @@ export class SwivelDevice {
     const link = this.central;
     this.disconnect();
     link?.drop();
+  }
+
+  /**
+   * The simulated person's truth so far, each rep's end as wall-clock time (ms since the epoch; with
+   * the default clock, performance.now, as in the simulator process): what a soak of a hub in another
+   * process compares the hub's counts with.
+   */
+  truth(): (Omit<TimedTruthRep, 'end'> & { endedAt: number })[] {
+    const trueNow = ((this.now() - this.bootAt) / 1000) * this.speed;
+    return this.sensor.truthUntil(trueNow).map(({ end, ...rep }) => ({ ...rep, endedAt: Math.round(performance.timeOrigin + this.bootAt + (end / this.speed) * 1000) }));
   }
 
   /** Wall-clock time (performance.now) at which the notification with this sequence number left. */

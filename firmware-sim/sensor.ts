@@ -20,7 +20,7 @@ import {
 import { DEG, qAxisAngle, qExp, qFromAxes, qLog, qconj, qmul } from './math3d.ts';
 import type { ShinMotion } from './motion.ts';
 import type { ExerciseId } from './person/exercises.ts';
-import { createPerson, type Kinematics, type Person, type PersonOptions, type Side } from './person/person.ts';
+import { createPerson, type Kinematics, type Person, type PersonOptions, type Side, type TruthRep } from './person/person.ts';
 import { deriveSeed, seededRandom, type Random } from './random.ts';
 
 /** `placement` 0–23 exactly, `'random'` (placement, twist, tilt and place on the shin from the seed), or a full mounting. */
@@ -46,6 +46,16 @@ export interface SensorModelOptions {
   clock?: SensorClock | false;
   /** Instead of a person: a legacy one-angle motion (seated, shin hanging, about the thigh axis). */
   motion?: (t: number) => ShinMotion;
+}
+
+/** One rep, hold or effort the simulated person did, as the truth has it, on the sensor's true clock. */
+export interface TimedTruthRep {
+  exercise: ExerciseId;
+  side: Side;
+  kind: TruthRep['kind'];
+  partial: boolean;
+  /** When it ended (fully back at the start posture), true seconds since power-on. */
+  end: number;
 }
 
 export interface SimulatedSample {
@@ -76,6 +86,8 @@ export class SensorModel {
   /** The person and, for a live switch of exercise, when their timeline began (true time). */
   person: Person | null;
   personStartsAt = 0;
+  /** Every person timeline so far, each until the next began (true time): the truth across exercise switches. */
+  private readonly timelines: { person: Person; startsAt: number; endsAt: number }[] = [];
   private readonly personSeed: number;
   private readonly holdBreak: boolean;
   private readonly habits: PersonOptions['habits'];
@@ -105,6 +117,7 @@ export class SensorModel {
         ...(options.habits ? { habits: options.habits } : {}),
       });
       this.kinematics = this.person;
+      this.timelines.push({ person: this.person, startsAt: 0, endsAt: Infinity });
     }
     this.mounting = chooseMounting(options.mounting ?? 0, seed);
     this.errors = imuErrors(seededRandom(deriveSeed(seed, 'imu-constants')), options.errors ?? DEFAULT_IMU_ERRORS);
@@ -128,6 +141,10 @@ export class SensorModel {
     const ease = (u: number) => (1 - Math.cos(Math.PI * Math.min(1, Math.max(0, u)))) / 2;
     this.person = person;
     this.personStartsAt = begins;
+    // The person drops what they were doing when told: a rep of the old exercise not ended by then never ends.
+    const previous = this.timelines.at(-1);
+    if (previous) previous.endsAt = at;
+    this.timelines.push({ person, startsAt: begins, endsAt: Infinity });
     this.kinematics = {
       pivotToKnee: person.pivotToKnee,
       shinAt: (t) => {
@@ -139,6 +156,18 @@ export class SensorModel {
         return person.shinAt(t - begins);
       },
     };
+  }
+
+  /**
+   * The person's ground truth up to true time `until`: every rep, hold and effort that had ended by
+   * then, in each exercise they were told to do in turn. Empty for a legacy motion.
+   */
+  truthUntil(until: number): TimedTruthRep[] {
+    return this.timelines.flatMap(({ person, startsAt, endsAt }) =>
+      until <= startsAt
+        ? []
+        : person.reps(Math.min(until, endsAt) - startsAt).map((rep) => ({ exercise: person.spec.id, side: person.side, kind: rep.kind, partial: rep.partial, end: startsAt + rep.end })),
+    );
   }
 
   /** True time of sample `index` at `rateHz`. */

@@ -64,9 +64,21 @@ export async function serveHub(args: string[]): Promise<BinProcess & { port: num
   return { ...hub, port };
 }
 
+/** One rep, hold or effort the simulated person did, as the simulator's truth has it. */
+export interface SimulatorTruthRep {
+  exercise: string;
+  side: 'left' | 'right';
+  kind: 'rep' | 'hold' | 'effort';
+  partial: boolean;
+  /** When it ended, ms since the epoch. */
+  endedAt: number;
+}
+
 export interface Simulator extends BinProcess {
   command(line: string): Promise<void>;
   stats(): Promise<{ connected: boolean; notificationsSent: number; notificationsLost: number; malformedSent: number; samples: number }>;
+  /** What the person did in this simulator's lifetime (its `truth` command). */
+  truth(): Promise<SimulatorTruthRep[]>;
 }
 
 /** `npm run sim` on a radio directory, once it is on the air; `command` and `stats` use its standard input. */
@@ -102,6 +114,11 @@ export async function startSimulator(radioDir: string, args: string[]): Promise<
       const stats = next('stats');
       sim.child.stdin!.write('stats\n');
       return (await stats) as never;
+    },
+    async truth() {
+      const truth = next('truth');
+      sim.child.stdin!.write('truth\n');
+      return ((await truth) as { reps: SimulatorTruthRep[] }).reps;
     },
   };
 }

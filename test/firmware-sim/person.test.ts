@@ -181,6 +181,28 @@ describe('a person told to start another exercise', () => {
   });
 });
 
+describe("the person's truth across exercise switches", () => {
+  it("keeps each exercise's reps up to the switch, on the true clock, and the new exercise's after it", () => {
+    const model = new SensorModel({ seed: 5, exercise: 'seated-hip-ir', clock: false });
+    const seated = createPerson({ exercise: 'seated-hip-ir', seed: 5 });
+    const switchAt = 40;
+    model.startExercise('rom-prone', 'right', switchAt);
+    const truth = model.truthUntil(200);
+    // Before the switch: exactly the seated person's reps that ended by then.
+    const before = truth.filter((rep) => rep.exercise === 'seated-hip-ir');
+    expect(before.map((rep) => rep.end)).toEqual(seated.reps(switchAt).map((rep) => rep.end));
+    expect(before.length).toBeGreaterThan(0);
+    // After it: the prone trials, on the right, timed from when the person got there (3 s later).
+    const prone = truth.filter((rep) => rep.exercise === 'rom-prone');
+    const proneAlone = createPerson({ exercise: 'rom-prone', seed: 5, side: 'right' }).reps(200 - switchAt - 3);
+    expect(prone.map((rep) => rep.end)).toEqual(proneAlone.map((rep) => switchAt + 3 + rep.end));
+    expect(prone.every((rep) => rep.side === 'right' && rep.end > switchAt)).toBe(true);
+    expect(prone.length).toBeGreaterThan(0);
+    // Nothing after the time asked about.
+    expect(model.truthUntil(switchAt + 1).filter((rep) => rep.exercise === 'rom-prone')).toEqual([]);
+  });
+});
+
 describe('person habits (real people)', () => {
   it('without habits the person is the plain one; with them, the same person rests off the start posture between reps', () => {
     const plain = createPerson({ exercise: 'seated-hip-ir', seed: 3 });
