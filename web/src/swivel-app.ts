@@ -182,24 +182,13 @@ export class SwivelApp extends LitElement {
       }
       case 'summary':
         return html`<div class="summary">
-          <swivel-summary-screen
-            .programme=${programme}
-            .results=${session?.results ?? []}
-            .rom=${session?.rom ?? []}
-            .totalSeconds=${v.totalSeconds}
-            .steers=${v.steers}
-          ></swivel-summary-screen>
+          <swivel-summary-screen .programme=${programme} .results=${session?.results ?? []} .rom=${session?.rom ?? []}
+            .totalSeconds=${v.totalSeconds} .steers=${v.steers}></swivel-summary-screen>
         </div>`;
       case 'rest':
         return v.rest
-          ? html`<swivel-rest-screen
-              .view=${v.rest}
-              .progressText=${v.progressText}
-              .rom=${session?.rom ?? []}
-              .programme=${programme}
-              .replay=${v.replay !== null}
-              .steers=${v.steers}
-            ></swivel-rest-screen>`
+          ? html`<swivel-rest-screen .view=${v.rest} .progressText=${v.progressText} .rom=${session?.rom ?? []} .programme=${programme}
+              .replay=${v.replay !== null} .steers=${v.steers}></swivel-rest-screen>`
           : nothing;
       case 'exercise':
         return v.exercise

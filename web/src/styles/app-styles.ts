@@ -2,6 +2,7 @@ import { buttonStyles, srOnlyStyles } from './shared-styles.ts';
 import { chromeStyles } from './chrome.ts';
 import { programmeStyles } from './programme-layout.ts';
 import { exerciseStyles } from './exercise.ts';
+import { manualCountStyles } from './manual-count.ts';
 import { restStyles } from './rest.ts';
 import { responsiveStyles } from './responsive.ts';
 
@@ -10,4 +11,4 @@ import { responsiveStyles } from './responsive.ts';
  * the count and the timers get the most room; everything a person reads from the mat is large. The
  * app adopts them all, in this order; its screens render into its shadow root.
  */
-export const appStyles = [buttonStyles, srOnlyStyles, chromeStyles, programmeStyles, exerciseStyles, restStyles, responsiveStyles];
+export const appStyles = [buttonStyles, srOnlyStyles, chromeStyles, programmeStyles, exerciseStyles, manualCountStyles, restStyles, responsiveStyles];
