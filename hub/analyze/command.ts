@@ -2,6 +2,7 @@
  * `swivel analyze`: the pipeline on a recorded file. hub/cli.ts parses the options (./options.ts)
  * and loads this module only when the command runs.
  */
+import { NotFoundError } from '../exit-codes.ts';
 import { open } from 'node:fs/promises';
 import { exerciseKind, type ExerciseId } from '../protocol/exercises.ts';
 import { analyzeSamples, type AnalysisResult, type Side } from './analyze.ts';
@@ -88,7 +89,10 @@ export function formatSummary(command: AnalyzeCommand, result: AnalysisResult): 
 /** Reads, analyses and reports. File problems throw AnalyzeFileError with a one-line message. */
 export async function runAnalyze(command: AnalyzeCommand, stdout: NodeJS.WritableStream = process.stdout): Promise<AnalysisResult> {
   const read = await readImuCsv(command.file, command.units);
-  if (!read.ok) throw new AnalyzeFileError(`${command.file}: ${read.error.message}`);
+  if (!read.ok) {
+    const message = `${command.file}: ${read.error.message}`;
+    throw read.error.kind === 'missing' ? new NotFoundError(message) : new AnalyzeFileError(message);
+  }
   const result = await analyzeSamples(read.samples, { exercise: command.exercise, side: command.side, timing: read.timing });
   if (command.anglesPath) await writeAngles(command.anglesPath, read.samples.t, result.angles);
   if (command.orientationPath) await writeOrientations(command.orientationPath, read.samples.t, result.orientations);

@@ -90,6 +90,7 @@ export function sampleTiming(t: ArrayLike<number>): SampleTiming {
 }
 
 export type ImuCsvErrorKind =
+  | 'missing'
   | 'unreadable'
   | 'empty'
   | 'bad-header'
@@ -285,6 +286,8 @@ const READ_PROBLEMS: Record<string, string> = {
 
 function unreadable(error: unknown): ImuCsvResult {
   const { code, message } = error as NodeJS.ErrnoException;
+  // A missing file is its own kind: the command line exits with "not found" for it (hub/exit-codes.ts).
+  if (code === 'ENOENT') return { ok: false, error: { kind: 'missing', line: null, message: `cannot read the file: ${READ_PROBLEMS.ENOENT}` } };
   return { ok: false, error: { kind: 'unreadable', line: null, message: `cannot read the file: ${(code && READ_PROBLEMS[code]) ?? message}` } };
 }
 

@@ -2,6 +2,8 @@
  * `swivel record` and `swivel sessions …`: hub/cli.ts parses the options and loads this module only
  * when one of them runs. The work is Recordings' (the same code as /api/sessions).
  */
+import { NotFoundError } from '../exit-codes.ts';
+import { formatLocalTime, isoWithOffset } from '../local-time.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,7 +22,8 @@ import type { SessionService } from '../session/session-service.ts';
 
 export const SESSIONS_HELP = `Usage: swivel sessions <action> [options]      (every action takes --data DIR)
 
-Recorded sessions (docs/storage.md). The data directory is --data DIR, else $SWIVEL_DATA, else ./data.
+Recorded sessions (docs/storage.md). The data directory is --data DIR, else $SWIVEL_DATA, else your data folder
+(on Linux $XDG_DATA_HOME/swivel or ~/.local/share/swivel). Times are local, with the zone.
 
   list [--json] [--limit N]           newest first; --json prints an array of
                                       {id, startedAt, endedAt, status, exercises, samples, durationSeconds}
@@ -44,7 +47,7 @@ given), after --duration, or on Ctrl+C; the session is kept in the data director
   --side left|right        only this side (default: every side the programme has, in its order)
   --sensor auto|sim|ble    as for "swivel serve" (default auto); the simulator does this exercise
   --duration S             stop after S seconds
-  --data DIR               the data directory (default $SWIVEL_DATA or ./data)
+  --data DIR               the data directory (default $SWIVEL_DATA, else your data folder)
   --radio DIR              radio directory of simulated sensors
   --no-spawn-sim           do not start a simulator; use one started with "npm run sim"
   --sim-person N           which simulated person (a seed)
@@ -76,15 +79,16 @@ async function withRecordings<T>(dataDir: string, programme: Programme, write: b
 }
 
 const noSessions = (dataDir: string) => () => {
-  throw new StorageError(`no sessions are recorded in ${dataDir} (no ${DATABASE_FILE} there); use --data DIR or SWIVEL_DATA to point at another data directory`);
+  throw new NotFoundError(`no sessions are recorded in ${dataDir} (no ${DATABASE_FILE} there); use --data DIR or SWIVEL_DATA to point at another data directory`);
 };
 
-const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+const when = (ms: number | null) => (ms === null ? '—' : formatLocalTime(ms));
+const isoOrNull = (ms: number | null) => (ms === null ? null : isoWithOffset(ms));
 
 export async function listSessions(options: { dataDir: string; programme: Programme; json: boolean; limit: number }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const sessions = await withRecordings(options.dataDir, options.programme, false, () => [] as RecordedSessionItem[], (r) => r.list(0, options.limit).sessions);
   if (options.json) {
-    out.write(`${JSON.stringify(sessions.map(({ id, startedAt, endedAt, status, exercises, samples, durationSeconds }) => ({ id, startedAt, endedAt, status, exercises, samples, durationSeconds })))}\n`);
+    out.write(`${JSON.stringify(sessions.map(({ id, startedAt, endedAt, status, exercises, samples, durationSeconds }) => ({ id, startedAt: isoWithOffset(startedAt), endedAt: isoOrNull(endedAt), status, exercises, samples, durationSeconds })))}\n`);
     return;
   }
   if (sessions.length === 0) {
@@ -100,7 +104,7 @@ export async function listSessions(options: { dataDir: string; programme: Progra
 export async function showSession(options: { dataDir: string; programme: Programme; id: number; json: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const detail = await withRecordings(options.dataDir, options.programme, false, noSessions(options.dataDir), (r) => r.show(options.id));
   if (options.json) {
-    out.write(`${JSON.stringify(detail)}\n`);
+    out.write(`${JSON.stringify({ ...detail, startedAt: isoWithOffset(detail.startedAt), endedAt: isoOrNull(detail.endedAt) })}\n`);
     return;
   }
   const lines = [
@@ -145,6 +149,8 @@ export async function importSession(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<RecordedSessionItem> {
   const parsed = await readImuCsv(options.file);
+  // Checked before the data directory is opened, so a mistyped path creates nothing.
+  if (!parsed.ok && parsed.error.kind === 'missing') throw new NotFoundError(`${options.file}: ${parsed.error.message}`);
   const item = await withRecordings(options.dataDir, options.programme, true, () => {
     throw new Error('unreachable');
   }, (r) => r.importParsed(parsed, { exerciseId: options.exerciseId, side: options.side, name: options.name, fileName: options.file, ...(options.startedAt !== undefined ? { startedAt: options.startedAt } : {}) }));

@@ -2,6 +2,7 @@
  * Recorded sessions as the API and the command line use them: list, show, rename, delete, export,
  * import and re-score. One implementation, so `swivel sessions …` and `/api/sessions` always agree.
  */
+import { NotFoundError } from '../exit-codes.ts';
 import { createHash } from 'node:crypto';
 import { ImuCsvParser, IMU_CSV_HEADER, type ImuCsvResult } from '../analyze/imu-csv.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
@@ -11,7 +12,7 @@ import type { SessionStore } from '../storage/session-store.ts';
 import { replaySession, type ReplaySpeed } from './replay.ts';
 
 /** A session that does not exist: the API answers 404, the command line exits 2. */
-export class UnknownSessionError extends Error {
+export class UnknownSessionError extends NotFoundError {
   constructor(readonly id: number) {
     super(`no session ${id}; "swivel sessions list" (or GET /api/sessions) shows the recorded ones`);
   }

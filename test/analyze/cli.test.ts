@@ -105,17 +105,17 @@ describe('swivel analyze', { timeout: 60_000 }, () => {
     expect(human.out()).toMatch(/max angle {2}\d+\.\d°/);
   });
 
-  it('reports a malformed file in one line with the line number, exit code 2, no stack trace', async () => {
+  it('reports a malformed file in one line with the line number, exit code 1 (3 for a missing file), no stack trace', async () => {
     const bad = join(dir, 'bad.csv');
     await writeFile(bad, `${HEADER}\n0,0,0,-1,0,0,0\n0.01,0,0,-1,0,0,0\n0.02,0,0,-1,oops,0,0\n`);
     const run = swivel(['analyze', bad, '--exercise', 'seated-hip-ir', '--json']);
-    expect(await run.exited).toBe(2);
+    expect(await run.exited).toBe(1);
     expect(run.out()).toBe('');
     expect(run.err()).toBe(`swivel: ${bad}: line 4: gx is not a number: "oops"\n`);
 
     const missing = join(dir, 'missing.csv');
     const gone = swivel(['analyze', missing, '--exercise', 'seated-hip-ir']);
-    expect(await gone.exited).toBe(2);
+    expect(await gone.exited).toBe(3);
     expect(gone.err()).toBe(`swivel: ${missing}: cannot read the file: no such file\n`);
   });
 

@@ -220,7 +220,7 @@ describe('readImuCsv rejects a malformed file with the line and the problem', ()
   it('a missing file', async () => {
     expect(await readImuCsv(join(dir, 'does-not-exist.csv'))).toEqual({
       ok: false,
-      error: { kind: 'unreadable', line: null, message: 'cannot read the file: no such file' },
+      error: { kind: 'missing', line: null, message: 'cannot read the file: no such file' },
     });
   });
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,20 +79,20 @@ describe('swivel sessions', { timeout: 60_000 }, () => {
     expect(exported).toEqual(original);
   });
 
-  it('says what is wrong in one line with exit code 2', async () => {
+  it('says what is wrong in one line, with exit code 3 for what is not there and 2 for a usage mistake', async () => {
     const data = freshData();
     openDatabase(data).close(); // a data directory with no sessions in it
-    const cases: [string[], string][] = [
-      [['sessions', 'show', '42', '--data', data], 'swivel: no session 42; "swivel sessions list" (or GET /api/sessions) shows the recorded ones\n'],
-      [['sessions', 'replay', '1', '--speed', 'fast', '--data', data], 'swivel: --speed must be a number above 0 (1, 2, 5, 10 …) or max, got "fast"\nTry "swivel --help".\n'],
-      [['sessions', 'show', 'one', '--data', data], 'swivel: a session ID is a whole number from 1, got "one"\nTry "swivel --help".\n'],
-      [['sessions', 'import', join(dir, 'missing.csv'), '--exercise', 'rom-seated', '--data', data], `swivel: ${join(dir, 'missing.csv')}: cannot read the file: no such file\n`],
-      [['sessions', 'frob', '--data', data], 'swivel: unknown sessions action "frob" (actions: list, show, export, import, replay, rename, delete)\nTry "swivel --help".\n'],
-      [['sessions', 'list', '--data', join(dir, 'nowhere'), '--out', dir], 'swivel: sessions list does not take --out\nTry "swivel --help".\n'],
-      [['sessions', 'show', '1', '--data', join(dir, 'nowhere')], `swivel: no sessions are recorded in ${join(dir, 'nowhere')} (no swivel.db there); use --data DIR or SWIVEL_DATA to point at another data directory\n`],
+    const cases: [string[], string, number][] = [
+      [['sessions', 'show', '42', '--data', data], 'swivel: no session 42; "swivel sessions list" (or GET /api/sessions) shows the recorded ones\n', 3],
+      [['sessions', 'replay', '1', '--speed', 'fast', '--data', data], 'swivel: --speed must be a number above 0 (1, 2, 5, 10 …) or max, got "fast"\nTry "swivel --help".\n', 2],
+      [['sessions', 'show', 'one', '--data', data], 'swivel: a session ID is a whole number from 1, got "one"\nTry "swivel --help".\n', 2],
+      [['sessions', 'import', join(dir, 'missing.csv'), '--exercise', 'rom-seated', '--data', data], `swivel: ${join(dir, 'missing.csv')}: cannot read the file: no such file\n`, 3],
+      [['sessions', 'frob', '--data', data], 'swivel: unknown sessions action "frob" (actions: list, show, export, import, replay, rename, delete)\nTry "swivel --help".\n', 2],
+      [['sessions', 'list', '--data', join(dir, 'nowhere'), '--out', dir], 'swivel: sessions list does not take --out\nTry "swivel --help".\n', 2],
+      [['sessions', 'show', '1', '--data', join(dir, 'nowhere')], `swivel: no sessions are recorded in ${join(dir, 'nowhere')} (no swivel.db there); use --data DIR or SWIVEL_DATA to point at another data directory\n`, 3],
     ];
     const results = await Promise.all(cases.map(([args]) => swivel(args)));
-    results.forEach((result, i) => expect(result, cases[i]![0].join(' ')).toMatchObject({ code: 2, err: cases[i]![1] }));
+    results.forEach((result, i) => expect(result, cases[i]![0].join(' ')).toMatchObject({ code: cases[i]![2], err: cases[i]![1] }));
   }, 60_000);
 
   it('renames and deletes', async () => {
@@ -101,5 +101,42 @@ describe('swivel sessions', { timeout: 60_000 }, () => {
     expect((await swivel(['sessions', 'rename', '1', '--name', 'Monday', '--notes', 'left side tight', '--data', data])).out).toBe('session 1: name "Monday", notes "left side tight"\n');
     expect((await swivel(['sessions', 'delete', '1', '--data', data])).out).toBe('session 1 deleted\n');
     expect((await swivel(['sessions', 'list', '--json', '--data', data])).out).toBe('[]\n');
+  });
+});
+
+/** Everyday habits: the user's data folder from any folder, local time both ways, help and version everywhere. */
+describe('swivel sessions, as used day to day', { timeout: 60_000 }, () => {
+  let dir = '';
+  let csv = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'swivel-everyday-'));
+    csv = join(dir, 'hold.csv');
+    await writeFile(csv, record({ exercise: 'figure4-sitting', seed: 5, seconds: 10 }).csv);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('keeps sessions in the user data folder, found from any folder, in local time with the zone', async () => {
+    const env = { XDG_DATA_HOME: join(dir, 'share'), TZ: 'Europe/Paris' };
+    const imported = runBin('swivel', ['sessions', 'import', csv, '--exercise', 'figure4-sitting', '--started-at', '2026-11-18 09:30'], { env, cwd: dir });
+    expect(await imported.exited, imported.err()).toBe(0);
+    expect(await readdir(join(dir, 'share', 'swivel'))).toContain('swivel.db');
+
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    const list = runBin('swivel', ['sessions', 'list'], { env, cwd: elsewhere });
+    expect(await list.exited).toBe(0);
+    expect(list.out()).toMatch(/^ {4}1 {2}2026-11-18 09:30:00 (CET|GMT\+1) {2}complete/);
+    const json = runBin('swivel', ['sessions', 'list', '--json'], { env, cwd: elsewhere });
+    expect(await json.exited).toBe(0);
+    expect(JSON.parse(json.out())[0].startedAt).toBe('2026-11-18T09:30:00.000+01:00');
+  });
+
+  it('answers --help and --version after any command', async () => {
+    const runs = [['programme', 'check', '--help'], ['sessions', 'list', '--help'], ['pairings', '--help'], ['sessions', 'list', '--version'], ['analyze', '--version']].map((args) => ({ args, run: runBin('swivel', args) }));
+    for (const { args, run } of runs) {
+      expect(await run.exited, args.join(' ')).toBe(0);
+      if (args.includes('--version')) expect(run.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+      else expect(run.out(), args.join(' ')).toMatch(/^Usage: swivel /);
+    }
   });
 });
