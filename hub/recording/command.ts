@@ -160,6 +160,7 @@ export async function importSession(
 
 export async function replayCommand(options: { dataDir: string; programme: Programme; id: number; speed: ReplaySpeed; json: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const result = await withRecordings(options.dataDir, options.programme, false, noSessions(options.dataDir), (r) => r.rescore(options.id, options.speed));
+  if (result.scoringUpdated) process.stderr.write(`swivel: session ${options.id} was scored again: this version of Swivel scores differently from the one that kept its figures\n`);
   if (options.json) {
     out.write(`${JSON.stringify(result.sets)}\n`);
     return;
