@@ -32,6 +32,7 @@ Commands:
   record     record one exercise without the dashboard, printing the counts
   sessions   recorded sessions: list, show, export, import, replay, rename, delete
   pairings   devices paired with the hub: list, revoke (docs/security.md)
+  backup     a consistent copy of every session, safe while the hub runs: "swivel backup FILE"
 
 Run "swivel <command> --help" for a command's options.
 `;
@@ -329,6 +330,7 @@ async function sessions(args: string[]): Promise<void> {
         notes: { type: 'string' },
         speed: { type: 'string' },
         programme: { type: 'string' },
+        summary: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -343,7 +345,7 @@ async function sessions(args: string[]): Promise<void> {
   const allowed: Record<string, string[]> = {
     list: ['json', 'limit'],
     show: ['json'],
-    export: ['out'],
+    export: ['out', 'summary'],
     import: ['exercise', 'side', 'name', 'started-at'],
     replay: ['speed', 'json'],
     rename: ['name', 'notes'],
@@ -352,10 +354,10 @@ async function sessions(args: string[]): Promise<void> {
   const options = allowed[action];
   if (!options) throw new UsageError(`unknown sessions action "${action}" (actions: ${Object.keys(allowed).join(', ')})`);
   for (const key of Object.keys(values)) {
-    if (key === 'data' || key === 'programme' || key === 'help' || (key === 'json' && values.json === false)) continue;
+    if (key === 'data' || key === 'programme' || key === 'help' || ((key === 'json' || key === 'summary') && values[key] === false)) continue;
     if (!options.includes(key)) throw new UsageError(`sessions ${action} does not take --${key}`);
   }
-  const expected = action === 'list' ? 0 : 1;
+  const expected = action === 'list' || values.summary ? 0 : 1;
   if (positionals.length > expected) throw new UsageError(`sessions ${action} takes ${expected === 0 ? 'no arguments' : 'one argument'}, got: ${positionals.join(' ')}`);
   const dataDir = dataDirOption(values.data);
   const programme = await loadProgrammeOption(values.programme);
@@ -369,6 +371,7 @@ async function sessions(args: string[]): Promise<void> {
     case 'show':
       return command.showSession({ ...base, id: sessionId(positionals[0], action), json: values.json! });
     case 'export': {
+      if (values.summary) return command.exportSummary({ ...base, outFile: values.out ? resolve(values.out) : null });
       const id = sessionId(positionals[0], action);
       if (!values.out) throw new UsageError('sessions export needs --out DIR: where to write the CSV files and events.json');
       return command.exportSession({ ...base, id, outDir: resolve(values.out) });
@@ -456,7 +459,20 @@ async function pairings(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme, record, sessions, pairings };
+async function backup(args: string[]): Promise<void> {
+  const { BACKUP_HELP, backupDatabase } = await import('./recording/command.ts');
+  let parsed;
+  try {
+    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.values.help) return void process.stdout.write(BACKUP_HELP);
+  if (parsed.positionals.length !== 1) throw new UsageError('backup needs the FILE to write the copy to: swivel backup FILE');
+  await backupDatabase({ dataDir: dataDirOption(parsed.values.data), file: resolve(parsed.positionals[0]!) });
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme, record, sessions, pairings, backup };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

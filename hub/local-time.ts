@@ -18,12 +18,21 @@ export function formatLocalTime(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zoneName(d)}`;
 }
 
-/** "2026-11-18T09:30:05.000+01:00": the local time with its offset from UTC. */
-export function isoWithOffset(ms: number): string {
+/** The local date ("2026-11-18"), time ("09:30:05.000") and offset from UTC ("+01:00") of an instant. */
+export function localParts(ms: number): { date: string; time: string; offset: string } {
   const d = new Date(ms);
   const offset = -d.getTimezoneOffset();
-  const sign = offset >= 0 ? '+' : '-';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
+  return {
+    date: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
+    time: `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`,
+    offset: `${offset >= 0 ? '+' : '-'}${pad(offset / 60)}:${pad(offset % 60)}`,
+  };
+}
+
+/** "2026-11-18T09:30:05.000+01:00": the local time with its offset from UTC. */
+export function isoWithOffset(ms: number): string {
+  const { date, time, offset } = localParts(ms);
+  return `${date}T${time}${offset}`;
 }
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/;

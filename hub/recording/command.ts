@@ -16,19 +16,24 @@ import type { SessionEvent, SessionView } from '../protocol/session.ts';
 import { DATABASE_FILE, StorageError, openDatabase, type SqliteDatabase } from '../storage/database.ts';
 import { SessionStore } from '../storage/session-store.ts';
 import { Recordings, sensorFileName } from './recordings.ts';
+import { summaryCsv } from './summary-export.ts';
+import Database from 'better-sqlite3';
 import type { ReplaySpeed } from './replay.ts';
 import type { Recorder } from './recorder.ts';
 import type { SessionService } from '../session/session-service.ts';
 
 export const SESSIONS_HELP = `Usage: swivel sessions <action> [options]      (every action takes --data DIR)
 
-Recorded sessions (docs/storage.md). The data directory is --data DIR, else $SWIVEL_DATA, else your data folder
+Recorded sessions (docs/storage.md). "swivel backup FILE" copies them all, safely while the hub runs. The data directory is --data DIR, else $SWIVEL_DATA, else your data folder
 (on Linux $XDG_DATA_HOME/swivel or ~/.local/share/swivel). Times are local, with the zone.
 
   list [--json] [--limit N]           newest first; --json prints an array of
                                       {id, startedAt, endedAt, status, exercises, samples, durationSeconds}
   show ID [--json]                    a session's summary, sets and events
   export ID --out DIR                 one CSV per sensor (the "swivel analyze" input format) and events.json
+  export --summary [--out FILE]       one CSV row per set across all sessions, for a spreadsheet: date, time,
+                                      exercise, side, reps, partial reps, hold, largest angle, the targets
+                                      (to standard output without --out)
   import FILE.csv --exercise ID [--side left|right] [--name TEXT] [--started-at 2026-11-18T09:30]
                                       a CSV in the "swivel analyze" format as a new session
   replay ID [--speed N|max] [--json]  re-scores the recorded samples through the live pipeline; --json prints
@@ -125,6 +130,41 @@ export async function showSession(options: { dataDir: string; programme: Program
     lines.push(`  ROM        ${rom.exerciseId}: left ${side(rom.left)}, right ${side(rom.right)}${rom.asymmetry ? `, asymmetry ${rom.asymmetry.deg.toFixed(1)}°` : ''}`);
   }
   out.write(`${lines.join('\n')}\n`);
+}
+
+export async function exportSummary(options: { dataDir: string; programme: Programme; outFile: string | null }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const csv = await withRecordings(options.dataDir, options.programme, false, noSessions(options.dataDir), (r) => summaryCsv(r));
+  if (options.outFile === null) return void out.write(csv);
+  await writeFile(options.outFile, csv);
+  out.write(`${csv.split('\n').length - 2} sets written to ${options.outFile}\n`);
+}
+
+export const BACKUP_HELP = `Usage: swivel backup FILE [--data DIR]
+
+Copies the data directory's database (every session and pairing) to FILE, consistently, even while a
+hub is recording into it (SQLite's online backup). FILE must not exist yet. To restore, stop the hub
+and put the copy in place of swivel.db in the data directory.
+`;
+
+/** SQLite's online backup: a consistent copy while a hub may be writing (WAL). */
+export async function backupDatabase(options: { dataDir: string; file: string }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  if (!existsSync(join(options.dataDir, DATABASE_FILE))) noSessions(options.dataDir)();
+  if (existsSync(options.file)) throw new StorageError(`${options.file} already exists; give the backup a new name, so that no copy is overwritten`);
+  const db = openDatabase(options.dataDir, { readonly: true });
+  try {
+    await db.backup(options.file);
+  } catch (error) {
+    throw new StorageError(`cannot write the backup to ${options.file}: ${(error as Error).message}`);
+  } finally {
+    db.close();
+  }
+  const sessions = new Database(options.file, { readonly: true });
+  try {
+    const { n } = sessions.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions').get()!;
+    out.write(`backed up ${n} session${n === 1 ? '' : 's'} from ${options.dataDir} to ${options.file}\n`);
+  } finally {
+    sessions.close();
+  }
 }
 
 export async function exportSession(options: { dataDir: string; programme: Programme; id: number; outDir: string }, out: NodeJS.WritableStream = process.stdout): Promise<void> {

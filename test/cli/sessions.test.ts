@@ -131,6 +131,38 @@ describe('swivel sessions, as used day to day', { timeout: 60_000 }, () => {
     expect(JSON.parse(json.out())[0].startedAt).toBe('2026-11-18T09:30:00.000+01:00');
   });
 
+  it('exports one row per set across sessions for a spreadsheet, and backs the database up to a new file', async () => {
+    const data = join(dir, 'data-summary');
+    const env = { TZ: 'Europe/Paris' };
+    for (const at of ['2026-11-18 09:30', '2026-11-20 18:05']) {
+      const run = runBin('swivel', ['sessions', 'import', csv, '--exercise', 'figure4-sitting', '--side', 'right', '--started-at', at, '--data', data], { env });
+      expect(await run.exited, run.err()).toBe(0);
+    }
+    const summary = runBin('swivel', ['sessions', 'export', '--summary', '--data', data], { env });
+    expect(await summary.exited, summary.err()).toBe(0);
+    const [header, ...rows] = summary.out().trim().split('\n');
+    expect(header).toBe('session,date,time,utc_offset,source,exercise,side,set,reps,partial_reps,hold_s,max_angle_deg,completed,target_reps,target_hold_min_s,target_hold_max_s,normal_min_deg,normal_max_deg');
+    expect(rows).toHaveLength(2);
+    // The hold's figures are the re-scored ones, and the programme's 60–120 s target stands beside them.
+    const analysed = JSON.parse((await swivel(['analyze', csv, '--exercise', 'figure4-sitting', '--side', 'right', '--json'])).out) as { holdTotal: number; maxAngle: number; repCount: number };
+    expect(rows[0]).toBe(`1,2026-11-18,09:30,+01:00,import,figure4-sitting,right,1,${analysed.repCount},0,${analysed.holdTotal.toFixed(1)},${analysed.maxAngle.toFixed(1)},,,60,60,,`);
+    expect(rows[1]).toMatch(/^2,2026-11-20,18:05,\+01:00,import,figure4-sitting,right,1,/);
+
+    const copy = join(dir, 'copy.db');
+    const backup = runBin('swivel', ['backup', copy, '--data', data]);
+    expect(await backup.exited, backup.err()).toBe(0);
+    expect(backup.out()).toBe(`backed up 2 sessions from ${data} to ${copy}\n`);
+    const again = runBin('swivel', ['backup', copy, '--data', data]);
+    expect(await again.exited).toBe(1);
+    expect(again.err()).toBe(`swivel: ${copy} already exists; give the backup a new name, so that no copy is overwritten\n`);
+    const restored = join(dir, 'restored');
+    await mkdir(restored);
+    await writeFile(join(restored, 'swivel.db'), await readFile(copy));
+    const list = runBin('swivel', ['sessions', 'list', '--json', '--data', restored]);
+    expect(await list.exited).toBe(0);
+    expect(JSON.parse(list.out())).toHaveLength(2);
+  });
+
   it('answers --help and --version after any command', async () => {
     const runs = [['programme', 'check', '--help'], ['sessions', 'list', '--help'], ['pairings', '--help'], ['sessions', 'list', '--version'], ['analyze', '--version']].map((args) => ({ args, run: runBin('swivel', args) }));
     for (const { args, run } of runs) {
