@@ -224,7 +224,7 @@ async function analyze(args: string[]): Promise<void> {
   });
 }
 
-const PROGRAMME_HELP = `Usage: swivel programme check FILE
+const PROGRAMME_HELP = `Usage: swivel programme check FILE [--json]
 
 Checks a programme file (the format is in docs/programme.md) and says what is wrong with it, one
 line per problem, or how many exercises it has.
@@ -240,9 +240,12 @@ async function programme(args: string[]): Promise<void> {
     process.stdout.write(PROGRAMME_HELP);
     return;
   }
-  if (action !== 'check' || files.length !== 1) throw new UsageError('usage: swivel programme check FILE');
-  const checked = await loadProgrammeOption(files[0]!);
-  process.stdout.write(`${files[0]}: ok, "${checked.title}": ${checked.exercises.length} exercises in ${checked.stages.length} stages\n`);
+  const json = files.includes('--json');
+  const paths = files.filter((f) => f !== '--json');
+  if (action !== 'check' || paths.length !== 1) throw new UsageError('usage: swivel programme check FILE [--json]');
+  const checked = await loadProgrammeOption(paths[0]!);
+  if (json) return void process.stdout.write(`${JSON.stringify({ file: paths[0], ok: true, id: checked.id, title: checked.title, exercises: checked.exercises.length, stages: checked.stages.length })}\n`);
+  process.stdout.write(`${paths[0]}: ok, "${checked.title}": ${checked.exercises.length} exercises in ${checked.stages.length} stages\n`);
 }
 
 /** --data DIR, else SWIVEL_DATA, else the user's data folder (or an earlier version's ./data, with a notice). */
@@ -272,6 +275,7 @@ async function record(args: string[]): Promise<void> {
     'no-spawn-sim': { type: 'boolean', default: false },
     'sim-person': { type: 'string' },
     programme: { type: 'string' },
+    json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -301,6 +305,7 @@ async function record(args: string[]): Promise<void> {
     spawnSimulator: !values['no-spawn-sim'],
     simulatorPerson,
     programme,
+    json: values.json,
   }, (await import('./main.ts')).startHub);
 }
 
@@ -345,8 +350,8 @@ async function sessions(args: string[]): Promise<void> {
   const allowed: Record<string, string[]> = {
     list: ['json', 'limit'],
     show: ['json'],
-    export: ['out', 'summary'],
-    import: ['exercise', 'side', 'name', 'started-at'],
+    export: ['out', 'summary', 'json'],
+    import: ['exercise', 'side', 'name', 'started-at', 'json'],
     replay: ['speed', 'json'],
     rename: ['name', 'notes'],
     delete: [],
@@ -374,7 +379,7 @@ async function sessions(args: string[]): Promise<void> {
       if (values.summary) return command.exportSummary({ ...base, outFile: values.out ? resolve(values.out) : null });
       const id = sessionId(positionals[0], action);
       if (!values.out) throw new UsageError('sessions export needs --out DIR: where to write the CSV files and events.json');
-      return command.exportSession({ ...base, id, outDir: resolve(values.out) });
+      return command.exportSession({ ...base, id, outDir: resolve(values.out), json: values.json! });
     }
     case 'import': {
       const file = positionals[0];
@@ -386,7 +391,7 @@ async function sessions(args: string[]): Promise<void> {
       if (side !== null && side !== 'left' && side !== 'right') throw new UsageError(`--side must be left or right, got "${side}"`);
       const startedAt = values['started-at'] === undefined ? undefined : parseLocalTime(values['started-at']);
       if (startedAt === null) throw new UsageError(`--started-at must be a local date and time like 2026-11-18 09:30 (or with an offset: 2026-11-18T09:30+01:00), got "${values['started-at']}"`);
-      await command.importSession({ ...base, file, exerciseId: exercise, side, name: values.name ?? null, ...(startedAt !== undefined ? { startedAt } : {}) });
+      await command.importSession({ ...base, file, exerciseId: exercise, side, name: values.name ?? null, json: values.json!, ...(startedAt !== undefined ? { startedAt } : {}) });
       return;
     }
     case 'replay': {
@@ -463,13 +468,13 @@ async function backup(args: string[]): Promise<void> {
   const { BACKUP_HELP, backupDatabase } = await import('./recording/command.ts');
   let parsed;
   try {
-    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { data: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   if (parsed.values.help) return void process.stdout.write(BACKUP_HELP);
   if (parsed.positionals.length !== 1) throw new UsageError('backup needs the FILE to write the copy to: swivel backup FILE');
-  await backupDatabase({ dataDir: dataDirOption(parsed.values.data), file: resolve(parsed.positionals[0]!) });
+  await backupDatabase({ dataDir: dataDirOption(parsed.values.data), file: resolve(parsed.positionals[0]!), json: parsed.values.json });
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme, record, sessions, pairings, backup };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../../firmware-sim/record.ts';
 import { openDatabase } from '../../hub/storage/database.ts';
-import { runBin } from '../support/run-bin.ts';
+import { ROOT, runBin } from '../support/run-bin.ts';
 
 const swivel = async (args: string[]) => {
   const run = runBin('swivel', args);
@@ -161,6 +161,24 @@ describe('swivel sessions, as used day to day', { timeout: 60_000 }, () => {
     const list = runBin('swivel', ['sessions', 'list', '--json', '--data', restored]);
     expect(await list.exited).toBe(0);
     expect(JSON.parse(list.out())).toHaveLength(2);
+  });
+
+  it('prints JSON for import, export, backup and programme check when asked', async () => {
+    const data = join(dir, 'data-json');
+    const env = { TZ: 'Europe/Paris' };
+    const imported = runBin('swivel', ['sessions', 'import', csv, '--exercise', 'figure4-sitting', '--started-at', '2026-11-18 09:30', '--json', '--data', data], { env });
+    expect(await imported.exited, imported.err()).toBe(0);
+    expect(JSON.parse(imported.out())).toMatchObject({ id: 1, startedAt: '2026-11-18T09:30:00.000+01:00', status: 'complete', exercises: ['figure4-sitting'] });
+    const out = join(dir, 'export-json');
+    const exported = runBin('swivel', ['sessions', 'export', '1', '--out', out, '--json', '--data', data]);
+    expect(await exported.exited, exported.err()).toBe(0);
+    expect(JSON.parse(exported.out())).toEqual({ id: 1, files: [join(out, 'samples-file.csv'), join(out, 'events.json')] });
+    const backup = runBin('swivel', ['backup', join(dir, 'json.db'), '--json', '--data', data]);
+    expect(await backup.exited, backup.err()).toBe(0);
+    expect(JSON.parse(backup.out())).toEqual({ file: join(dir, 'json.db'), sessions: 1 });
+    const checked = runBin('swivel', ['programme', 'check', join(ROOT, 'hub/programme/hip-internal-rotation.json'), '--json']);
+    expect(await checked.exited, checked.err()).toBe(0);
+    expect(JSON.parse(checked.out())).toMatchObject({ ok: true, id: 'hip-internal-rotation', exercises: 26 });
   });
 
   it('answers --help and --version after any command', async () => {
