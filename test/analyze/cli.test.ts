@@ -91,6 +91,15 @@ describe('swivel analyze', { timeout: 60_000 }, () => {
     expect(withoutExercise.err()).toContain('--exercise is required (unless only --orientation is asked for)');
   });
 
+  it('reads standard input for "-", to the same figures as the file', async () => {
+    const fromFile = swivel(['analyze', good, '--exercise', 'rom-seated', '--json']);
+    const fromStdin = runBin('swivel', ['analyze', '-', '--exercise', 'rom-seated', '--json'], { stdin: await readFile(good, 'utf8') });
+    expect(await fromFile.exited).toBe(0);
+    expect(await fromStdin.exited, fromStdin.err()).toBe(0);
+    expect(JSON.parse(fromStdin.out())).toEqual(JSON.parse(fromFile.out()));
+    expect(fromStdin.err()).toBe(''); // no progress line outside a terminal
+  });
+
   it('prints side null when --side is not given, and a short summary without --json', async () => {
     const json = swivel(['analyze', good, '--exercise', 'rom-seated', '--json']);
     expect(await json.exited).toBe(0);

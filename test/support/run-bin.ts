@@ -11,6 +11,8 @@ export interface RunBinOptions {
   env?: Record<string, string | undefined>;
   /** The folder it runs in; by default a new empty one. */
   cwd?: string;
+  /** Text on its standard input (by default it has none). */
+  stdin?: string;
 }
 
 /**
@@ -23,7 +25,8 @@ export function runBin(bin: 'swivel' | 'swivel-sim', args: string[], options: Ru
   const home = mkdtempSync(join(tmpdir(), 'swivel-bin-'));
   const env: NodeJS.ProcessEnv = { ...process.env, SWIVEL_DATA: undefined, XDG_DATA_HOME: join(home, 'user-data'), ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const child: ChildProcess = trackChild(spawn(process.execPath, [join(ROOT, 'bin', `${bin}.mjs`), ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? home, env }));
+  const child: ChildProcess = trackChild(spawn(process.execPath, [join(ROOT, 'bin', `${bin}.mjs`), ...args], { stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], cwd: options.cwd ?? home, env }));
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
