@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript simulator directly: tsx compiles on load, no build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../firmware-sim/cli.ts');
+// The simulated sensor: built JavaScript when it can be, the TypeScript sources otherwise (bin/launch.mjs).
+import { launch } from './launch.mjs';
+await launch('swivel-sim');

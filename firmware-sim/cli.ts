@@ -30,6 +30,7 @@ Usage: npm run sim -- [options]
   --link-loss-every S   cut the link every S seconds, like walking out of range (default never)
   --link-loss-for MS    how long each of those losses lasts (default 3000)
   --radio DIR      radio directory shared with the hub (default ${defaultRadioDir()})
+  --parent PID     stop when process PID, which started it, ends (a hub starts it so)
   -h, --help       this text
 
 While it runs, type commands on standard input (one per line):
@@ -79,6 +80,7 @@ try {
       'link-loss-every': { type: 'string' },
       'link-loss-for': { type: 'string' },
       radio: { type: 'string' },
+      parent: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -91,6 +93,7 @@ if (args.help) {
   process.exit(0);
 }
 if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(args.address!)) fail(`--address must look like 5e:1f:00:00:00:01, got "${args.address}"`);
+if (args.parent !== undefined && !/^[1-9]\d*$/.test(args.parent)) fail(`--parent must be a process id, got "${args.parent}"`);
 const rate = option(args.rate, 'rate', 1, 800, DEFAULT_SENSOR_CONFIG.rateHz);
 if (!SAMPLE_RATES_HZ.includes(rate as SampleRateHz)) fail(`--rate must be one of ${SAMPLE_RATES_HZ.join(', ')}, got ${rate}`);
 
@@ -129,10 +132,27 @@ const port = await server.start();
 const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
 say({ event: 'ready', name: device.name, address: device.address, port, radioDir, rateHz: rate, exercise, mounting: device.sensor.mounting.placement });
 
+/** Each standard-input command that takes a value: its range, and whether it must be whole. */
+const COMMAND_VALUES: Record<string, { lo: number; hi: number; whole: boolean; what: string }> = {
+  drop: { lo: 0, hi: 100_000, whole: true, what: 'a whole number of notifications' },
+  corrupt: { lo: 0, hi: 100_000, whole: true, what: 'a whole number of notifications' },
+  'lose-link': { lo: 0, hi: 600_000, whole: false, what: 'milliseconds' },
+  loss: { lo: 0, hi: 1, whole: false, what: 'a fraction' },
+  latency: { lo: 0, hi: 10_000, whole: false, what: 'milliseconds' },
+};
+
 const commands = createInterface({ input: process.stdin });
 commands.on('line', (line) => {
-  const [command, value] = line.trim().split(/\s+/);
+  const [command, value, ...extra] = line.trim().split(/\s+/);
   const n = Number(value);
+  const range = command === undefined ? undefined : COMMAND_VALUES[command];
+  if (range && (value === undefined || extra.length > 0 || !Number.isFinite(n) || n < range.lo || n > range.hi || (range.whole && !Number.isInteger(n)))) {
+    // Checked as the command-line options are: a typo must not be answered "ok" and do nothing.
+    const message = `${command} needs ${range.what} from ${range.lo} to ${range.hi}, got "${[value, ...extra].filter((v) => v !== undefined).join(' ')}"`;
+    process.stderr.write(`swivel-sim: ${message}\n`);
+    say({ event: 'error', command: line.trim(), message });
+    return;
+  }
   switch (command) {
     case '':
     case undefined:
@@ -158,9 +178,12 @@ commands.on('line', (line) => {
     case 'truth':
       say({ event: 'truth', reps: device.truth() });
       return;
-    default:
-      process.stderr.write(`swivel-sim: unknown command "${line.trim()}" (drop, corrupt, lose-link, loss, latency, stats, truth)\n`);
+    default: {
+      const message = `unknown command "${line.trim()}" (drop, corrupt, lose-link, loss, latency, stats, truth)`;
+      process.stderr.write(`swivel-sim: ${message}\n`);
+      say({ event: 'error', command: line.trim(), message });
       return;
+    }
   }
   say({ event: 'ok', command: line.trim() });
 });
@@ -177,3 +200,18 @@ const shutdown = async () => {
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+
+// Started by a hub (--parent PID): it goes when the hub goes, even one killed with SIGKILL, so no
+// orphan is left on the air for the next hub to find playing something else. The hub gives its pid
+// rather than the simulator reading its parent's at start: the hub may already be gone by then.
+if (args.parent !== undefined) {
+  const parent = Number(args.parent);
+  const check = () => {
+    if (process.ppid !== parent) {
+      process.stderr.write('swivel-sim: the hub that started this simulator is gone; stopping\n');
+      void shutdown();
+    }
+  };
+  check();
+  setInterval(check, 500).unref();
+}

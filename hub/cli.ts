@@ -7,7 +7,9 @@ import { defaultRadioDir } from './protocol/radio.ts';
 import { SAMPLE_RATES_HZ, type SampleRateHz } from './protocol/gatt.ts';
 import { EXERCISE_IDS, isExerciseId } from './protocol/exercises.ts';
 import type { Programme } from './protocol/programme.ts';
-import { defaultDataDir } from './storage/database.ts';
+import { chooseDataDir, userDataDir } from './storage/database.ts';
+import { EXIT_CODES, NotFoundError } from './exit-codes.ts';
+import { formatLocalTime, parseLocalTime } from './local-time.ts';
 import { resolve } from 'node:path';
 
 // Each command loads what it needs when it runs (the hub, the programme's schema, storage): a help
@@ -30,6 +32,7 @@ Commands:
   record     record one exercise without the dashboard, printing the counts
   sessions   recorded sessions: list, show, export, import, replay, rename, delete
   pairings   devices paired with the hub: list, revoke (docs/security.md)
+  backup     a consistent copy of every session, safe while the hub runs: "swivel backup FILE"
 
 Run "swivel <command> --help" for a command's options.
 `;
@@ -56,7 +59,7 @@ dashboard and its live WebSocket.
   --programme FILE         the programme sessions follow (default: the shipped hip internal-rotation
                            programme); docs/programme.md describes the format
   --build-if-needed        build the dashboard first if it is missing or older than its sources
-  --data DIR               where sessions are recorded (default $SWIVEL_DATA or ./data); one that
+  --data DIR               where sessions are recorded (default $SWIVEL_DATA, else ${userDataDir()}); one that
                            cannot be written is reported, and the hub runs without recording
   -h, --help               this text
 `;
@@ -221,7 +224,7 @@ async function analyze(args: string[]): Promise<void> {
   });
 }
 
-const PROGRAMME_HELP = `Usage: swivel programme check FILE
+const PROGRAMME_HELP = `Usage: swivel programme check FILE [--json]
 
 Checks a programme file (the format is in docs/programme.md) and says what is wrong with it, one
 line per problem, or how many exercises it has.
@@ -233,15 +236,24 @@ async function programme(args: string[]): Promise<void> {
     process.stdout.write(PROGRAMME_HELP);
     return;
   }
-  if (action !== 'check' || files.length !== 1) throw new UsageError('usage: swivel programme check FILE');
-  const checked = await loadProgrammeOption(files[0]!);
-  process.stdout.write(`${files[0]}: ok, "${checked.title}": ${checked.exercises.length} exercises in ${checked.stages.length} stages\n`);
+  if (files.includes('--help') || files.includes('-h')) {
+    process.stdout.write(PROGRAMME_HELP);
+    return;
+  }
+  const json = files.includes('--json');
+  const paths = files.filter((f) => f !== '--json');
+  if (action !== 'check' || paths.length !== 1) throw new UsageError('usage: swivel programme check FILE [--json]');
+  const checked = await loadProgrammeOption(paths[0]!);
+  if (json) return void process.stdout.write(`${JSON.stringify({ file: paths[0], ok: true, id: checked.id, title: checked.title, exercises: checked.exercises.length, stages: checked.stages.length })}\n`);
+  process.stdout.write(`${paths[0]}: ok, "${checked.title}": ${checked.exercises.length} exercises in ${checked.stages.length} stages\n`);
 }
 
-/** --data DIR, else SWIVEL_DATA, else ./data. */
+/** --data DIR, else SWIVEL_DATA, else the user's data folder (or an earlier version's ./data, with a notice). */
 function dataDirOption(value: string | undefined): string {
   if (value === '') throw new UsageError('--data needs a directory');
-  return value === undefined ? defaultDataDir() : resolve(value);
+  const choice = chooseDataDir(value);
+  if (choice.notice) process.stderr.write(`swivel: ${choice.notice}\n`);
+  return choice.dir;
 }
 
 function sessionId(value: string | undefined, action: string): number {
@@ -263,6 +275,7 @@ async function record(args: string[]): Promise<void> {
     'no-spawn-sim': { type: 'boolean', default: false },
     'sim-person': { type: 'string' },
     programme: { type: 'string' },
+    json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -292,6 +305,7 @@ async function record(args: string[]): Promise<void> {
     spawnSimulator: !values['no-spawn-sim'],
     simulatorPerson,
     programme,
+    json: values.json,
   }, (await import('./main.ts')).startHub);
 }
 
@@ -321,6 +335,7 @@ async function sessions(args: string[]): Promise<void> {
         notes: { type: 'string' },
         speed: { type: 'string' },
         programme: { type: 'string' },
+        summary: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -335,8 +350,8 @@ async function sessions(args: string[]): Promise<void> {
   const allowed: Record<string, string[]> = {
     list: ['json', 'limit'],
     show: ['json'],
-    export: ['out'],
-    import: ['exercise', 'side', 'name', 'started-at'],
+    export: ['out', 'summary', 'json'],
+    import: ['exercise', 'side', 'name', 'started-at', 'json'],
     replay: ['speed', 'json'],
     rename: ['name', 'notes'],
     delete: [],
@@ -344,10 +359,10 @@ async function sessions(args: string[]): Promise<void> {
   const options = allowed[action];
   if (!options) throw new UsageError(`unknown sessions action "${action}" (actions: ${Object.keys(allowed).join(', ')})`);
   for (const key of Object.keys(values)) {
-    if (key === 'data' || key === 'programme' || key === 'help' || (key === 'json' && values.json === false)) continue;
+    if (key === 'data' || key === 'programme' || key === 'help' || ((key === 'json' || key === 'summary') && values[key] === false)) continue;
     if (!options.includes(key)) throw new UsageError(`sessions ${action} does not take --${key}`);
   }
-  const expected = action === 'list' ? 0 : 1;
+  const expected = action === 'list' || values.summary ? 0 : 1;
   if (positionals.length > expected) throw new UsageError(`sessions ${action} takes ${expected === 0 ? 'no arguments' : 'one argument'}, got: ${positionals.join(' ')}`);
   const dataDir = dataDirOption(values.data);
   const programme = await loadProgrammeOption(values.programme);
@@ -361,9 +376,10 @@ async function sessions(args: string[]): Promise<void> {
     case 'show':
       return command.showSession({ ...base, id: sessionId(positionals[0], action), json: values.json! });
     case 'export': {
+      if (values.summary) return command.exportSummary({ ...base, outFile: values.out ? resolve(values.out) : null });
       const id = sessionId(positionals[0], action);
       if (!values.out) throw new UsageError('sessions export needs --out DIR: where to write the CSV files and events.json');
-      return command.exportSession({ ...base, id, outDir: resolve(values.out) });
+      return command.exportSession({ ...base, id, outDir: resolve(values.out), json: values.json! });
     }
     case 'import': {
       const file = positionals[0];
@@ -373,9 +389,9 @@ async function sessions(args: string[]): Promise<void> {
       if (!isExerciseId(exercise)) throw new UsageError(`--exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${exercise}"`);
       const side = values.side ?? null;
       if (side !== null && side !== 'left' && side !== 'right') throw new UsageError(`--side must be left or right, got "${side}"`);
-      const startedAt = values['started-at'] === undefined ? undefined : Date.parse(values['started-at']);
-      if (startedAt !== undefined && !Number.isFinite(startedAt)) throw new UsageError(`--started-at must be a date and time like 2026-11-18T09:30, got "${values['started-at']}"`);
-      await command.importSession({ ...base, file, exerciseId: exercise, side, name: values.name ?? null, ...(startedAt !== undefined ? { startedAt } : {}) });
+      const startedAt = values['started-at'] === undefined ? undefined : parseLocalTime(values['started-at']);
+      if (startedAt === null) throw new UsageError(`--started-at must be a local date and time like 2026-11-18 09:30 (or with an offset: 2026-11-18T09:30+01:00), got "${values['started-at']}"`);
+      await command.importSession({ ...base, file, exerciseId: exercise, side, name: values.name ?? null, json: values.json!, ...(startedAt !== undefined ? { startedAt } : {}) });
       return;
     }
     case 'replay': {
@@ -420,7 +436,7 @@ async function pairings(args: string[]): Promise<void> {
   const expected = action === 'list' ? 0 : 1;
   if (rest.length !== expected) throw new UsageError(action === 'list' ? `pairings list takes no arguments, got: ${rest.join(' ')}` : 'pairings revoke needs the ID of one pairing (see "swivel pairings list")');
   const dataDir = dataDirOption(values.data);
-  const [{ openDatabase }, { PairingStore, UnknownPairingError }] = await Promise.all([import('./storage/database.ts'), import('./storage/pairing-store.ts')]);
+  const [{ openDatabase }, { PairingStore }] = await Promise.all([import('./storage/database.ts'), import('./storage/pairing-store.ts')]);
   const db = openDatabase(dataDir);
   try {
     const store = new PairingStore(db);
@@ -428,7 +444,7 @@ async function pairings(args: string[]): Promise<void> {
       const list = store.list();
       if (values.json) return void process.stdout.write(`${JSON.stringify({ pairings: list }, null, 2)}\n`);
       if (list.length === 0) return void process.stdout.write(`no devices are paired with the hub in ${dataDir}\n`);
-      const when = (at: number | null) => (at === null ? 'never' : new Date(at).toISOString().slice(0, 16).replace('T', ' '));
+      const when = (at: number | null) => (at === null ? 'never' : formatLocalTime(at));
       for (const p of list) {
         const state = p.revokedAt === null ? `last seen ${when(p.lastSeenAt)}${p.lastAddress ? ` from ${p.lastAddress}` : ''}` : `revoked ${when(p.revokedAt)}`;
         process.stdout.write(`${p.id}  ${p.role.padEnd(6)}  ${p.name}  (paired ${when(p.createdAt)}, ${state})\n`);
@@ -441,7 +457,6 @@ async function pairings(args: string[]): Promise<void> {
       const revoked = store.revoke(id);
       process.stdout.write(`revoked pairing ${revoked.id} (${revoked.name}, ${revoked.role}): it can no longer reach the hub\n`);
     } catch (error) {
-      if (error instanceof UnknownPairingError) throw new UsageError(error.message);
       throw error;
     }
   } finally {
@@ -449,22 +464,43 @@ async function pairings(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme, record, sessions, pairings };
+async function backup(args: string[]): Promise<void> {
+  const { BACKUP_HELP, backupDatabase } = await import('./recording/command.ts');
+  let parsed;
+  try {
+    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { data: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.values.help) return void process.stdout.write(BACKUP_HELP);
+  if (parsed.positionals.length !== 1) throw new UsageError('backup needs the FILE to write the copy to: swivel backup FILE');
+  await backupDatabase({ dataDir: dataDirOption(parsed.values.data), file: resolve(parsed.positionals[0]!), json: parsed.values.json });
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, analyze, programme, record, sessions, pairings, backup };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(MAIN_HELP);
-    return command ? 0 : 2;
+    return command ? EXIT_CODES.ok : EXIT_CODES.usage;
   }
-  if (command === '--version') {
+  // Before or after the command ("swivel sessions list --version"): a script asks the same way everywhere.
+  if (argv.includes('--version') || argv.includes('-V')) {
     process.stdout.write(`${VERSION}\n`);
-    return 0;
+    return EXIT_CODES.ok;
   }
   const run = COMMANDS[command];
   if (!run) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
   await run(rest);
-  return 0;
+  return EXIT_CODES.ok;
+}
+
+/** The exit code for an error: see hub/exit-codes.ts. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError) return EXIT_CODES.usage;
+  if (error instanceof NotFoundError) return EXIT_CODES.notFound;
+  return EXIT_CODES.failed;
 }
 
 /** The message for a person, with the next step where there is one. */
@@ -483,6 +519,6 @@ main(process.argv.slice(2)).then(
   },
   async (error: unknown) => {
     process.stderr.write(`swivel: ${await describeError(error)}\n`);
-    process.exit(2);
+    process.exit(exitCodeOf(error));
   },
 );

@@ -123,8 +123,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   let simulator: SimulatorSupervisor | null = null;
   try {
     if (choice.source === 'sim' && (options.spawnSimulator ?? true)) {
-      if (await simulatorOnAir(radioDir)) log(`swivel: a simulator is already running (radio ${radioDir}); using it`);
-      else {
+      if (await simulatorOnAir(radioDir)) {
+        // One already on the air plays what it was started with: fine unless this hub was asked for something.
+        const asked = [options.simulatorExercise && `--sim-exercise ${options.simulatorExercise}`, options.simulatorPerson !== undefined && `--sim-person ${options.simulatorPerson}`].filter(Boolean);
+        if (asked.length > 0) {
+          throw new Error(`a simulator is already running on the radio ${radioDir}, playing what it was started with, not ${asked.join(' ')}: stop it, or give this hub a radio of its own with --radio DIR`);
+        }
+        log(`swivel: a simulator is already running (radio ${radioDir}); using it as it is`);
+      } else {
         const args = [
           ...(options.simulatorExercise ? ['--exercise', options.simulatorExercise] : []),
           ...(options.simulatorPerson !== undefined ? ['--person', String(options.simulatorPerson)] : []),

@@ -80,7 +80,7 @@ export class SimulatorSupervisor {
 
   private async launch(): Promise<void> {
     const script = join(PROJECT_ROOT, 'bin', 'swivel-sim.mjs');
-    const child = spawn(process.execPath, [script, '--radio', this.deps.radioDir, ...this.deps.args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, '--radio', this.deps.radioDir, '--parent', String(process.pid), ...this.deps.args], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.child = child;
     const ready = await new Promise<{ name: string; exercise?: string }>((resolve, reject) => {
       createInterface({ input: child.stdout! }).on('line', (line) => {

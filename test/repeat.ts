@@ -58,6 +58,8 @@ function main(): void {
   mkdirSync(outDir, { recursive: true });
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('the dashboard did not build; run `npm test` to see why');
+  const commands = spawnSync(process.execPath, ['bin/launch.mjs', '--build'], { stdio: 'inherit' });
+  if (commands.status !== 0) throw new Error('the commands did not build; run `npm test` to see why');
 
   const rows = new Map<string, Row>();
   const runSummaries: string[] = [];

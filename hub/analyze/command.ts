@@ -2,6 +2,7 @@
  * `swivel analyze`: the pipeline on a recorded file. hub/cli.ts parses the options (./options.ts)
  * and loads this module only when the command runs.
  */
+import { NotFoundError } from '../exit-codes.ts';
 import { open } from 'node:fs/promises';
 import { exerciseKind, type ExerciseId } from '../protocol/exercises.ts';
 import { analyzeSamples, type AnalysisResult, type Side } from './analyze.ts';
@@ -85,11 +86,41 @@ export function formatSummary(command: AnalyzeCommand, result: AnalysisResult): 
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A progress line on stderr for a long read, only in a terminal and only once a second has passed (a
+ * script, or a file read at once, gets nothing), rewritten in place and wiped when the work is done.
+ */
+function progressLine(what: string, stream: NodeJS.WriteStream = process.stderr) {
+  const started = performance.now();
+  let shown = false;
+  let lastAt = 0;
+  const write = (text: string) => {
+    const now = performance.now();
+    if (!stream.isTTY || now - started < 1000 || now - lastAt < 100) return;
+    lastAt = now;
+    shown = true;
+    stream.write(`\r\x1b[K${text}`);
+  };
+  return {
+    onBytes: (read: number, total: number | null) =>
+      write(total ? `reading ${what}: ${Math.round((100 * read) / total)} % of ${(total / 1e6).toFixed(0)} MB` : `reading ${what}: ${(read / 1e6).toFixed(0)} MB`),
+    say: write,
+    done: () => shown && stream.write('\r\x1b[K'),
+  };
+}
+
 /** Reads, analyses and reports. File problems throw AnalyzeFileError with a one-line message. */
 export async function runAnalyze(command: AnalyzeCommand, stdout: NodeJS.WritableStream = process.stdout): Promise<AnalysisResult> {
-  const read = await readImuCsv(command.file, command.units);
-  if (!read.ok) throw new AnalyzeFileError(`${command.file}: ${read.error.message}`);
+  const progress = progressLine(command.file === '-' ? 'standard input' : command.file);
+  const read = await readImuCsv(command.file, command.units, progress.onBytes);
+  if (!read.ok) {
+    progress.done();
+    const message = `${command.file}: ${read.error.message}`;
+    throw read.error.kind === 'missing' ? new NotFoundError(message) : new AnalyzeFileError(message);
+  }
+  progress.say(`analysing ${read.samples.length.toLocaleString('en')} samples…`);
   const result = await analyzeSamples(read.samples, { exercise: command.exercise, side: command.side, timing: read.timing });
+  progress.done();
   if (command.anglesPath) await writeAngles(command.anglesPath, read.samples.t, result.angles);
   if (command.orientationPath) await writeOrientations(command.orientationPath, read.samples.t, result.orientations);
   if (command.exercise === null) {

@@ -1,6 +1,8 @@
 /**
  * Reading a recorded IMU file: a CSV with the header `t,ax,ay,az,gx,gy,gz`, one sample per row, t in
- * seconds on any clock. The file is read line by line (an hour at 400 Hz is 1.44 million rows) into
+ * seconds on any clock. What loggers and spreadsheets write is understood too: the columns in any
+ * order, `;` or tab between values (with `;`, a decimal comma), and units named in the header
+ * (`ax (m/s^2)`, `gx [rad/s]`, `t_ms`), which then win over the --acc-unit / --gyro-unit defaults. The file is read line by line (an hour at 400 Hz is 1.44 million rows) into
  * columns of doubles, converted to the units the pipeline uses (acceleration in g, rotation in deg/s).
  *
  * A malformed file is a value, not an exception: the error names the line (when there is one) and says
@@ -8,6 +10,7 @@
  */
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { ImuReading } from '../protocol/gatt.ts';
 
 export const IMU_CSV_COLUMNS = ['t', 'ax', 'ay', 'az', 'gx', 'gy', 'gz'] as const;
@@ -90,6 +93,7 @@ export function sampleTiming(t: ArrayLike<number>): SampleTiming {
 }
 
 export type ImuCsvErrorKind =
+  | 'missing'
   | 'unreadable'
   | 'empty'
   | 'bad-header'
@@ -162,6 +166,55 @@ function figures(value: number): string {
 
 const RAD_TO_DEG = 180 / Math.PI;
 
+/** How a file's rows are laid out, read from its header. */
+interface HeaderLayout {
+  separator: ',' | ';' | '\t';
+  /** With `;` between values, "0,5" is a half (a spreadsheet in many European locales writes that). */
+  decimalComma: boolean;
+  index: number[];
+  scale: number[];
+}
+
+/** Unit names a header may carry, and the factor from each to the pipeline's unit. */
+const TIME_UNITS: Record<string, number> = { s: 1, sec: 1, seconds: 1, ms: 1e-3, milliseconds: 1e-3, us: 1e-6, µs: 1e-6 };
+const ACC_UNIT_NAMES: Record<string, number> = { g: 1, 'm/s^2': 1 / STANDARD_GRAVITY, 'm/s2': 1 / STANDARD_GRAVITY, 'm/s²': 1 / STANDARD_GRAVITY, mps2: 1 / STANDARD_GRAVITY, 'm s^-2': 1 / STANDARD_GRAVITY };
+const GYRO_UNIT_NAMES: Record<string, number> = { dps: 1, 'deg/s': 1, '°/s': 1, 'rad/s': RAD_TO_DEG, rads: RAD_TO_DEG, 'rad s^-1': RAD_TO_DEG };
+const TIME_NAMES = new Set(['t', 'time', 'timestamp']);
+
+/** `ax (m/s^2)`, `ax[g]`, `gx_rad/s`, `t_ms`, `ax`: the column's name and its unit, if one is named. */
+function nameAndUnit(cell: string): { name: string; unit: string | null } {
+  const text = cell.trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+  const bracketed = /^([a-z]+)\s*[([]\s*([^)\]]+?)\s*[)\]]$/.exec(text);
+  if (bracketed) return { name: bracketed[1]!, unit: bracketed[2]! };
+  const suffixed = /^([a-z]+)_(.+)$/.exec(text);
+  if (suffixed) return { name: suffixed[1]!, unit: suffixed[2]! };
+  return { name: text, unit: null };
+}
+
+/** The layout a header line describes, or what is wrong with it. */
+function readHeader(text: string, units: ImuCsvUnits): HeaderLayout | string {
+  const separator = text.includes(';') ? ';' : text.includes('\t') ? '\t' : ',';
+  const cells = text.split(separator);
+  const index = new Array<number>(IMU_CSV_COLUMNS.length).fill(-1);
+  const scale = new Array<number>(IMU_CSV_COLUMNS.length).fill(1);
+  const defaultAcc = units.acc === 'mps2' ? 1 / STANDARD_GRAVITY : 1;
+  const defaultGyro = units.gyro === 'rads' ? RAD_TO_DEG : 1;
+  for (let i = 0; i < cells.length; i++) {
+    const { name: raw, unit } = nameAndUnit(cells[i]!);
+    const name = TIME_NAMES.has(raw) ? 't' : raw;
+    const c = (IMU_CSV_COLUMNS as readonly string[]).indexOf(name);
+    if (c < 0) return `${quote(cells[i]!.trim())} is not one of ${IMU_CSV_COLUMNS.join(', ')}`;
+    if (index[c] !== -1) return `${name} appears twice`;
+    index[c] = i;
+    const table = c === 0 ? TIME_UNITS : c < 4 ? ACC_UNIT_NAMES : GYRO_UNIT_NAMES;
+    if (unit !== null && table[unit] === undefined) return `${quote(cells[i]!.trim())}: the unit "${unit}" is not one of ${Object.keys(table).join(', ')}`;
+    scale[c] = unit !== null ? table[unit]! : c === 0 ? 1 : c < 4 ? defaultAcc : defaultGyro;
+  }
+  const missing = IMU_CSV_COLUMNS.filter((_, c) => index[c] === -1);
+  if (missing.length > 0) return `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`;
+  return { separator, decimalComma: separator === ';', index, scale };
+}
+
 /**
  * The CSV as a line-by-line state machine: `push` each line (without its line ending) and then
  * `finish`. The first problem found ends the parse; later lines are ignored.
@@ -175,12 +228,12 @@ export class ImuCsvParser {
   private readonly columns = new SampleColumns();
   private readonly values = new Float64Array(7);
   private lastT = Number.NaN;
-  private readonly accScale: number;
-  private readonly gyroScale: number;
+  /** Per canonical column (t, ax … gz): its index in a row and the factor to pipeline units. */
+  private layout: HeaderLayout = { separator: ',', decimalComma: false, index: [0, 1, 2, 3, 4, 5, 6], scale: [1, 1, 1, 1, 1, 1, 1] };
+  private readonly units: ImuCsvUnits;
 
   constructor(units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS) {
-    this.accScale = units.acc === 'mps2' ? 1 / STANDARD_GRAVITY : 1;
-    this.gyroScale = units.gyro === 'rads' ? RAD_TO_DEG : 1;
+    this.units = units;
   }
 
   get failed(): boolean {
@@ -205,25 +258,27 @@ export class ImuCsvParser {
       else this.fail('bad-header', line, `expected the header "${IMU_CSV_HEADER}", found a blank line`);
       return;
     }
-    const cells = text.split(',');
     if (!this.headerSeen) {
-      this.header(n, text, cells);
+      this.header(n, text);
       return;
     }
+    const layout = this.layout;
+    const cells = text.split(layout.separator);
     if (cells.length !== IMU_CSV_COLUMNS.length) {
       this.fail('column-count', n, `expected ${IMU_CSV_COLUMNS.length} values (${IMU_CSV_HEADER}), found ${cells.length}`);
       return;
     }
     const values = this.values;
-    for (let c = 0; c < cells.length; c++) {
-      const cell = cells[c]!.trim();
+    for (let c = 0; c < IMU_CSV_COLUMNS.length; c++) {
+      const raw = cells[layout.index[c]!]!.trim();
+      const cell = layout.decimalComma ? raw.replace(',', '.') : raw;
       const name = IMU_CSV_COLUMNS[c]!;
       if (cell === '') return this.fail('not-a-number', n, `${name} is empty`);
       if (!DECIMAL.test(cell)) {
-        if (NON_FINITE.test(cell)) return this.fail('not-finite', n, `${name} is not finite: ${quote(cell)}`);
-        return this.fail('not-a-number', n, `${name} is not a number: ${quote(cell)}`);
+        if (NON_FINITE.test(cell)) return this.fail('not-finite', n, `${name} is not finite: ${quote(raw)}`);
+        return this.fail('not-a-number', n, `${name} is not a number: ${quote(raw)}`);
       }
-      const value = Number(cell) * (c === 0 ? 1 : c < 4 ? this.accScale : this.gyroScale);
+      const value = Number(cell) * layout.scale[c]!;
       if (!Number.isFinite(value)) return this.fail('not-finite', n, `${name} is not finite: ${quote(cell)} is out of range`);
       values[c] = value;
     }
@@ -236,17 +291,19 @@ export class ImuCsvParser {
     this.columns.push(t, values[1]!, values[2]!, values[3]!, values[4]!, values[5]!, values[6]!);
   }
 
-  private header(n: number, text: string, cells: string[]): void {
-    const names = cells.map((cell) => cell.trim().toLowerCase());
-    if (names.length === IMU_CSV_COLUMNS.length && names.every((name, i) => name === IMU_CSV_COLUMNS[i])) {
+  private header(n: number, text: string): void {
+    const layout = readHeader(text, this.units);
+    if (typeof layout !== 'string') {
+      this.layout = layout;
       this.headerSeen = true;
       return;
     }
-    if (cells.every((cell) => DECIMAL.test(cell.trim()))) {
+    const separator = text.includes(';') ? ';' : text.includes('\t') ? '\t' : ',';
+    if (text.split(separator).every((cell) => DECIMAL.test(cell.trim().replace(',', '.')))) {
       this.fail('bad-header', n, `missing header: expected "${IMU_CSV_HEADER}" as the first line, found a row of numbers`);
       return;
     }
-    this.fail('bad-header', n, `expected the header "${IMU_CSV_HEADER}", found ${quote(text, 60)}`);
+    this.fail('bad-header', n, `expected the header "${IMU_CSV_HEADER}" (any order; "," ";" or tab between; units may follow a name, as in "ax (m/s^2)"): ${layout}`);
   }
 
   finish(): ImuCsvResult {
@@ -285,11 +342,17 @@ const READ_PROBLEMS: Record<string, string> = {
 
 function unreadable(error: unknown): ImuCsvResult {
   const { code, message } = error as NodeJS.ErrnoException;
+  // A missing file is its own kind: the command line exits with "not found" for it (hub/exit-codes.ts).
+  if (code === 'ENOENT') return { ok: false, error: { kind: 'missing', line: null, message: `cannot read the file: ${READ_PROBLEMS.ENOENT}` } };
   return { ok: false, error: { kind: 'unreadable', line: null, message: `cannot read the file: ${(code && READ_PROBLEMS[code]) ?? message}` } };
 }
 
-/** Reads and checks an IMU CSV file, streaming it line by line. Never throws for a bad or missing file. */
-export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS): Promise<ImuCsvResult> {
+/**
+ * Reads and checks an IMU CSV file, streaming it line by line; `-` is standard input. Never throws
+ * for a bad or missing file. `onBytes` hears how far it has read, for a progress line.
+ */
+export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS, onBytes?: (read: number, total: number | null) => void): Promise<ImuCsvResult> {
+  if (path === '-') return readLines(process.stdin, units, null, onBytes);
   let handle;
   try {
     handle = await open(path, 'r');
@@ -301,8 +364,23 @@ export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_
     await handle?.close();
     return unreadable(error);
   }
-  const input = handle.createReadStream({ autoClose: false, encoding: 'utf8', highWaterMark: 1 << 16 });
+  const input = handle.createReadStream({ autoClose: false, highWaterMark: 1 << 16 });
+  const size = (await handle.stat()).size;
+  try {
+    return await readLines(input, units, size, onBytes);
+  } finally {
+    input.destroy();
+    await handle.close();
+  }
+}
+
+async function readLines(input: Readable, units: ImuCsvUnits, total: number | null, onBytes?: (read: number, total: number | null) => void): Promise<ImuCsvResult> {
   const parser = new ImuCsvParser(units);
+  if (onBytes) {
+    let read = 0;
+    input.on('data', (chunk: Buffer | string) => onBytes((read += chunk.length), total));
+  }
+  input.setEncoding('utf8');
   let readError: unknown = null;
   const lines = createInterface({ input, crlfDelay: Infinity });
   input.once('error', (error) => {
@@ -318,8 +396,6 @@ export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_
     readError = error;
   } finally {
     lines.close();
-    input.destroy();
-    await handle.close();
   }
   if (readError) return unreadable(readError);
   return parser.finish();

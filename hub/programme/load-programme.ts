@@ -3,14 +3,15 @@
  * next to this file; a physio's own file in the same format (docs/programme.md) loads the same way.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../project.ts';
 import type { Programme } from '../protocol/programme.ts';
 import { ProgrammeError, parseProgramme } from './parse-programme.ts';
 
 export { MAX_PROBLEMS, ProgrammeError, parseProgramme, type ProgrammeProblem } from './parse-programme.ts';
 
 /** The programme Swivel ships: every exercise of the hip internal-rotation programme. */
-export const DEFAULT_PROGRAMME_PATH = fileURLToPath(new URL('./hip-internal-rotation.json', import.meta.url));
+export const DEFAULT_PROGRAMME_PATH = join(PROJECT_ROOT, 'hub', 'programme', 'hip-internal-rotation.json');
 
 const READ_PROBLEMS: Record<string, string> = {
   ENOENT: 'no such file',

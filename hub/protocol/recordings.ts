@@ -141,5 +141,10 @@ export const AnalysisSummarySchema = Type.Object({
 });
 
 /** A session re-scored from its samples: one analyze-shaped summary per set, in order. */
-export const RescoreResponse = Type.Object({ id: Type.Integer(), sets: Type.Array(AnalysisSummarySchema) });
+export const RescoreResponse = Type.Object({
+  id: Type.Integer(),
+  sets: Type.Array(AnalysisSummarySchema),
+  /** Set when figures kept from an earlier version of Swivel's scoring were replaced by these. */
+  scoringUpdated: Type.Optional(Type.Boolean()),
+});
 export type RescoreResponse = Static<typeof RescoreResponse>;

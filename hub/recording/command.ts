@@ -2,6 +2,8 @@
  * `swivel record` and `swivel sessions …`: hub/cli.ts parses the options and loads this module only
  * when one of them runs. The work is Recordings' (the same code as /api/sessions).
  */
+import { NotFoundError } from '../exit-codes.ts';
+import { formatLocalTime, isoWithOffset } from '../local-time.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,19 +16,25 @@ import type { SessionEvent, SessionView } from '../protocol/session.ts';
 import { DATABASE_FILE, StorageError, openDatabase, type SqliteDatabase } from '../storage/database.ts';
 import { SessionStore } from '../storage/session-store.ts';
 import { Recordings, sensorFileName } from './recordings.ts';
+import { summaryCsv } from './summary-export.ts';
+import Database from 'better-sqlite3';
 import type { ReplaySpeed } from './replay.ts';
 import type { Recorder } from './recorder.ts';
 import type { SessionService } from '../session/session-service.ts';
 
 export const SESSIONS_HELP = `Usage: swivel sessions <action> [options]      (every action takes --data DIR)
 
-Recorded sessions (docs/storage.md). The data directory is --data DIR, else $SWIVEL_DATA, else ./data.
+Recorded sessions (docs/storage.md). "swivel backup FILE" copies them all, safely while the hub runs. The data directory is --data DIR, else $SWIVEL_DATA, else your data folder
+(on Linux $XDG_DATA_HOME/swivel or ~/.local/share/swivel). Times are local, with the zone.
 
   list [--json] [--limit N]           newest first; --json prints an array of
                                       {id, startedAt, endedAt, status, exercises, samples, durationSeconds}
   show ID [--json]                    a session's summary, sets and events
-  export ID --out DIR                 one CSV per sensor (the "swivel analyze" input format) and events.json
-  import FILE.csv --exercise ID [--side left|right] [--name TEXT] [--started-at 2026-11-18T09:30]
+  export ID --out DIR [--json]        one CSV per sensor (the "swivel analyze" input format) and events.json
+  export --summary [--out FILE]       one CSV row per set across all sessions, for a spreadsheet: date, time,
+                                      exercise, side, reps, partial reps, hold, largest angle, the targets
+                                      (to standard output without --out)
+  import FILE.csv --exercise ID [--side left|right] [--name TEXT] [--started-at "2026-11-18 09:30"] [--json]
                                       a CSV in the "swivel analyze" format as a new session
   replay ID [--speed N|max] [--json]  re-scores the recorded samples through the live pipeline; --json prints
                                       one "swivel analyze --json" object per set, in an array
@@ -44,7 +52,9 @@ given), after --duration, or on Ctrl+C; the session is kept in the data director
   --side left|right        only this side (default: every side the programme has, in its order)
   --sensor auto|sim|ble    as for "swivel serve" (default auto); the simulator does this exercise
   --duration S             stop after S seconds
-  --data DIR               the data directory (default $SWIVEL_DATA or ./data)
+  --json                   progress on stderr; at the end one JSON object on stdout:
+                           {session, ended, reps, results: [each set's figures]}
+  --data DIR               the data directory (default $SWIVEL_DATA, else your data folder)
   --radio DIR              radio directory of simulated sensors
   --no-spawn-sim           do not start a simulator; use one started with "npm run sim"
   --sim-person N           which simulated person (a seed)
@@ -76,15 +86,18 @@ async function withRecordings<T>(dataDir: string, programme: Programme, write: b
 }
 
 const noSessions = (dataDir: string) => () => {
-  throw new StorageError(`no sessions are recorded in ${dataDir} (no ${DATABASE_FILE} there); use --data DIR or SWIVEL_DATA to point at another data directory`);
+  throw new NotFoundError(`no sessions are recorded in ${dataDir} (no ${DATABASE_FILE} there); use --data DIR or SWIVEL_DATA to point at another data directory`);
 };
 
-const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+const when = (ms: number | null) => (ms === null ? '—' : formatLocalTime(ms));
+const isoOrNull = (ms: number | null) => (ms === null ? null : isoWithOffset(ms));
+/** A session in `--json` output: times in ISO 8601 with the local offset. */
+const itemJson = ({ id, startedAt, endedAt, status, exercises, samples, durationSeconds }: RecordedSessionItem) => ({ id, startedAt: isoWithOffset(startedAt), endedAt: isoOrNull(endedAt), status, exercises, samples, durationSeconds });
 
 export async function listSessions(options: { dataDir: string; programme: Programme; json: boolean; limit: number }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const sessions = await withRecordings(options.dataDir, options.programme, false, () => [] as RecordedSessionItem[], (r) => r.list(0, options.limit).sessions);
   if (options.json) {
-    out.write(`${JSON.stringify(sessions.map(({ id, startedAt, endedAt, status, exercises, samples, durationSeconds }) => ({ id, startedAt, endedAt, status, exercises, samples, durationSeconds })))}\n`);
+    out.write(`${JSON.stringify(sessions.map(itemJson))}\n`);
     return;
   }
   if (sessions.length === 0) {
@@ -100,7 +113,7 @@ export async function listSessions(options: { dataDir: string; programme: Progra
 export async function showSession(options: { dataDir: string; programme: Programme; id: number; json: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const detail = await withRecordings(options.dataDir, options.programme, false, noSessions(options.dataDir), (r) => r.show(options.id));
   if (options.json) {
-    out.write(`${JSON.stringify(detail)}\n`);
+    out.write(`${JSON.stringify({ ...detail, startedAt: isoWithOffset(detail.startedAt), endedAt: isoOrNull(detail.endedAt) })}\n`);
     return;
   }
   const lines = [
@@ -123,7 +136,43 @@ export async function showSession(options: { dataDir: string; programme: Program
   out.write(`${lines.join('\n')}\n`);
 }
 
-export async function exportSession(options: { dataDir: string; programme: Programme; id: number; outDir: string }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function exportSummary(options: { dataDir: string; programme: Programme; outFile: string | null }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const csv = await withRecordings(options.dataDir, options.programme, false, noSessions(options.dataDir), (r) => summaryCsv(r));
+  if (options.outFile === null) return void out.write(csv);
+  await writeFile(options.outFile, csv);
+  out.write(`${csv.split('\n').length - 2} sets written to ${options.outFile}\n`);
+}
+
+export const BACKUP_HELP = `Usage: swivel backup FILE [--data DIR] [--json]
+
+Copies the data directory's database (every session and pairing) to FILE, consistently, even while a
+hub is recording into it (SQLite's online backup). FILE must not exist yet. To restore, stop the hub
+and put the copy in place of swivel.db in the data directory.
+`;
+
+/** SQLite's online backup: a consistent copy while a hub may be writing (WAL). */
+export async function backupDatabase(options: { dataDir: string; file: string; json?: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  if (!existsSync(join(options.dataDir, DATABASE_FILE))) noSessions(options.dataDir)();
+  if (existsSync(options.file)) throw new StorageError(`${options.file} already exists; give the backup a new name, so that no copy is overwritten`);
+  const db = openDatabase(options.dataDir, { readonly: true });
+  try {
+    await db.backup(options.file);
+  } catch (error) {
+    throw new StorageError(`cannot write the backup to ${options.file}: ${(error as Error).message}`);
+  } finally {
+    db.close();
+  }
+  const sessions = new Database(options.file, { readonly: true });
+  try {
+    const { n } = sessions.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions').get()!;
+    if (options.json) out.write(`${JSON.stringify({ file: options.file, sessions: n })}\n`);
+    else out.write(`backed up ${n} session${n === 1 ? '' : 's'} from ${options.dataDir} to ${options.file}\n`);
+  } finally {
+    sessions.close();
+  }
+}
+
+export async function exportSession(options: { dataDir: string; programme: Programme; id: number; outDir: string; json?: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const written = await withRecordings(options.dataDir, options.programme, false, noSessions(options.dataDir), async (r) => {
     const sensors = r.sensors(options.id);
     await mkdir(options.outDir, { recursive: true });
@@ -137,23 +186,28 @@ export async function exportSession(options: { dataDir: string; programme: Progr
     await writeFile(events, r.eventsJson(options.id));
     return [...paths, events];
   });
+  if (options.json) return void out.write(`${JSON.stringify({ id: options.id, files: written })}\n`);
   out.write(`session ${options.id} exported:\n${written.map((p) => `  ${p}\n`).join('')}`);
 }
 
 export async function importSession(
-  options: { dataDir: string; programme: Programme; file: string; exerciseId: ExerciseId; side: Side | null; name: string | null; startedAt?: number },
+  options: { dataDir: string; programme: Programme; file: string; exerciseId: ExerciseId; side: Side | null; name: string | null; startedAt?: number; json?: boolean },
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<RecordedSessionItem> {
   const parsed = await readImuCsv(options.file);
+  // Checked before the data directory is opened, so a mistyped path creates nothing.
+  if (!parsed.ok && parsed.error.kind === 'missing') throw new NotFoundError(`${options.file}: ${parsed.error.message}`);
   const item = await withRecordings(options.dataDir, options.programme, true, () => {
     throw new Error('unreachable');
   }, (r) => r.importParsed(parsed, { exerciseId: options.exerciseId, side: options.side, name: options.name, fileName: options.file, ...(options.startedAt !== undefined ? { startedAt: options.startedAt } : {}) }));
-  out.write(`${options.file}: imported as session ${item.id} (${item.samples} samples, ${item.durationSeconds.toFixed(1)} s of ${options.exerciseId})\n`);
+  if (options.json) out.write(`${JSON.stringify(itemJson(item))}\n`);
+  else out.write(`${options.file}: imported as session ${item.id} (${item.samples} samples, ${item.durationSeconds.toFixed(1)} s of ${options.exerciseId})\n`);
   return item;
 }
 
 export async function replayCommand(options: { dataDir: string; programme: Programme; id: number; speed: ReplaySpeed; json: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const result = await withRecordings(options.dataDir, options.programme, false, noSessions(options.dataDir), (r) => r.rescore(options.id, options.speed));
+  if (result.scoringUpdated) process.stderr.write(`swivel: session ${options.id} was scored again: this version of Swivel scores differently from the one that kept its figures\n`);
   if (options.json) {
     out.write(`${JSON.stringify(result.sets)}\n`);
     return;
@@ -222,6 +276,8 @@ export interface RecordCommand {
   spawnSimulator: boolean;
   simulatorPerson?: number;
   programme: Programme;
+  /** Progress to stderr, and one JSON object at the end on stdout: the session, why it ended, each set's figures. */
+  json?: boolean;
 }
 
 /** What `swivel record` needs of a started hub: its session and recorder, and a way to stop it. */
@@ -246,7 +302,9 @@ export type StartRecordingHub = (options: {
 }) => Promise<RecordingHub>;
 
 /** Runs the hub without a screen, records one exercise, and prints what is counted. */
-export async function runRecord(command: RecordCommand, startHub: StartRecordingHub, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function runRecord(command: RecordCommand, startHub: StartRecordingHub, stdout: NodeJS.WritableStream = process.stdout): Promise<void> {
+  // With --json, stdout carries only the result; what happens along the way goes to stderr.
+  const out = command.json ? process.stderr : stdout;
   // An unwritable data directory is the one thing `record` cannot do without: refuse before starting.
   openDatabase(command.dataDir).close();
   let finish: (why: string) => void = () => {};
@@ -298,5 +356,6 @@ export async function runRecord(command: RecordCommand, startHub: StartRecording
   process.off('SIGTERM', onSignal);
   const reps = session.view.results.reduce((total, result) => total + result.reps, 0);
   if (failed) throw new StorageError(failed);
-  out.write(`${why}: session ${sessionId} saved (${reps} reps); "swivel sessions show ${sessionId}" shows it\n`);
+  if (command.json) stdout.write(`${JSON.stringify({ session: sessionId, ended: why, reps, results: session.view.results })}\n`);
+  else out.write(`${why}: session ${sessionId} saved (${reps} reps); "swivel sessions show ${sessionId}" shows it\n`);
 }

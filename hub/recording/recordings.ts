@@ -2,6 +2,7 @@
  * Recorded sessions as the API and the command line use them: list, show, rename, delete, export,
  * import and re-score. One implementation, so `swivel sessions …` and `/api/sessions` always agree.
  */
+import { NotFoundError } from '../exit-codes.ts';
 import { createHash } from 'node:crypto';
 import { ImuCsvParser, IMU_CSV_HEADER, type ImuCsvResult } from '../analyze/imu-csv.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
@@ -9,9 +10,10 @@ import type { Programme, Side } from '../protocol/programme.ts';
 import type { RecordedSessionDetail, RecordedSessionItem, RescoreResponse, SessionPatch } from '../protocol/recordings.ts';
 import type { SessionStore } from '../storage/session-store.ts';
 import { replaySession, type ReplaySpeed } from './replay.ts';
+import { SCORING_VERSION } from '../pipeline/scoring-version.ts';
 
 /** A session that does not exist: the API answers 404, the command line exits 2. */
-export class UnknownSessionError extends Error {
+export class UnknownSessionError extends NotFoundError {
   constructor(readonly id: number) {
     super(`no session ${id}; "swivel sessions list" (or GET /api/sessions) shows the recorded ones`);
   }
@@ -36,6 +38,8 @@ export class Recordings {
   constructor(
     readonly store: SessionStore,
     readonly programme: Programme,
+    /** The scoring code's version (hub/pipeline/scoring-version.ts); another only to test an update. */
+    readonly scoringVersion: number = SCORING_VERSION,
   ) {}
 
   list(offset = 0, limit = 50): { sessions: RecordedSessionItem[]; total: number } {
@@ -131,14 +135,24 @@ export class Recordings {
       if (kept !== null) return JSON.parse(kept) as RescoreResponse;
     }
     const sets = await replaySession(this.store, id, { programme: this.programme, speed, signal });
-    const response = { id, sets: sets.map((set) => set.summary) };
-    if (!signal?.aborted) this.store.keepRescore(id, this.programmeKey, JSON.stringify(response));
-    return response;
+    const response: RescoreResponse = { id, sets: sets.map((set) => set.summary) };
+    if (signal?.aborted) return response;
+    // Figures kept by an older scoring are stale for good: dropped, and the answer says they changed.
+    const replaced = this.store.dropRescoresExcept(id, this.scoringPrefix);
+    this.store.keepRescore(id, this.programmeKey, JSON.stringify(response));
+    return replaced > 0 ? { ...response, scoringUpdated: true } : response;
   }
 
-  /** Which programme a kept re-scoring was made with: its targets and options decide the figures. */
+  private get scoringPrefix(): string {
+    return `s${this.scoringVersion}:`;
+  }
+
+  /**
+   * What a kept re-scoring was made with: the scoring code's version, and the programme (its targets
+   * and options decide the figures too).
+   */
   private get programmeKey(): string {
-    return (this.key ??= createHash('sha256').update(JSON.stringify(this.programme)).digest('hex').slice(0, 32));
+    return (this.key ??= `${this.scoringPrefix}${createHash('sha256').update(JSON.stringify(this.programme)).digest('hex').slice(0, 32)}`);
   }
 
   private key: string | null = null;

@@ -4,16 +4,53 @@
  * and is remembered in `migrations`; a file from a newer Swivel is refused rather than damaged.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
 
 export const DATABASE_FILE = 'swivel.db';
 
-/** The data directory: --data, else SWIVEL_DATA, else ./data. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.SWIVEL_DATA || 'data');
+/**
+ * The per-user data folder on this platform: on Linux and other Unixes `$XDG_DATA_HOME/swivel`, else
+ * `~/.local/share/swivel`; on macOS `~/Library/Application Support/swivel`; on Windows
+ * `%LOCALAPPDATA%\swivel`. The same whatever folder a command runs in.
+ */
+export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+  if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'swivel');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'swivel');
+  // The XDG spec says a relative XDG_DATA_HOME is invalid and is to be ignored.
+  const xdg = env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : join(home, '.local', 'share');
+  return join(xdg, 'swivel');
+}
+
+/** Where a command keeps its data, and anything the person should know about that choice. */
+export interface DataDirChoice {
+  dir: string;
+  /** Said once on stderr: an earlier version's ./data is in use, and how to move it. */
+  notice: string | null;
+}
+
+/**
+ * --data, else SWIVEL_DATA, else the user's data folder. Earlier versions kept data in ./data of the
+ * folder the hub was started in: if that holds sessions and the user's data folder does not, it is
+ * used as it is (nothing is left behind or silently split in two) and the notice says how to move it.
+ */
+export function chooseDataDir(option: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): DataDirChoice {
+  if (option !== undefined) return { dir: resolve(cwd, option), notice: null };
+  if (env.SWIVEL_DATA) return { dir: resolve(cwd, env.SWIVEL_DATA), notice: null };
+  const user = userDataDir(env);
+  const legacy = join(cwd, 'data');
+  if (existsSync(join(legacy, DATABASE_FILE)) && !existsSync(join(user, DATABASE_FILE)) && resolve(legacy) !== resolve(user)) {
+    return {
+      dir: legacy,
+      notice: `using the sessions in ${legacy}, where earlier versions of Swivel kept them. To find them from any folder, stop the hub and move them to your data folder: ${
+        existsSync(user) ? `move the files in ${legacy} into ${user}` : `mkdir -p "${dirname(user)}" && mv "${legacy}" "${user}"`
+      }`,
+    };
+  }
+  return { dir: user, notice: null };
 }
 
 /** A storage problem said in one line for a person: which directory, and what is wrong with it. */

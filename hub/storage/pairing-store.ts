@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { NotFoundError } from '../exit-codes.ts';
 import { MIGRATIONS, type SqliteDatabase } from './database.ts';
 
 /** coach: everything; viewer: reads, watches and replays, but changes nothing. */
@@ -31,7 +32,7 @@ interface PairingRow {
 }
 
 /** A pairing that the caller asked about does not exist. */
-export class UnknownPairingError extends Error {}
+export class UnknownPairingError extends NotFoundError {}
 
 /** Bytes of randomness in a device token (256 bits: not guessable, whatever the rate limit). */
 const TOKEN_BYTES = 32;

@@ -223,6 +223,11 @@ export class SessionStore {
     return row?.result ?? null;
   }
 
+  /** Drops a session's kept re-scorings whose key does not start with `keyPrefix`; how many there were. */
+  dropRescoresExcept(id: number, keyPrefix: string): number {
+    return this.db.prepare('DELETE FROM rescores WHERE session_id = ? AND substr(programme_key, 1, ?) != ?').run(id, keyPrefix.length, keyPrefix).changes;
+  }
+
   /** Keeps a re-scoring of a session that has ended (one still recording would change). */
   keepRescore(id: number, programmeKey: string, result: string): void {
     this.db.prepare("INSERT OR REPLACE INTO rescores (session_id, programme_key, result) SELECT id, ?, ? FROM sessions WHERE id = ? AND status != 'recording'").run(programmeKey, result, id);

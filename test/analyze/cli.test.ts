@@ -91,6 +91,15 @@ describe('swivel analyze', { timeout: 60_000 }, () => {
     expect(withoutExercise.err()).toContain('--exercise is required (unless only --orientation is asked for)');
   });
 
+  it('reads standard input for "-", to the same figures as the file', async () => {
+    const fromFile = swivel(['analyze', good, '--exercise', 'rom-seated', '--json']);
+    const fromStdin = runBin('swivel', ['analyze', '-', '--exercise', 'rom-seated', '--json'], { stdin: await readFile(good, 'utf8') });
+    expect(await fromFile.exited).toBe(0);
+    expect(await fromStdin.exited, fromStdin.err()).toBe(0);
+    expect(JSON.parse(fromStdin.out())).toEqual(JSON.parse(fromFile.out()));
+    expect(fromStdin.err()).toBe(''); // no progress line outside a terminal
+  });
+
   it('prints side null when --side is not given, and a short summary without --json', async () => {
     const json = swivel(['analyze', good, '--exercise', 'rom-seated', '--json']);
     expect(await json.exited).toBe(0);
@@ -105,17 +114,17 @@ describe('swivel analyze', { timeout: 60_000 }, () => {
     expect(human.out()).toMatch(/max angle {2}\d+\.\d°/);
   });
 
-  it('reports a malformed file in one line with the line number, exit code 2, no stack trace', async () => {
+  it('reports a malformed file in one line with the line number, exit code 1 (3 for a missing file), no stack trace', async () => {
     const bad = join(dir, 'bad.csv');
     await writeFile(bad, `${HEADER}\n0,0,0,-1,0,0,0\n0.01,0,0,-1,0,0,0\n0.02,0,0,-1,oops,0,0\n`);
     const run = swivel(['analyze', bad, '--exercise', 'seated-hip-ir', '--json']);
-    expect(await run.exited).toBe(2);
+    expect(await run.exited).toBe(1);
     expect(run.out()).toBe('');
     expect(run.err()).toBe(`swivel: ${bad}: line 4: gx is not a number: "oops"\n`);
 
     const missing = join(dir, 'missing.csv');
     const gone = swivel(['analyze', missing, '--exercise', 'seated-hip-ir']);
-    expect(await gone.exited).toBe(2);
+    expect(await gone.exited).toBe(3);
     expect(gone.err()).toBe(`swivel: ${missing}: cannot read the file: no such file\n`);
   });
 

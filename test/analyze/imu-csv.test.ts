@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImuCsv, sampleTiming, type ImuCsvErrorKind, type ImuCsvUnits } from '../../hub/analyze/imu-csv.ts';
 
+const HEADER_HELP = 'line 1: expected the header "t,ax,ay,az,gx,gy,gz" (any order; "," ";" or tab between; units may follow a name, as in "ax (m/s^2)"): ';
 const HEADER = 't,ax,ay,az,gx,gy,gz';
 
 /** `count` still rows at `rateHz`, from `start` seconds. */
@@ -55,17 +56,24 @@ const bad: BadCase[] = [
   },
   {
     name: 'a wrong header',
-    content: ['time,ax,ay,az,gx,gy,gz', ...rows(3)].join('\n'),
+    content: ['tick,ax,ay,az,gx,gy,gz', ...rows(3)].join('\n'),
     kind: 'bad-header',
     line: 1,
-    message: 'line 1: expected the header "t,ax,ay,az,gx,gy,gz", found "time,ax,ay,az,gx,gy,gz"',
+    message: `${HEADER_HELP}"tick" is not one of t, ax, ay, az, gx, gy, gz`,
+  },
+  {
+    name: 'a unit it does not know',
+    content: ['t,ax (furlongs),ay,az,gx,gy,gz', ...rows(3)].join('\n'),
+    kind: 'bad-header',
+    line: 1,
+    message: `${HEADER_HELP}"ax (furlongs)": the unit "furlongs" is not one of g, m/s^2, m/s2, m/s², mps2, m s^-2`,
   },
   {
     name: 'a header with a column missing',
     content: ['t,ax,ay,az,gx,gy', ...rows(3)].join('\n'),
     kind: 'bad-header',
     line: 1,
-    message: 'line 1: expected the header "t,ax,ay,az,gx,gy,gz", found "t,ax,ay,az,gx,gy"',
+    message: `${HEADER_HELP}gz is missing`,
   },
   {
     name: 'no header at all',
@@ -220,7 +228,7 @@ describe('readImuCsv rejects a malformed file with the line and the problem', ()
   it('a missing file', async () => {
     expect(await readImuCsv(join(dir, 'does-not-exist.csv'))).toEqual({
       ok: false,
-      error: { kind: 'unreadable', line: null, message: 'cannot read the file: no such file' },
+      error: { kind: 'missing', line: null, message: 'cannot read the file: no such file' },
     });
   });
 
@@ -273,6 +281,26 @@ describe('readImuCsv accepts', () => {
     expect(result.samples.gx[0]).toBeCloseTo(180, 10);
     expect(result.samples.gz[0]).toBeCloseTo(-90, 10);
     expect(result.samples.t[0]).toBe(0); // t is never scaled
+  });
+
+  it("what loggers and spreadsheets write: any column order, units in the header, ';' with decimal commas, tabs", async () => {
+    const expected = { t: [0.5, 0.51], ax: [0.5, 0.5], az: [-1, -1], gx: [180, 180], gz: [3, 3] };
+    const files = [
+      // A phone logger: time in ms, m/s² and rad/s named in the header, gyroscope first.
+      `time_ms,gx [rad/s],gy [rad/s],gz [rad/s],ax (m/s^2),ay (m/s^2),az (m/s^2)\n500,${Math.PI},0,${(3 * Math.PI) / 180},${9.80665 / 2},0,-9.80665\n510,${Math.PI},0,${(3 * Math.PI) / 180},${9.80665 / 2},0,-9.80665\n`,
+      // A spreadsheet in a European locale.
+      't;ax;ay;az;gx;gy;gz\n0,5;0,5;0;-1;180;0;3\n0,51;0,5;0;-1;180;0;3\n',
+      // Tabs, quoted names, units that say what the defaults are anyway.
+      '"t (s)"\t"ax (g)"\tay\taz\t"gx (deg/s)"\tgy\tgz\n0.5\t0.5\t0\t-1\t180\t0\t3\n0.51\t0.5\t0\t-1\t180\t0\t3\n',
+    ];
+    for (const content of files) {
+      const result = await read(content);
+      expect(result.ok, result.ok ? '' : result.error.message).toBe(true);
+      if (!result.ok) continue;
+      for (const [column, values] of Object.entries(expected)) {
+        Array.from(result.samples[column as keyof typeof expected]).forEach((v, i) => expect(v, `${column}[${i}] of ${content.split('\n')[0]}`).toBeCloseTo(values[i]!, 9));
+      }
+    }
   });
 });
 

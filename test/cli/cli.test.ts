@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseBindings, probeAdapter } from '../../hub/ble/choose-bindings.ts';
 import { socketRadio } from '../../hub/ble/socket-radio.ts';
 import { waitFor } from '../support/wait.ts';
-import { runBin } from '../support/run-bin.ts';
+import { ROOT, runBin } from '../support/run-bin.ts';
 
 const hasAdapter = existsSync('/sys/class/bluetooth') && readdirSync('/sys/class/bluetooth').some((n) => n.startsWith('hci'));
 
@@ -44,12 +44,12 @@ describe('swivel command line', { timeout: 60_000 }, () => {
 
   it.runIf(!hasAdapter)('explains that there is no adapter when --sensor ble is asked for on a machine without one', async () => {
     const run = swivel(['serve', '--sensor', 'ble', '--port', '0']);
-    expect(await run.exited).toBe(2);
+    expect(await run.exited).toBe(1);
     expect(run.err()).toBe('swivel: --sensor ble: no Bluetooth adapter found (nothing in /sys/class/bluetooth)\nUse --sensor sim to run with the simulated sensor.\n');
   });
 
   it('checks a programme file, and refuses to serve with a broken one', async () => {
-    const good = swivel(['programme', 'check', 'hub/programme/hip-internal-rotation.json']);
+    const good = swivel(['programme', 'check', join(ROOT, 'hub/programme/hip-internal-rotation.json')]);
     expect(await good.exited).toBe(0);
     expect(good.out()).toMatch(/ok, "Hip internal rotation": 26 exercises/);
     const dir = await mkdtemp(join(tmpdir(), 'swivel-programme-'));
@@ -57,11 +57,11 @@ describe('swivel command line', { timeout: 60_000 }, () => {
       const file = join(dir, 'mine.json');
       await writeFile(file, '{"version": 1, "id": "mine", "title": "Mine", "description": "x", "stages": [], "exercises": []');
       const bad = swivel(['programme', 'check', file]);
-      expect(await bad.exited).toBe(2);
+      expect(await bad.exited).toBe(1);
       expect(bad.err()).toMatch(/^swivel: the programme file cannot be used:\n.*mine\.json: line 1, column \d+: /);
       expect(bad.err()).not.toMatch(/\n\s+at /); // no stack trace
       const serve = swivel(['serve', '--port', '0', '--sensor', 'sim', '--no-spawn-sim', '--programme', file]);
-      expect(await serve.exited).toBe(2);
+      expect(await serve.exited).toBe(1);
       expect(serve.err()).toContain('mine.json: line 1');
     } finally {
       await rm(dir, { recursive: true, force: true });

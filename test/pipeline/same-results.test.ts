@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { SCORING_VERSION } from '../../hub/pipeline/scoring-version.ts';
 import { SAME_RESULTS_CASES, SAME_RESULTS_DIR, runCase, type CaseRecord } from '../support/same-results.ts';
 
 const ANGLE_DEG = 1e-6;
@@ -15,6 +16,7 @@ const QUATERNION = 1e-9;
 const SECONDS = 1e-6;
 
 const records: CaseRecord[] = JSON.parse(gunzipSync(readFileSync(join(SAME_RESULTS_DIR, 'record.json.gz'))).toString('utf8'));
+const recordedScoringVersion = (JSON.parse(readFileSync(join(SAME_RESULTS_DIR, 'scoring-version.json'), 'utf8')) as { scoringVersion: number }).scoringVersion;
 
 /** Index and size of the largest difference, so a failure says where the results part. */
 function largestDifference(actual: readonly number[], expected: readonly number[]) {
@@ -44,6 +46,11 @@ function expectClose(actual: unknown, expected: unknown, tolerance: number, path
     expect(actual, path).toBe(expected);
   }
 }
+
+it('was recorded for the scoring version the code says it has', () => {
+  // Raising SCORING_VERSION without new results, or new results without raising it, both mislead history.
+  expect(recordedScoringVersion, 'record again with test/support/capture-same-results.ts').toBe(SCORING_VERSION);
+});
 
 describe('the same samples give the same results', () => {
   it('has a record for every case', () => {

@@ -60,6 +60,11 @@ describe('/api/sessions', () => {
     const other = new Recordings(store, { ...recordings.programme, restSeconds: 12 });
     expect(await other.rescore(item.id)).toEqual(first);
     expect(db.prepare('SELECT count(*) AS n FROM rescores WHERE session_id = ?').get(item.id)).toEqual({ n: 2 });
+    // An update that scores differently scores again once, says so, and drops what the old scoring kept.
+    const updated = new Recordings(store, recordings.programme, recordings.scoringVersion + 1);
+    expect(await updated.rescore(item.id)).toEqual({ ...first, scoringUpdated: true });
+    expect(await updated.rescore(item.id)).toEqual(first);
+    expect(db.prepare('SELECT count(*) AS n FROM rescores WHERE session_id = ?').get(item.id)).toEqual({ n: 1 });
     // Deleting the session deletes what was kept of it.
     await app.inject({ method: 'DELETE', url: `/api/sessions/${item.id}` });
     expect(db.prepare('SELECT count(*) AS n FROM rescores WHERE session_id = ?').get(item.id)).toEqual({ n: 0 });

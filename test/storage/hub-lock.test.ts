@@ -89,7 +89,7 @@ describe('the data directory lock', () => {
     const first = serve();
     const url = await urlOf(first);
     const second = serve();
-    expect(await second.exited).toBe(2);
+    expect(await second.exited).toBe(1);
     expect(second.err()).toMatch(
       new RegExp(`^swivel: another Swivel hub \\(pid ${first.child.pid}, running since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\) is already using the data directory ${dataDir}; stop it first, or give this one another directory with --data DIR\\n$`),
     );

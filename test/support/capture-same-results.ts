@@ -14,6 +14,7 @@ import { burstLoss, nextLost } from '../../firmware-sim/loss.ts';
 import { deriveSeed, seededRandom } from '../../firmware-sim/random.ts';
 import { SensorModel, type SensorModelOptions } from '../../firmware-sim/sensor.ts';
 import { DEFAULT_SENSOR_CONFIG, encodeImuPacket, samplesPerNotification, type ImuReading, type SensorConfig } from '../../hub/protocol/gatt.ts';
+import { SCORING_VERSION } from '../../hub/pipeline/scoring-version.ts';
 import { SAME_RESULTS_CASES, SAME_RESULTS_DIR, encodeNotifications, runCase } from './same-results.ts';
 
 interface SimulatedSet {
@@ -83,4 +84,14 @@ for (const c of SAME_RESULTS_CASES) {
   console.log(`${c.name}: ${record.samples} samples, ${record.frames} frames`);
   records.push(record);
 }
-await writeFile(join(SAME_RESULTS_DIR, 'record.json.gz'), gzipSync(JSON.stringify(records), { level: 9 }));
+// New results need a new scoring version, or history would keep figures the new code no longer gives.
+const recordPath = join(SAME_RESULTS_DIR, 'record.json.gz');
+const versionPath = join(SAME_RESULTS_DIR, 'scoring-version.json');
+const previous = existsSync(recordPath) ? gunzipSync(await readFile(recordPath)).toString('utf8') : null;
+const previousVersion = existsSync(versionPath) ? (JSON.parse(await readFile(versionPath, 'utf8')) as { scoringVersion: number }).scoringVersion : null;
+if (previous !== null && previous !== JSON.stringify(records) && previousVersion === SCORING_VERSION) {
+  console.error(`the results differ from the record, but SCORING_VERSION is still ${SCORING_VERSION}: raise it in hub/pipeline/scoring-version.ts (history re-scores once), then record again`);
+  process.exit(1);
+}
+await writeFile(recordPath, gzipSync(JSON.stringify(records), { level: 9 }));
+await writeFile(versionPath, `${JSON.stringify({ scoringVersion: SCORING_VERSION })}\n`);
