@@ -20,6 +20,7 @@ import {
 } from '../protocol/recordings.ts';
 import { RecordingRequestError, UnknownSessionError, sensorFileName, type Recordings } from '../recording/recordings.ts';
 import { ReplayError } from '../recording/replay.ts';
+import { summaryCsv } from '../recording/summary-export.ts';
 import { Readable } from 'node:stream';
 
 export interface SessionsOptions {
@@ -62,6 +63,13 @@ export const sessionsPlugin: FastifyPluginAsync<SessionsOptions> = async (fastif
     const offset = request.query.offset ?? 0;
     const limit = request.query.limit ?? 50;
     return { ...use().list(offset, limit), offset, limit };
+  });
+
+  // One row per set across every session, for a spreadsheet (the same as `swivel sessions export --summary`).
+  app.get('/sessions/summary.csv', { schema: { response: { 200: Type.String(), ...errors } } }, async (request, reply) => {
+    const csv = await summaryCsv(use());
+    const day = new Date().toISOString().slice(0, 10);
+    return reply.type('text/csv').header('content-disposition', `attachment; filename="swivel-sets-${day}.csv"`).send(csv);
   });
 
   app.get('/sessions/:id', { schema: { params: SessionIdParams, response: { 200: RecordedSessionDetail, ...errors } } }, async (request) => use().show(request.params.id));

@@ -157,4 +157,38 @@ describe('history', () => {
     await testid(page, 'history-back').click();
     await page.locator('[data-testid=screen][data-screen=programme]').waitFor();
   }, 60_000);
+
+  it('imports a recording chosen on the screen, says what came of it, and downloads every set as one CSV', async () => {
+    const h = await hub(await tempDir('swivel-data-'));
+    await importRecording(h, 'rom-seated', 'left', 3, 40);
+    const page = await openDashboard(h.url);
+    await testid(page, 'open-history').click();
+    await testid(page, 'history-session').first().waitFor({ timeout: untilTestTimeout(10_000) });
+
+    const good = join(await tempDir('swivel-import-'), 'monday-hold.csv');
+    await writeFile(good, record({ exercise: 'figure4-sitting', side: 'right', seed: 8, seconds: 30 }).csv);
+    await testid(page, 'history-import-open').click();
+    const form = testid(page, 'history-import-form');
+    await form.locator('input[type=file]').setInputFiles(good);
+    await form.locator('select[name=exercise]').selectOption('figure4-sitting');
+    await form.locator('select[name=side]').selectOption('right');
+    await form.locator('button[type=submit]').click();
+    await page.getByText('monday-hold.csv is now session 2').waitFor({ timeout: untilTestTimeout(20_000) });
+    await expect.poll(() => testid(page, 'history-session').count(), { timeout: untilTestTimeout(20_000) }).toBe(2);
+
+    // A file that is not a recording is refused with the reason, and nothing is added.
+    const bad = join(await tempDir('swivel-import-'), 'notes.csv');
+    await writeFile(bad, 'these are my notes\n');
+    await testid(page, 'history-import-open').click();
+    await form.locator('input[type=file]').setInputFiles(bad);
+    await form.locator('button[type=submit]').click();
+    await page.getByText(/^Not imported: line 1: expected the header/).waitFor({ timeout: untilTestTimeout(20_000) });
+    expect(await testid(page, 'history-session').count()).toBe(2);
+
+    const href = await testid(page, 'history-download-sets').getAttribute('href');
+    const sets = await (await fetch(api(h, href!))).text();
+    const rows = sets.trim().split('\n').slice(1);
+    expect(rows.map((row) => row.split(',').slice(5, 7).join(' '))).toEqual(['rom-seated left', 'figure4-sitting right']);
+    await screenshots(page, 'import');
+  }, 90_000);
 });

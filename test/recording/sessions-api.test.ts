@@ -70,6 +70,21 @@ describe('/api/sessions', () => {
     expect(db.prepare('SELECT count(*) AS n FROM rescores WHERE session_id = ?').get(item.id)).toEqual({ n: 0 });
   });
 
+  it('gives every set of every session as one CSV for a spreadsheet', async () => {
+    const item = (await importCsv(csv, 'exercise=rom-seated&side=left&startedAt=2026-11-19T10:00:00Z')).json();
+    const response = await app.inject('/api/sessions/summary.csv');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/csv/);
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="swivel-sets-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const [header, ...rows] = response.body.trim().split('\n');
+    expect(header!.split(',').slice(0, 8)).toEqual(['session', 'date', 'time', 'utc_offset', 'source', 'exercise', 'side', 'set']);
+    const mine = rows.filter((row) => row.startsWith(`${item.id},`));
+    expect(mine).toHaveLength(1);
+    // The programme's normal range for the seated range-of-motion test stands beside the figures.
+    expect(mine[0]).toMatch(/,import,rom-seated,left,1,\d+,\d+,/);
+    expect(mine[0]!.endsWith(',30,45')).toBe(true);
+  });
+
   it('dates an import when asked, so history puts an old recording on its day, and explains a bad date', async () => {
     const dated = await importCsv(csv, 'exercise=rom-seated&side=left&startedAt=2026-11-18T09:30:00Z');
     expect(dated.statusCode).toBe(201);

@@ -178,6 +178,7 @@ export class SwivelApp extends LitElement {
           .total=${h.total}
           .loadingMore=${h.loadingMore}
           .programme=${programme}
+          .steers=${v.steers} .importNote=${h.importNote} .importBusy=${h.importBusy}
         ></swivel-history-screen>`;
       }
       case 'summary':

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { HistoryImportEvent } from '../components/history-files.ts';
 import type { RecordedSessionDetail, RecordedSessionItem, RescoreResponse, SessionListResponse } from '../../../hub/protocol/recordings.ts';
 import { digestDetail, digestRescore, unreadableSession, type HistorySession } from '../view-model/history-model.ts';
 
@@ -29,18 +30,48 @@ export class HistoryController implements ReactiveController {
   loadingMore = false;
   /** The hub's reason (503) or what went wrong (error). */
   message = '';
+  /** What became of the last import, for the person who asked; and whether one is under way. */
+  importNote = '';
+  importBusy = false;
 
   private request: AbortController | null = null;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost & HTMLElement,
     /** The hub's HTTP origin, e.g. http://host:8080. */
     private readonly base: () => string,
   ) {
     host.addController(this);
   }
 
+  hostConnected(): void {
+    this.host.addEventListener(HistoryImportEvent.eventName, this.onImport);
+  }
+
+  /** A recording chosen on the history screen: sent to the hub as a new session, then the list afresh. */
+  private readonly onImport = async (event: HistoryImportEvent): Promise<void> => {
+    this.importBusy = true;
+    this.importNote = `Importing ${event.file.name}…`;
+    this.host.requestUpdate();
+    const query = new URLSearchParams({ exercise: event.exerciseId, name: event.file.name, ...(event.side ? { side: event.side } : {}) });
+    try {
+      const response = await fetch(`${this.base()}/api/sessions/import?${query}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: await event.file.text() });
+      if (response.ok) {
+        const item = (await response.json()) as RecordedSessionItem;
+        this.importNote = `${event.file.name} is now session ${item.id} (${item.samples} samples).`;
+        this.open();
+      } else {
+        this.importNote = `Not imported: ${(await errorMessage(response)).replace(/^the uploaded file: /, '')}`;
+      }
+    } catch {
+      this.importNote = 'Not imported: the hub is not reachable. Try again once it is back.';
+    }
+    this.importBusy = false;
+    this.host.requestUpdate();
+  };
+
   hostDisconnected(): void {
+    this.host.removeEventListener(HistoryImportEvent.eventName, this.onImport);
     this.request?.abort();
     this.request = null;
   }

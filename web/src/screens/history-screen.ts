@@ -8,6 +8,7 @@ import { NavigateEvent } from '../components/events.ts';
 import { formatAngle } from '../view-model/format.ts';
 import { SIDE_LABEL, formatDuration } from '../view-model/programme-text.ts';
 import '../components/history-rom-chart.ts';
+import '../components/history-files.ts';
 
 /** The person asked for the next page of sessions (`more`) or to try loading again (`reload`). */
 export class HistoryRequestEvent extends Event {
@@ -65,14 +66,20 @@ export class SwivelHistoryScreen extends LitElement {
   @property({ type: Number }) total = 0;
   @property({ type: Boolean, attribute: 'loading-more' }) loadingMore = false;
   @property({ attribute: false }) programme: Programme | null = null;
+  /** Whether this device may change things (a coach or the hub's own screen): it may import. */
+  @property({ type: Boolean }) steers = false;
+  @property({ attribute: false }) importNote = '';
+  @property({ type: Boolean }) importBusy = false;
 
   private rows: Row[] = [];
+  private importable: { id: string; name: string }[] = [];
   private charts: RomChart[] = [];
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('sessions') && !changed.has('programme')) return;
     const exercises = new Map<string, Exercise>((this.programme?.exercises ?? []).map((e) => [e.id, e]));
     const name = (id: string) => exercises.get(id)?.name ?? id;
+    this.importable = (this.programme?.exercises ?? []).filter((e) => e.sensor.canFollow).map((e) => ({ id: e.id, name: e.name }));
     this.rows = this.sessions.map((s) => {
       const start = new Date(s.startedAt);
       const order = new Map(s.exercises.map((id, i) => [id, i]));
@@ -156,6 +163,7 @@ export class SwivelHistoryScreen extends LitElement {
           ? html`<span class="count" data-testid="history-count">${this.total} session${this.total === 1 ? '' : 's'}</span>`
           : nothing}
       </div>
+      ${this.state === 'ready' ? html`<swivel-history-files .exercises=${this.importable} .canImport=${this.steers} .busy=${this.importBusy} .note=${this.importNote}></swivel-history-files>` : nothing}
       ${this.renderBody()}
     `;
   }
@@ -203,6 +211,7 @@ export class SwivelHistoryScreen extends LitElement {
                   <span class="meta">${r.meta}</span>
                   ${r.status ? html`<span class="chip">${r.status}</span>` : nothing}
                   <a class="replay" href=${`?replay=${r.id}`} data-testid="history-replay" aria-label=${`Replay the session of ${r.date}`}>Replay ▶</a>
+                  <a class="replay download" href=${`/api/sessions/${r.id}/samples.csv`} download aria-label=${`Samples CSV of ${r.date}`}>Samples CSV</a>
                 </div>
                 <ul class="figures">
                   ${r.lines.map(

@@ -166,6 +166,12 @@ export const historyStyles = [
       font-weight: 700;
       text-decoration: none;
     }
+    /* The download sits beside Replay, quieter: a physio's extra, not the person's next step. */
+    .replay.download {
+      margin-left: 0;
+      border-color: var(--sw-muted, #a7b0bc);
+      font-weight: 600;
+    }
     .replay:focus-visible {
       outline: 3px solid var(--sw-focus, #ffd166);
       outline-offset: 2px;
