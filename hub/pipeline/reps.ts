@@ -494,8 +494,11 @@ function followStill(next: RepState, angle: number, t: number, dt: number, toler
  * especially), as an rxjs `scan` seed inside `defer` gives each subscription its own.
  */
 export function stepReps(state: RepState, angle: number, t: number, options: RepOptions = DEFAULT_REP_OPTIONS): RepState {
+  // Updated in place, like the fusion and angle states: a copy of some thirty fields per sample was
+  // the largest cost of an hour's analysis. Only `events` is new each step (usually empty).
   const events: RepEvent[] = [];
-  const next: RepState = { ...state, events };
+  const next: RepState = state;
+  next.events = events;
   const scale = levelScale(state, options);
   const startLevel = Math.max(options.minRangeDeg, options.startFraction * scale);
   const dt = t - state.lastT;
