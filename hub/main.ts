@@ -169,6 +169,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     log,
     recordings,
     access,
+    phones: hub.phones,
     ...(certificate ? { tls: { key: certificate.key, cert: certificate.cert } } : {}),
   });
   if (storage?.store) log(`swivel: recording sessions in ${options.dataDir}`);
