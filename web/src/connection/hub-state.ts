@@ -71,9 +71,17 @@ export abstract class HubState {
   private noticeIds = 0;
   private readonly listeners = new Set<SessionListener>();
 
-  /** The sensor the dashboard shows: the first one the hub listed. */
+  /**
+   * The sensor the dashboard shows: one that is connected; else the one heard from last (a phone that
+   * went quiet stays on screen, lost, rather than the Bluetooth link that is still scanning); else
+   * the first one the hub listed.
+   */
   get primary(): SensorModel | null {
-    return this.sensors[0] ?? null;
+    const connected = this.sensors.find((sensor) => sensor.state === 'connected');
+    if (connected) return connected;
+    let latest: SensorModel | null = null;
+    for (const sensor of this.sensors) if (sensor.angleAt !== null && (latest === null || sensor.angleAt > latest.angleAt!)) latest = sensor;
+    return latest ?? this.sensors[0] ?? null;
   }
 
   /** Registers side effects that follow the session; returns the function that removes them. */
