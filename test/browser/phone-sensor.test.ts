@@ -5,7 +5,7 @@
  * with a phone strapped to the shin (firmware-sim/phone.ts). The page streams to a real hub; the
  * dashboard, in another page, counts the set; the simulator's truth says what it should count.
  */
-import type { CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../hub/main.ts';
 import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
@@ -239,6 +239,36 @@ describe('a phone as the sensor, end to end', () => {
     expect(await problem.textContent()).toMatch(/refused this phone: .*paired as a viewer/);
     expect(hub.hub.snapshot().some((s) => s.sensorId.startsWith('phone'))).toBe(false);
     expect(errors).toEqual([]);
+  });
+
+  it('invites a phone from the hub machine\'s dashboard with a QR code: the phone pairs, lands on the sensor page and streams', { timeout: 60_000 }, async () => {
+    const hub = await hubWithPhoneProgramme('0.0.0.0', { https: true });
+    const contexts = await Promise.all([PHONE_VIEWPORT, { width: 1280, height: 800 }].map((viewport) => suite.browser.newContext({ viewport, ignoreHTTPSErrors: true })));
+    for (const context of contexts) suite.closeAfter(() => context.close());
+    const [phoneContext, deskContext] = contexts as [BrowserContext, BrowserContext];
+    const desk = await deskContext.newPage();
+    await desk.goto(`https://127.0.0.1:${hub.port}/`);
+    await testid(desk, 'phone-invite-open').click();
+    await testid(desk, 'phone-invite-qr').waitFor();
+    expect(await testid(desk, 'phone-invite-qr').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    const link = (await testid(desk, 'phone-invite-link').textContent())!.trim();
+    expect(link).toMatch(new RegExp(`^https://[\\d.]+:${hub.port}/pair\\?code=[A-Z2-9-]+&next=sensor$`));
+
+    const page = await phoneContext.newPage();
+    await page.goto(link);
+    await page.fill('#name', 'Shin phone');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/sensor$/);
+    const phone = new SimulatedPhone(await phoneContext.newCDPSession(page));
+    await phone.start();
+    suite.closeAfter(() => phone.stop());
+    await testid(page, 'shin-right').click();
+    await testid(page, 'sensor-start').click();
+    await page.locator('[data-testid=sensor-status][data-phase=streaming]').waitFor({ timeout: untilTestTimeout(10_000) });
+    await desk.locator('[data-testid=link-state][data-state=connected]').waitFor({ timeout: untilTestTimeout(10_000) });
+    const pairing = hub.access.pairings.list().find((p) => p.name === 'Shin phone')!;
+    expect(pairing.role).toBe('coach');
+    expect(hub.hub.snapshot().find((s) => s.sensorId === `phone-${pairing.id}`)).toMatchObject({ state: 'connected', shin: 'right' });
   });
 
   it('says in plain sentences why a page that is not secure gets no motion data', { timeout: 60_000 }, async () => {
