@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../hub/main.ts';
 import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
 import type { Programme } from '../../hub/protocol/programme.ts';
+import type { RecordedSessionDetail, SessionListResponse } from '../../hub/protocol/recordings.ts';
 import { STANDARD_GRAVITY } from '../../hub/protocol/phone-motion.ts';
 import { PHONE_ON_SHIN_PLACEMENT } from '../../firmware-sim/phone.ts';
 import { SensorModel, type SimulatedSample } from '../../firmware-sim/sensor.ts';
@@ -171,6 +172,11 @@ describe('a phone as the sensor, end to end', () => {
     await expect.poll(() => repCount(desk), { timeout: untilTestTimeout(5_000) }).toBe(truth.length);
     expect(hub.session.view.current?.reps).toBe(truth.length);
     expect(hub.session.view.current?.gapSeconds).toBe(0);
+    // The recorder keeps the phone's samples as it keeps a Swivel sensor's.
+    hub.recorder!.flush();
+    const list = (await (await fetch(`${hub.url}api/sessions`)).json()) as SessionListResponse;
+    const detail = (await (await fetch(`${hub.url}api/sessions/${list.sessions[0]!.id}`)).json()) as RecordedSessionDetail;
+    expect(detail.sensors.find((s) => s.sensorId === 'phone-local')?.samples).toBeGreaterThan(RATE_HZ * 10);
   });
 
   it('shows a gap while the phone page stops sending mid-set, counts no rep from it, and counts again when it is back', { timeout: 150_000 }, async () => {
@@ -191,7 +197,7 @@ describe('a phone as the sensor, end to end', () => {
       while (performance.now() < until) {
         // busy: the page can do nothing else
       }
-    }, (backAt - stopsAt) * 1000);
+    }, ((backAt - stopsAt) * 1000) / SPEED);
     // The dashboard says the sensor is gone, and that counting resumes when it is back.
     await testid(desk, 'waiting-sensor').waitFor({ timeout: untilTestTimeout(10_000) });
     expect(await testid(desk, 'waiting-link').textContent()).toMatch(/lost/);

@@ -43,6 +43,18 @@ export class SwivelSensorPage extends LitElement {
 
   static override styles = css`
     :host {
+      --sw-bg: #0b0d10;
+      --sw-fg: #f4f6f8;
+      --sw-muted: #a7b0bc;
+      --sw-accent: #4cc9f0;
+      --sw-on-accent: #04121a;
+      --sw-ok: #4ade80;
+      --sw-warn: #ffc14d;
+      --sw-bad: #ff6b6b;
+      --sw-focus: #ffd166;
+      background: var(--sw-bg);
+      color: var(--sw-fg);
+      font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
       display: flex;
       flex-direction: column;
       gap: 1.5rem;
