@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { Subject, Subscription, groupBy, merge, mergeMap, share, tap, type Observable } from 'rxjs';
+import { Subject, Subscription, filter, groupBy, merge, mergeMap, share, tap, type Observable } from 'rxjs';
 import { SensorLink, type SensorLinkTimings } from './ble/sensor-link.ts';
 import { PhoneSensors } from './phone/phone-sensors.ts';
 import type { LinkEvent } from './pipeline/events.ts';
@@ -61,13 +61,23 @@ export class SensorHub {
   readonly batches$: Observable<SamplesEvent>;
   /** Every angle reset (its epoch) as it is applied. */
   readonly angleResets$: Observable<number>;
+  /**
+   * The sensor the session follows: the one that connected last (a phone that starts streaming takes
+   * over from a Bluetooth sensor, and the other way round); null before any has. Only its frames are
+   * scored and only its link counts, so two sensors streaming at once never count a rep twice.
+   */
+  private followed: string | null = null;
+  /** Frames of the followed sensor (all frames before any sensor has connected). */
+  readonly sessionFrames$: Observable<AngleFrame>;
+  /** Link changes of the followed sensor. */
+  readonly sessionLink$: Observable<LinkEvent>;
 
   constructor(deps: SensorHubDeps) {
     this.source = deps.source;
     this.sourceReason = deps.sourceReason;
     this.link = new SensorLink({ bindings: deps.bindings, timings: deps.timings, rateHz: deps.rateHz, log: deps.log });
     this.phones = deps.phones ?? new PhoneSensors({ log: deps.log });
-    this.link$ = merge(this.link.link$, this.phones.link$);
+    this.link$ = merge(this.link.link$, this.phones.link$).pipe(tap((link) => link.state === 'connected' && (this.followed = link.sensorId)));
     this.events$ = merge(this.link.events$.pipe(decodeNotifications()), this.phones.events$).pipe(share());
     this.batches$ = this.enteringAngles.asObservable();
     this.angleResets$ = this.angleResets.asObservable();
@@ -83,6 +93,8 @@ export class SensorHub {
       share(),
     );
     this.stats$ = this.events$.pipe(sensorStats(), share());
+    this.sessionFrames$ = this.frames$.pipe(filter((frame) => this.followed === null || frame.sensorId === this.followed));
+    this.sessionLink$ = this.link$.pipe(filter((link) => this.followed === null || link.sensorId === this.followed));
   }
 
   start(signal?: AbortSignal): void {

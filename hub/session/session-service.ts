@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, Subscription, asyncScheduler, defer, distinctUntilChanged, filter, interval, scan, type Observable, type SchedulerLike } from 'rxjs';
+import { BehaviorSubject, Subject, Subscription, asyncScheduler, distinctUntilChanged, filter, interval, map, type Observable, type SchedulerLike } from 'rxjs';
 import type { LinkEvent } from '../pipeline/events.ts';
 import type { AngleFrame } from '../pipeline/operators.ts';
 import type { ExerciseId } from '../protocol/exercises.ts';
@@ -89,17 +89,11 @@ export class SessionService {
     this.subscription = new Subscription();
     if (this.deps.clock !== 'replay') this.subscription.add(interval(this.deps.tickMs ?? 100, this.scheduler).subscribe(() => this.apply({ kind: 'tick', now: now() })));
     this.subscription.add(
-      // Connected while any sensor is: a phone streaming while the BLE link still scans is a sensor.
-      defer(() => {
-        const connected = new Map<string, boolean>();
-        return this.deps.link$.pipe(
-          scan((_wasConnected, link) => {
-            connected.set(link.sensorId, link.state === 'connected');
-            return [...connected.values()].some(Boolean);
-          }, false),
-        );
-      })
-        .pipe(distinctUntilChanged())
+      this.deps.link$
+        .pipe(
+          map((link) => link.state === 'connected'),
+          distinctUntilChanged(),
+        )
         .subscribe((connected) => this.apply({ kind: 'link', connected, now: now() })),
     );
     this.subscription.add(

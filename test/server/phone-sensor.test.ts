@@ -170,6 +170,31 @@ describe('the phone sensor socket (/ws/sensor)', () => {
     expect(welcome.sensorId).toBe(`phone-${coachPhone.pairing.id}`);
   });
 
+  it('scores only the sensor that connected last, so two phones streaming at once never count twice', { timeout: 30_000 }, async () => {
+    const { hub } = await hubOnEveryInterface();
+    const scored: string[] = [];
+    const subscription = hub.hub.sessionFrames$.subscribe((frame) => scored.push(frame.sensorId));
+    closers.push(() => subscription.unsubscribe());
+    const first = await connect(`ws://127.0.0.1:${hub.port}/ws/sensor`);
+    first.socket.send(JSON.stringify(hello('First phone')));
+    closers.push(stream(first));
+    await waitFor('frames of the first phone', () => scored.includes('phone-local'));
+
+    const { code } = hub.access.codes.issue('coach');
+    const claimed = await fetch(`http://${lanAddress()}:${hub.port}/api/pairing/claim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, name: 'Second phone' }) });
+    const { token, pairing } = (await claimed.json()) as { token: string; pairing: { id: number } };
+    const second = await connect(`ws://${lanAddress()}:${hub.port}/ws/sensor`, { authorization: `Bearer ${token}` });
+    second.socket.send(JSON.stringify(hello('Second phone')));
+    await waitFor('the welcome', () => ofType(second.messages, 'welcome')[0]);
+    const from = scored.length;
+    closers.push(stream(second));
+    const secondId = `phone-${pairing.id}`;
+    await waitFor('frames of the second phone', () => scored.filter((id) => id === secondId).length >= 5);
+    // Both stream; from the second's hello on, only its frames reach the session.
+    expect(new Set(scored.slice(from))).toEqual(new Set([secondId]));
+    expect(hub.hub.snapshot().filter((s) => s.state === 'connected').map((s) => s.sensorId).sort()).toEqual(['phone-local', secondId].sort());
+  });
+
   it('answers messages it cannot use with a sentence, and closes a socket that sends samples before hello', { timeout: 30_000 }, async () => {
     const { hub } = await hubOnEveryInterface();
     const early = await connect(`ws://127.0.0.1:${hub.port}/ws/sensor`);
