@@ -9,6 +9,9 @@ import { Type, type Static } from 'typebox';
 /** Most samples in one message: about half a second at 60 Hz, so one message stays well under the hub's 4 KiB limit. */
 export const MAX_PHONE_SAMPLES_PER_MESSAGE = 32;
 
+/** Largest magnitude of a sample value the hub takes (g or deg/s). */
+export const MAX_PHONE_VALUE = 10_000;
+
 const Shin = Type.Union([Type.Literal('left'), Type.Literal('right'), Type.Null()]);
 
 /** First message: who is sending. The hub answers with `welcome` (or closes the socket with the reason). */
@@ -38,8 +41,9 @@ export type PhoneHelloMessage = Static<typeof PhoneHelloMessage>;
 export const PhoneSamplesMessage = Type.Object(
   {
     type: Type.Literal('samples'),
-    t: Type.Array(Type.Number(), { minItems: 1, maxItems: MAX_PHONE_SAMPLES_PER_MESSAGE }),
-    imu: Type.Array(Type.Number(), { minItems: 6, maxItems: 6 * MAX_PHONE_SAMPLES_PER_MESSAGE }),
+    t: Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: MAX_PHONE_SAMPLES_PER_MESSAGE }),
+    /** Bounded far beyond any phone's range (±16 g, ±2000 °/s), so nonsense never reaches the fusion. */
+    imu: Type.Array(Type.Number({ minimum: -MAX_PHONE_VALUE, maximum: MAX_PHONE_VALUE }), { minItems: 6, maxItems: 6 * MAX_PHONE_SAMPLES_PER_MESSAGE }),
   },
   { additionalProperties: false },
 );

@@ -206,10 +206,12 @@ describe('the phone sensor socket (/ws/sensor)', () => {
     phone.socket.send(JSON.stringify({ type: 'samples', t: [1, 2], imu: [0, 0, 1, 0, 0, 0] }));
     phone.socket.send(JSON.stringify({ type: 'samples', t: Array.from({ length: 40 }, (_, i) => i), imu: new Array(240).fill(0) }));
     phone.socket.send(JSON.stringify({ type: 'wave' }));
-    const errors = await waitFor('three errors', () => {
+    phone.socket.send(JSON.stringify({ type: 'samples', t: [1], imu: [0, 0, 1, 0, 0, 1e9] }));
+    const errors = await waitFor('four errors', () => {
       const found = ofType(phone.messages, 'error');
-      return found.length >= 3 ? found : null;
+      return found.length >= 4 ? found : null;
     });
+    expect(errors[3]!.message).toMatch(/did not understand that samples message at \/imu\/5/);
     expect(errors[0]!.message).toMatch(/six values per time.*2 times came with 6 values/);
     expect(errors[1]!.message).toMatch(/did not understand that samples message at \/t/);
     expect(errors[2]!.message).toMatch(/takes \{"type":"hello"/);
