@@ -146,7 +146,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
   const programme = options.programme ?? (await loadDefaultProgramme());
   const hub = new SensorHub({ bindings: choice.bindings, source: choice.source, sourceReason: choice.reason, timings: options.timings, rateHz: options.sensorRateHz, log });
-  const session = new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
+  const session = new SessionService({ programme, frames$: hub.sessionFrames$, link$: hub.sessionLink$, resetAngle: (epoch) => hub.resetAngle(epoch) });
   const recorder = storage
     ? new Recorder({ store: storage.store, storeProblem: storage.problem ?? undefined, sensors: hub, session, programme, dataDir: options.dataDir!, flushEveryMs: options.flushEveryMs, log })
     : null;
@@ -175,6 +175,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     log,
     recordings,
     access,
+    phones: hub.phones,
     ...(certificate ? { tls: { key: certificate.key, cert: certificate.cert } } : {}),
   });
   if (storage?.store) log(`swivel: recording sessions in ${options.dataDir}`);

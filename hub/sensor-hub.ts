@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
-import { Subject, Subscription, groupBy, mergeMap, share, tap, type Observable } from 'rxjs';
+import { Subject, Subscription, filter, groupBy, merge, mergeMap, share, tap, type Observable } from 'rxjs';
 import { SensorLink, type SensorLinkTimings } from './ble/sensor-link.ts';
+import { PhoneSensors } from './phone/phone-sensors.ts';
 import type { LinkEvent } from './pipeline/events.ts';
 import { coalesceFrames, decodeNotifications, sampleBatches, sensorStats, toAngleFrames, type AngleFrame, type PipelineEvent } from './pipeline/operators.ts';
 import { emptyStats } from './pipeline/stats.ts';
@@ -21,6 +22,8 @@ export interface SensorHubDeps {
   /** Sample rate to set on the sensor when it connects. */
   rateHz?: SampleRateHz;
   log?: (line: string) => void;
+  /** Phones streaming over /ws/sensor (default: a new PhoneSensors); their events join the same pipeline. */
+  phones?: PhoneSensors;
 }
 
 /**
@@ -32,6 +35,8 @@ export class SensorHub {
   readonly source: SensorSource;
   readonly sourceReason: string;
   private readonly link: SensorLink;
+  /** Phones as sensors: one more source of the same events (hub/phone/phone-sensors.ts). */
+  readonly phones: PhoneSensors;
   private readonly latest = new Map<string, { link: LinkEvent; stats: SensorStats; angle: number | null; shin: 'left' | 'right' | null }>();
   private readonly sensorChanges = new Subject<string>();
   /** A sensor's settings changed (its shin): the id, for viewers to get its new snapshot. */
@@ -56,13 +61,24 @@ export class SensorHub {
   readonly batches$: Observable<SamplesEvent>;
   /** Every angle reset (its epoch) as it is applied. */
   readonly angleResets$: Observable<number>;
+  /**
+   * The sensor the session follows: the one that connected last (a phone that starts streaming takes
+   * over from a Bluetooth sensor, and the other way round); null before any has. Only its frames are
+   * scored and only its link counts, so two sensors streaming at once never count a rep twice.
+   */
+  private followed: string | null = null;
+  /** Frames of the followed sensor (all frames before any sensor has connected). */
+  readonly sessionFrames$: Observable<AngleFrame>;
+  /** Link changes of the followed sensor. */
+  readonly sessionLink$: Observable<LinkEvent>;
 
   constructor(deps: SensorHubDeps) {
     this.source = deps.source;
     this.sourceReason = deps.sourceReason;
     this.link = new SensorLink({ bindings: deps.bindings, timings: deps.timings, rateHz: deps.rateHz, log: deps.log });
-    this.link$ = this.link.link$;
-    this.events$ = this.link.events$.pipe(decodeNotifications(), share());
+    this.phones = deps.phones ?? new PhoneSensors({ log: deps.log });
+    this.link$ = merge(this.link.link$, this.phones.link$).pipe(tap((link) => link.state === 'connected' && (this.followed = link.sensorId)));
+    this.events$ = merge(this.link.events$.pipe(decodeNotifications()), this.phones.events$).pipe(share());
     this.batches$ = this.enteringAngles.asObservable();
     this.angleResets$ = this.angleResets.asObservable();
     this.frames$ = this.events$.pipe(
@@ -77,6 +93,8 @@ export class SensorHub {
       share(),
     );
     this.stats$ = this.events$.pipe(sensorStats(), share());
+    this.sessionFrames$ = this.frames$.pipe(filter((frame) => this.followed === null || frame.sensorId === this.followed));
+    this.sessionLink$ = this.link$.pipe(filter((link) => this.followed === null || link.sensorId === this.followed));
   }
 
   start(signal?: AbortSignal): void {
@@ -93,6 +111,7 @@ export class SensorHub {
     this.subscription.add(this.link$.subscribe((link) => (entry(link.sensorId).link = link)));
     this.subscription.add(this.stats$.subscribe(({ sensorId, stats }) => (entry(sensorId).stats = stats)));
     this.subscription.add(this.frames$.subscribe((frame) => (entry(frame.sensorId).angle = frame.angle)));
+    this.subscription.add(this.phones.shins$.subscribe(({ sensorId, shin }) => this.setShin(sensorId, shin)));
     this.link.start(signal);
   }
 
@@ -129,6 +148,7 @@ export class SensorHub {
   }
 
   async stop(): Promise<void> {
+    this.phones.stop();
     await this.link.stop();
     this.subscription?.unsubscribe();
     this.subscription = null;

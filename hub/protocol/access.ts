@@ -28,7 +28,14 @@ export const PairingListResponse = Type.Object({ pairings: Type.Array(PairingIte
 export const PairingIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 /** Asks for a new pairing code, for a device of this role. */
-export const PairingCodeRequest = Type.Object({ role: PairingRole }, { additionalProperties: false });
+export const PairingCodeRequest = Type.Object(
+  {
+    role: PairingRole,
+    /** `sensor`: the links send the device on to the phone's sensor page once it is paired (docs/sensors.md). */
+    next: Type.Optional(Type.Literal('sensor')),
+  },
+  { additionalProperties: false },
+);
 
 /** A short-lived, single-use pairing code, and the links and QR code that carry it. */
 export const PairingCodeResponse = Type.Object({

@@ -13,6 +13,8 @@ import { dashboardPlugin, inlineScriptHashes } from './dashboard.ts';
 import { pairingPlugin } from './pairing.ts';
 import { PairingStore } from '../storage/pairing-store.ts';
 import { livePlugin, type LiveOptions } from './live.ts';
+import { phoneSensorPlugin } from './phone-sensor.ts';
+import type { PhoneSensors } from '../phone/phone-sensors.ts';
 import { LatencyWindow } from './latency-window.ts';
 import { replayPlugin } from './replay.ts';
 import { sessionsPlugin, type SessionsOptions } from './sessions.ts';
@@ -36,6 +38,8 @@ export interface AppDeps {
   access?: AccessControl;
   /** Serve HTTPS with this key and certificate (PEM); the certificate is offered at /swivel-certificate.crt for a tablet to trust. */
   tls?: { key: string; cert: string };
+  /** Phones as sensors (/ws/sensor); absent: that route does not exist. */
+  phones?: PhoneSensors;
 }
 
 /** Requests per minute from one device on the network (loopback is not limited): a dashboard makes a few dozen. */
@@ -96,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // At the root, so both WebSocket routes (live and replay) are served by it.
   await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
   await app.register(pairingPlugin, { access, secure: deps.tls !== undefined, certificatePem: deps.tls?.cert ?? null });
+  if (deps.phones) await app.register(phoneSensorPlugin, { access, phones: deps.phones, log });
   await app.register(livePlugin, { access, live: deps.live, session: deps.session, version: deps.version, viewers, frameLatency, log, notices$: deps.recordings?.notices$, ...deps.liveOptions });
   // Without recordings the routes still exist and answer 503 with the reason, not a bare 404.
   const recordings = deps.recordings ?? { recordings: null, unavailableReason: 'this hub was started without a data directory, so it records nothing' };

@@ -16,6 +16,8 @@ export const dashboardPlugin: FastifyPluginAsync<{ webRoot: string | null }> = a
   }
   // One route per built file (no catch-all), so unknown /api paths still reach the API's own 404.
   await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: ['index.html'], wildcard: false });
+  // The phone's sensor page (docs/sensors.md), at an address short enough to type on a phone.
+  if (existsSync(join(webRoot, 'sensor.html'))) app.get('/sensor', (_request, reply) => reply.sendFile('sensor.html'));
 };
 
 /**

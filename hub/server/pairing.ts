@@ -79,7 +79,8 @@ export const pairingPlugin: FastifyPluginAsync<PairingPluginOptions> = async (fa
     // Listening on loopback only (--host 127.0.0.1), no other device can reach the hub: no links.
     const hosts = isLoopbackAddress(listening) ? [] : listening === '0.0.0.0' || listening === '::' ? lanAddresses() : [listening];
     const scheme = secure ? 'https' : 'http';
-    const links = hosts.map((host) => `${scheme}://${host}:${address?.port}/pair?code=${issued.code}`);
+    const onward = request.body.next === 'sensor' ? '&next=sensor' : '';
+    const links = hosts.map((host) => `${scheme}://${host}:${address?.port}/pair?code=${issued.code}${onward}`);
     const qrCode = links[0] === undefined ? null : `data:image/svg+xml;base64,${Buffer.from(await QRCode.toString(links[0], { type: 'svg', margin: 1 })).toString('base64')}`;
     return reply.code(201).send({ ...issued, links, qrCode });
   });
@@ -99,17 +100,20 @@ export const pairingPlugin: FastifyPluginAsync<PairingPluginOptions> = async (fa
     return reply.code(201).send({ token: result.token, pairing: result.pairing });
   });
 
-  app.get('/pair', { schema: { querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 32 })) }), response: { 200: Type.String() } } }, async (request, reply) =>
-    reply.type('text/html').send(pairPage({ code: request.query.code ?? '', problem: null, paired: request.access.client === 'refused' ? null : request.access })),
+  // `next=sensor`: a phone invited to be the sensor goes on to the sensor page once paired.
+  const Next = Type.Optional(Type.Literal('sensor'));
+  app.get('/pair', { schema: { querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 32 })), next: Next }), response: { 200: Type.String() } } }, async (request, reply) =>
+    reply.type('text/html').send(pairPage({ code: request.query.code ?? '', problem: null, paired: request.access.client === 'refused' ? null : request.access, next: request.query.next })),
   );
 
-  app.post('/pair', { config: claimLimit, schema: { body: Type.Object({ code: Type.Optional(Type.String({ maxLength: 32 })), name: Type.Optional(Type.String({ maxLength: 80 })) }), response: { 400: Type.String() } } }, async (request, reply) => {
+  app.post('/pair', { config: claimLimit, schema: { body: Type.Object({ code: Type.Optional(Type.String({ maxLength: 32 })), name: Type.Optional(Type.String({ maxLength: 80 })), next: Next }), response: { 400: Type.String() } } }, async (request, reply) => {
     // A form left empty gets the page again with a sentence, not a validation error in JSON.
     const code = request.body.code?.trim() ?? '';
-    if (code === '') return reply.code(400).type('text/html').send(pairPage({ code, problem: 'enter the pairing code that the hub printed or shows on its own screen', paired: null }));
+    const next = request.body.next;
+    if (code === '') return reply.code(400).type('text/html').send(pairPage({ code, problem: 'enter the pairing code that the hub printed or shows on its own screen', paired: null, next }));
     const result = pair(request, reply, code, request.body.name);
-    if (!result.ok) return reply.code(400).type('text/html').send(pairPage({ code, problem: result.message, paired: null }));
-    return reply.redirect('/', 303);
+    if (!result.ok) return reply.code(400).type('text/html').send(pairPage({ code, problem: result.message, paired: null, next }));
+    return reply.redirect(next === 'sensor' ? '/sensor' : '/', 303);
   });
 
   if (certificatePem !== null) {
@@ -129,8 +133,9 @@ function describeDevice(request: FastifyRequest): string {
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The page an unpaired device lands on: one field for the code, one for a name, no script. */
-function pairPage({ code, problem, paired }: { code: string; problem: string | null; paired: { role: string; pairing: Pairing | null } | null }): string {
-  const already = paired ? `<p class="ok">This device can already use the hub (${paired.pairing ? `paired as a ${paired.role}` : 'it is the hub machine'}). <a href="/">Open the dashboard</a>.</p>` : '';
+function pairPage({ code, problem, paired, next }: { code: string; problem: string | null; paired: { role: string; pairing: Pairing | null } | null; next?: 'sensor' }): string {
+  const onward = next === 'sensor' ? '<a href="/sensor">Open the sensor page</a>' : '<a href="/">Open the dashboard</a>';
+  const already = paired ? `<p class="ok">This device can already use the hub (${paired.pairing ? `paired as a ${paired.role}` : 'it is the hub machine'}). ${onward}.</p>` : '';
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Pair this device with Swivel</title>
 <style>
@@ -145,6 +150,6 @@ ${already}${problem ? `<p class="problem" role="alert">${escapeHtml(problem)}.</
 <form method="post" action="/pair">
 <label for="code">Pairing code</label><input id="code" name="code" required autocomplete="off" autocapitalize="characters" value="${escapeHtml(code)}" placeholder="ABCD-EFGH">
 <label for="name">A name for this device (shown in the list of pairings)</label><input id="name" name="name" maxlength="80" placeholder="Clinic tablet">
-<button type="submit">Pair this device</button>
+${next === 'sensor' ? '<input type="hidden" name="next" value="sensor">' : ''}<button type="submit">Pair this device</button>
 </form></html>`;
 }

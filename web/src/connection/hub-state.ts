@@ -78,9 +78,18 @@ export abstract class HubState {
   private noticeIds = 0;
   private readonly listeners = new Set<SessionListener>();
 
-  /** The sensor the dashboard shows: the first one the hub listed. */
+  /**
+   * The sensor the dashboard shows: the one connected last, as the hub's session follows it; else the
+   * one heard from last (a phone that went quiet stays on screen, lost, rather than the Bluetooth link
+   * that is still scanning); else the first one the hub listed.
+   */
   get primary(): SensorModel | null {
-    return this.sensors[0] ?? null;
+    let connected: SensorModel | null = null;
+    for (const sensor of this.sensors) if (sensor.state === 'connected' && (connected === null || sensor.connectedAt > connected.connectedAt)) connected = sensor;
+    if (connected) return connected;
+    let latest: SensorModel | null = null;
+    for (const sensor of this.sensors) if (sensor.angleAt !== null && (latest === null || sensor.angleAt > latest.angleAt!)) latest = sensor;
+    return latest ?? this.sensors[0] ?? null;
   }
 
   /** Registers side effects that follow the session; returns the function that removes them. */

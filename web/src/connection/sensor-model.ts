@@ -33,11 +33,13 @@ export interface SensorModel {
   sampleRateHz: number | null;
   /** Sensor clock of the newest sample of the previous frame (null: start afresh, as after a seek). */
   lastT: number | null;
+  /** `performance.now()` when its link last became connected (0: connected before this page knew): the hub follows the sensor connected last. */
+  connectedAt: number;
 }
 
 /** A sensor a message named before any `hello` listed it. */
 export function newSensorModel(id: string): SensorModel {
-  return { id, shin: null, info: null, state: 'idle', detail: '', stats: null, angle: null, angleAt: null, angleHealth: null, trace: new TraceBuffer(TRACE_CAPACITY), sampleRateHz: null, lastT: null };
+  return { id, shin: null, info: null, state: 'idle', detail: '', stats: null, angle: null, angleAt: null, angleHealth: null, trace: new TraceBuffer(TRACE_CAPACITY), sampleRateHz: null, lastT: null, connectedAt: 0 };
 }
 
 /** A sensor as a `hello` lists it, keeping the trace (and rate) of the same sensor seen before. */
@@ -55,6 +57,7 @@ export function sensorFromSnapshot(snapshot: SensorSnapshot, before: SensorModel
     trace: before?.trace ?? new TraceBuffer(TRACE_CAPACITY),
     sampleRateHz: before?.sampleRateHz ?? null,
     lastT: null,
+    connectedAt: before?.connectedAt ?? 0,
   };
 }
 
@@ -77,6 +80,7 @@ export function applyAngle(sensor: SensorModel, message: AngleMessage, now: numb
 
 /** A link change: a link that is not up breaks the trace (no line joins two moments across it). */
 export function applyLink(sensor: SensorModel, message: LinkMessage): void {
+  if (message.state === 'connected' && sensor.state !== 'connected') sensor.connectedAt = performance.now();
   sensor.state = message.state;
   sensor.detail = message.detail;
   if (message.info) sensor.info = message.info;

@@ -111,7 +111,7 @@ export class SwivelExerciseScreen extends ScreenElement {
           : nothing}
         ${v.calibrating ? calibrationPart(v) : countPart(v)}
         ${flash ? html`<div class="flash" data-tone=${flash.tone} aria-hidden="true" data-testid="flash">${flash.text}</div>` : nothing}
-        ${v.gapText ? html`<div class="gap">${v.gapText}</div>` : nothing}
+        ${v.gapText ? html`<div class="gap" data-testid="set-gap">${v.gapText}</div>` : nothing}
       </section>
       <section class="card trace-card" aria-label="Angle over the last 15 seconds">
         <span class="card-label" aria-hidden="true">Last ${TRACE_SECONDS} s</span>

@@ -6,6 +6,7 @@ import type { SensorView } from '../view-model/sensor.ts';
 import { ScreenElement } from './screen-element.ts';
 import '../components/angle-readout.ts';
 import '../components/link-status.ts';
+import '../components/phone-invite.ts';
 import '../components/programme-list.ts';
 
 /** The programme with a start button per exercise, beside the sensor: its live angle and link panel. */
@@ -69,6 +70,7 @@ export class SwivelProgrammeScreen extends ScreenElement {
           .shin=${s.shin}
           .controls=${s.sensorId !== null && this.steers}
         ></swivel-link-status>
+        <swivel-phone-invite></swivel-phone-invite>
       </aside>
     `;
   }
