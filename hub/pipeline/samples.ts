@@ -56,3 +56,61 @@ export function trackSequence(
   };
   return { state: next, lost, t0: (wraps * US_WRAP + timestampUs) / 1e6 };
 }
+
+/**
+ * The clock of a format whose packets carry neither a sequence number nor a timestamp (WitMotion's
+ * 0x55 0x61): each sample is one period after the one before, at the rate the link set, and the first
+ * sample of a link is placed at its arrival. Arrival times then only check the count: packets arrive
+ * late by a delay that varies within a connection interval or two, but when the newest sample arrives
+ * later than the least delay seen by more than `gapSeconds` (or three periods, if longer), samples
+ * went missing: the count of periods that fits the excess is counted as lost and skipped on the
+ * timeline. The least delay may creep up by `driftAllowance` (seconds per second) so that a sensor
+ * clock a little slower than nominal is not taken for loss. Limits (see docs/sensors.md): a loss
+ * shorter than the gap is not seen as such; it shifts the timeline by its length until the drift
+ * allowance absorbs it; and a sensor whose rate is not the one the link set looks like steady loss
+ * (too slow) or a clock that runs ahead of the hub's (too fast).
+ */
+export interface ArrivalClockState {
+  linkEpoch: number;
+  /** Time given to the newest sample so far, seconds on the hub's clock; NaN before any. */
+  lastT: number;
+  /** When it arrived, seconds. */
+  lastArrival: number;
+  /** The least delay (arrival − time) seen on this link, creeping up by the drift allowance. */
+  leastDelay: number;
+}
+
+export const initialArrivalClock: ArrivalClockState = { linkEpoch: -1, lastT: Number.NaN, lastArrival: Number.NaN, leastDelay: 0 };
+
+export interface ArrivalClockOptions {
+  gapSeconds: number;
+  driftAllowance: number;
+}
+
+export const DEFAULT_ARRIVAL_CLOCK: ArrivalClockOptions = { gapSeconds: 0.15, driftAllowance: 300e-6 };
+
+/** Places the `count` samples of a notification that arrived at `receivedAtMs` (see ArrivalClockState). */
+export function trackArrivalClock(
+  state: ArrivalClockState,
+  linkEpoch: number,
+  receivedAtMs: number,
+  count: number,
+  rateHz: number,
+  options: ArrivalClockOptions = DEFAULT_ARRIVAL_CLOCK,
+): { state: ArrivalClockState; lost: number; t0: number } {
+  const dt = 1 / rateHz;
+  const arrival = receivedAtMs / 1000;
+  const span = (count - 1) * dt;
+  if (state.linkEpoch !== linkEpoch || Number.isNaN(state.lastT)) {
+    // A new link: at its arrival, but never before the samples of the link before.
+    const t0 = Number.isNaN(state.lastT) ? arrival - span : Math.max(arrival - span, state.lastT + dt);
+    return { state: { linkEpoch, lastT: t0 + span, lastArrival: arrival, leastDelay: arrival - (t0 + span) }, lost: 0, t0 };
+  }
+  let t0 = state.lastT + dt;
+  const delay = arrival - (t0 + span);
+  const leastDelay = Math.min(state.leastDelay + options.driftAllowance * Math.max(0, arrival - state.lastArrival), delay);
+  const excess = delay - leastDelay;
+  const lost = excess > Math.max(options.gapSeconds, 3 * dt) ? Math.round(excess / dt) : 0;
+  t0 += lost * dt;
+  return { state: { linkEpoch, lastT: t0 + span, lastArrival: arrival, leastDelay }, lost, t0 };
+}
