@@ -26,11 +26,20 @@ describe('the arrival clock of a format without sequence numbers or timestamps',
     expect(out.every((o) => o.lost === 0)).toBe(true);
   });
 
-  it('counts a gap in arrival as the samples that fit it, and keeps the timeline on the grid', () => {
-    const arrivals = [...Array.from({ length: 20 }, (_, i) => 1000 + 10 * i), ...Array.from({ length: 20 }, (_, i) => 1000 + 10 * (i + 50))];
-    const out = clock(arrivals, 100);
+  it('counts a lasting gap in arrival as the samples that fit it, and keeps the timeline on the grid', () => {
+    // 100 Hz in 20 ms connection events; samples 20–49 never arrive.
+    const event = (i: number) => 1000 + 20 * Math.floor(i / 2) + 20;
+    const sent = Array.from({ length: 200 }, (_, i) => i).filter((i) => i < 20 || i >= 50);
+    const out = clock(sent.map(event), 100);
     expect(out.map((o) => o.lost).filter((n) => n > 0)).toEqual([30]);
-    expect(out[20]!.t0 - out[19]!.t0).toBeCloseTo(0.31, 9);
+    expect(out.at(-1)!.t0 - out[0]!.t0).toBeCloseTo(1.99, 9);
+  });
+
+  it('does not take a stall of the hub (packets held back, then arriving together) for loss', () => {
+    const arrivals = Array.from({ length: 300 }, (_, i) => (i < 100 ? 1000 + 10 * i : i < 200 ? 3000 : 3000 + 10 * (i - 199)));
+    const out = clock(arrivals, 100);
+    expect(out.reduce((n, o) => n + o.lost, 0)).toBe(0);
+    out.forEach((o, i) => expect(o.t0).toBeCloseTo(out[0]!.t0 + i * 0.01, 9));
   });
 
   it('does not take a slow sensor clock (−200 ppm) for loss over an hour', () => {
@@ -50,17 +59,18 @@ describe('decodeNotifications with WitMotion notifications', () => {
   it('gives the same sample batches as our own format, malformed packets counted, and loss from arrival', async () => {
     const packet = encodeWitmotionReading(still);
     const at = (ms: number, bytes = packet): SensorEvent => ({ kind: 'notification', sensorId: 's', linkEpoch: 1, bytes, receivedAt: ms, format: 'witmotion', rateHz: 50 });
-    const events = [at(1000), at(1020), at(1040, packet.subarray(0, 12)), at(1060), ...Array.from({ length: 5 }, (_, i) => at(1400 + 20 * i))];
+    const events = [at(1000), at(1020), at(1040, packet.subarray(0, 12)), at(1060), ...Array.from({ length: 50 }, (_, i) => at(1400 + 20 * i))];
     const out: PipelineEvent[] = await lastValueFrom(from(events).pipe(decodeNotifications(), toArray()));
-    expect(out.map((e) => e.kind)).toEqual(['samples', 'samples', 'malformed', 'samples', 'samples', 'samples', 'samples', 'samples', 'samples']);
+    expect(out.map((e) => e.kind)).toEqual(['samples', 'samples', 'malformed', ...Array<string>(51).fill('samples')]);
     const samples = out.flatMap((e) => (e.kind === 'samples' ? [e] : []));
     expect(samples[0]!.batch).toMatchObject({ dt: 1 / 50, count: 1, seq: 0 });
     expect([...samples[0]!.batch.imu]).toEqual([0, 0, 1, 0, 0, 0]);
     // The malformed packet held the third sample: not lost, and its period is kept on the timeline.
     expect(samples[2]!.lost).toBe(0);
     expect(samples[2]!.batch.t0 - samples[0]!.batch.t0).toBeCloseTo(0.06, 9);
-    // 1060 → 1400 ms: 16 samples missing at 50 Hz.
-    expect(samples[3]!.lost).toBe(16);
-    expect(samples[3]!.batch.seq).toBe(4 + 16);
+    // 1060 → 1400 ms: 16 samples missing at 50 Hz, counted once the gap has lasted a window.
+    expect(samples.map((e) => e.lost).filter((n) => n > 0)).toEqual([16]);
+    expect(samples.at(-1)!.batch.seq).toBe(54 + 16 - 1);
+    expect(samples.at(-1)!.batch.t0 - samples[0]!.batch.t0).toBeCloseTo((54 + 16 - 1) * 0.02, 9);
   });
 });
