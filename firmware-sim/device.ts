@@ -174,6 +174,11 @@ export abstract class SimulatedDevice {
     return this.sensor.person?.spec.id ?? null;
   }
 
+  /** True time (seconds since power-on) of the next sample to be sent: what the truth is known up to. */
+  get trueTimeSent(): number {
+    return this.sensor.trueTimeOf(this.nextSampleIndex, this.rateHz);
+  }
+
   /** The rate the sensor samples at now. */
   protected abstract get rateHz(): number;
   /** Service UUIDs in its advertisement. */
