@@ -9,6 +9,8 @@
  * full 128-bit UUIDs, never as the short `ffe5`.
  */
 
+import { IMU_VALUES_PER_SAMPLE, int16At, readInt16Samples, type ImuReading } from './gatt.ts';
+
 const witUuid = (short: number) => `0000${short.toString(16).padStart(4, '0')}00001000800000805f9a34fb`;
 
 export const WITMOTION_SERVICE = witUuid(0xffe5);
@@ -94,13 +96,7 @@ export function witmotionRateCommands(hz: number): Uint8Array[] {
 export const witmotionReadCommand = (register: number) => encodeWitCommand(WIT_REGISTER.readAddress, register);
 
 /** One 0x55 0x61 packet: the IMU reading in g and °/s, and the sensor's own angles (roll, pitch, yaw). */
-export interface WitmotionReading {
-  ax: number;
-  ay: number;
-  az: number;
-  gx: number;
-  gy: number;
-  gz: number;
+export interface WitmotionReading extends ImuReading {
   rollDeg: number;
   pitchDeg: number;
   yawDeg: number;
@@ -120,14 +116,10 @@ export interface WitmotionDecodeError {
   byteLength: number;
 }
 
-/** Values per sample, as gatt.ts's IMU_VALUES_PER_SAMPLE: ax, ay, az (g), gx, gy, gz (°/s). */
-const VALUES_PER_SAMPLE = 6;
-
 export type WitmotionSamplesResult =
   | { ok: true; count: number; imu: Float64Array }
   | { ok: false; error: WitmotionDecodeError };
 
-const int16At = (bytes: Uint8Array, o: number) => ((bytes[o]! | (bytes[o + 1]! << 8)) << 16) >> 16;
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
 function checkPackets(bytes: Uint8Array, flag: number, what: string): WitmotionDecodeError | null {
@@ -156,17 +148,8 @@ export function decodeWitmotionSamples(bytes: Uint8Array): WitmotionSamplesResul
   const problem = checkPackets(bytes, WITMOTION_FLAG_DATA, 'a data packet');
   if (problem) return { ok: false, error: problem };
   const count = bytes.byteLength / WITMOTION_PACKET_BYTES;
-  const imu = new Float64Array(count * VALUES_PER_SAMPLE);
-  const acc = WITMOTION_ACC_RANGE_G / 32768;
-  const gyro = WITMOTION_GYRO_RANGE_DPS / 32768;
-  for (let i = 0, o = 2, v = 0; i < count; i++, o += WITMOTION_PACKET_BYTES, v += VALUES_PER_SAMPLE) {
-    imu[v] = int16At(bytes, o) * acc;
-    imu[v + 1] = int16At(bytes, o + 2) * acc;
-    imu[v + 2] = int16At(bytes, o + 4) * acc;
-    imu[v + 3] = int16At(bytes, o + 6) * gyro;
-    imu[v + 4] = int16At(bytes, o + 8) * gyro;
-    imu[v + 5] = int16At(bytes, o + 10) * gyro;
-  }
+  const imu = new Float64Array(count * IMU_VALUES_PER_SAMPLE);
+  readInt16Samples(bytes, 2, WITMOTION_PACKET_BYTES, WITMOTION_ACC_RANGE_G / 32768, WITMOTION_GYRO_RANGE_DPS / 32768, imu);
   return { ok: true, count, imu };
 }
 

@@ -1,57 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { share, type Subscription } from 'rxjs';
-import { RadioBindings } from '../../hub/ble/radio-bindings.ts';
-import { SensorLink } from '../../hub/ble/sensor-link.ts';
-import { decodeNotifications, sensorStats, type PipelineEvent } from '../../hub/pipeline/operators.ts';
-import type { LinkState, SensorStats } from '../../hub/protocol/messages.ts';
+import { describe, expect, it } from 'vitest';
 import type { SampleRateHz } from '../../hub/protocol/gatt.ts';
 import { WIT_REGISTER, WIT_UNLOCK_KEY } from '../../hub/protocol/witmotion.ts';
 import { WitmotionDevice } from '../../firmware-sim/witmotion-device.ts';
-import { SwivelDevice } from '../../firmware-sim/device.ts';
-import { inProcessRadio } from '../../firmware-sim/in-process-radio.ts';
+import { SwivelDevice, type SimulatedDevice } from '../../firmware-sim/device.ts';
+import { linkHarness, stopAfterEach } from '../support/link-harness.ts';
 import { waitFor } from '../support/wait.ts';
 
-const FAST = { backoffStartMs: 20, backoffMaxMs: 100, rssiEveryMs: 100, gattMs: 500, connectMs: 1000 };
-
-/** A real SensorLink over real noble objects, fed by in-process simulated devices. */
-function harness(devices: (WitmotionDevice | SwivelDevice)[], rateHz?: SampleRateHz) {
-  const link = new SensorLink({ bindings: new RadioBindings(inProcessRadio(devices)), timings: FAST, rateHz });
-  const states: LinkState[] = [];
-  const events: PipelineEvent[] = [];
-  let stats: SensorStats | null = null;
-  const decoded = link.events$.pipe(decodeNotifications(), share());
-  const subscriptions: Subscription[] = [
-    link.link$.subscribe((event) => states.push(event.state)),
-    decoded.subscribe((event) => events.push(event)),
-    decoded.pipe(sensorStats()).subscribe((entry) => (stats = entry.stats)),
-  ];
-  const samples = () => events.flatMap((e) => (e.kind === 'samples' ? [e] : []));
-  return {
-    link,
-    states,
-    events,
-    samples,
-    stats: () => stats!,
-    async stop() {
-      await link.stop();
-      subscriptions.forEach((s) => s.unsubscribe());
-      devices.forEach((d) => d.close());
-    },
-  };
-}
-
-let cleanup: (() => Promise<void>) | null = null;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = null;
-});
+const use = stopAfterEach();
+const harness = (devices: SimulatedDevice[], rateHz?: SampleRateHz) => linkHarness(devices, { rateHz });
 
 describe('SensorLink with a simulated WitMotion BLE 5.0 module', () => {
   it('finds it by name, unlocks and sets 100 Hz by register commands, and streams samples at that rate', async () => {
     const device = new WitmotionDevice({ address: 'c4:ee:00:00:00:01', seed: 3 });
     expect(device.rateHz).toBe(10); // the factory default
     const h = harness([device]);
-    cleanup = h.stop;
+    use(h);
     h.link.start();
     await waitFor('connected', () => h.link.currentLink.state === 'connected');
     expect(h.link.currentLink.info).toEqual({ id: 'c4ee00000001', name: 'WT901BLE0001', manufacturer: 'WitMotion', model: 'WT901BLE0001', firmware: null });
@@ -79,7 +42,7 @@ describe('SensorLink with a simulated WitMotion BLE 5.0 module', () => {
   it('asks for the rate the hub wants, the nearest the module has', async () => {
     const device = new WitmotionDevice({ address: 'c4:ee:00:00:00:02', seed: 4 });
     const h = harness([device], 200);
-    cleanup = h.stop;
+    use(h);
     h.link.start();
     await waitFor('samples at 200 Hz', () => h.samples().some((e) => e.batch.dt === 1 / 200));
     expect(device.rateHz).toBe(200);
@@ -88,7 +51,7 @@ describe('SensorLink with a simulated WitMotion BLE 5.0 module', () => {
   it('estimates lost packets from the gap they leave, and counts damaged ones as malformed', async () => {
     const device = new WitmotionDevice({ address: 'c4:ee:00:00:00:03', seed: 5 });
     const h = harness([device], 100);
-    cleanup = h.stop;
+    use(h);
     h.link.start();
     await waitFor('50 samples', () => h.samples().length >= 50);
     device.dropNext(30);
@@ -107,7 +70,7 @@ describe('SensorLink with a simulated WitMotion BLE 5.0 module', () => {
   it('goes lost → reconnecting → connected when the module drops out of range, sets the rate again, and streams again', async () => {
     const device = new WitmotionDevice({ address: 'c4:ee:00:00:00:04', seed: 6 });
     const h = harness([device], 50);
-    cleanup = h.stop;
+    use(h);
     h.link.start();
     await waitFor('samples', () => h.samples().length > 20);
     device.loseLink(400);
@@ -126,7 +89,7 @@ describe('SensorLink with a simulated WitMotion BLE 5.0 module', () => {
     const witmotion = new WitmotionDevice({ address: 'c4:ee:00:00:00:05', seed: 7 });
     const swivel = new SwivelDevice({ address: '5e:1f:00:00:00:55', seed: 7 });
     const h = harness([witmotion, swivel]);
-    cleanup = h.stop;
+    use(h);
     h.link.start();
     await waitFor('samples', () => h.samples().length > 10);
     const name = h.link.currentLink.info!.name;

@@ -1,37 +1,30 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startHub } from '../../hub/main.ts';
-import { share, type Subscription } from 'rxjs';
-import { RadioBindings } from '../../hub/ble/radio-bindings.ts';
-import { SensorLink } from '../../hub/ble/sensor-link.ts';
-import { decodeNotifications, repEvents, sampleBatches, toAngleFrames } from '../../hub/pipeline/operators.ts';
+import { repEvents, sampleBatches, toAngleFrames } from '../../hub/pipeline/operators.ts';
 import type { Rep } from '../../hub/pipeline/reps.ts';
-import type { LinkState } from '../../hub/protocol/messages.ts';
 import { WitmotionDevice } from '../../firmware-sim/witmotion-device.ts';
-import { inProcessRadio } from '../../firmware-sim/in-process-radio.ts';
 import type { TruthRep } from '../../firmware-sim/person/person.ts';
+import { FAST_TIMINGS, linkHarness, stopAfterEach } from '../support/link-harness.ts';
 import { connectViewer } from '../support/viewer.ts';
 import { waitFor } from '../support/wait.ts';
-
-const FAST = { backoffStartMs: 20, backoffMaxMs: 100, rssiEveryMs: 200, gattMs: 1000, connectMs: 2000 };
 
 /**
  * A simulated WitMotion module doing a set: its bytes over real noble objects, the sensor link and the
  * hub's whole signal path (decode, fusion, exercise angle, rep counter), against the person's truth.
  */
 function run(device: WitmotionDevice) {
-  const link = new SensorLink({ bindings: new RadioBindings(inProcessRadio([device])), timings: FAST, rateHz: 100 });
   const reps: Rep[] = [];
-  const states: LinkState[] = [];
-  const decoded = link.events$.pipe(decodeNotifications(), share());
-  const subscriptions: Subscription[] = [
-    link.link$.subscribe((event) => states.push(event.state)),
-    decoded.pipe(sampleBatches(), toAngleFrames(), repEvents()).subscribe((event) => {
-      if (event.kind === 'rep') reps.push(event.rep);
-    }),
-  ];
+  const h = linkHarness([device], {
+    rateHz: 100,
+    timings: { ...FAST_TIMINGS, rssiEveryMs: 200, gattMs: 1000, connectMs: 2000 },
+    extra: (decoded) =>
+      decoded.pipe(sampleBatches(), toAngleFrames(), repEvents()).subscribe((event) => {
+        if (event.kind === 'rep') reps.push(event.rep);
+      }),
+  });
   const person = device.sensor.person!;
   // The truth lists a rep once the person is fully back at the start; the counter may decide a little
   // before that. So the person's reps started so far are an upper bound, those ended a lower one.
@@ -39,32 +32,17 @@ function run(device: WitmotionDevice) {
   const full = (r: TruthRep) => r.kind === 'rep' && !r.partial;
   const truthReps = () => person.reps(device.trueTimeSent).filter(full);
   const truthStarted = () => person.reps(device.trueTimeSent + 30).filter((r) => full(r) && r.start <= device.trueTimeSent);
-  link.start();
-  return {
-    link,
-    reps,
-    states,
-    truthReps,
-    truthStarted,
-    async stop() {
-      await link.stop();
-      subscriptions.forEach((s) => s.unsubscribe());
-      device.close();
-    },
-  };
+  h.link.start();
+  return { ...h, reps, truthReps, truthStarted };
 }
 
-let cleanup: (() => Promise<void>) | null = null;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = null;
-});
+const use = stopAfterEach();
 
 describe('simulated WitMotion module → noble → sensor link → pipeline', () => {
   it('counts a set of seated hip internal rotation as the person did it', async () => {
     const device = new WitmotionDevice({ address: 'c4:ee:00:00:00:11', seed: 11, exercise: 'seated-hip-ir', speed: 8 });
     const h = run(device);
-    cleanup = h.stop;
+    use(h);
     await waitFor('6 reps done by the person', () => h.truthReps().length >= 6, 60_000);
     const truth = h.truthReps();
     // The counter decides a rep once it is back at rest, a little after the truth's end.
@@ -77,7 +55,7 @@ describe('simulated WitMotion module → noble → sensor link → pipeline', ()
   it('keeps counting after the link drops mid-set and comes back', async () => {
     const device = new WitmotionDevice({ address: 'c4:ee:00:00:00:12', seed: 12, exercise: 'seated-hip-ir', speed: 8 });
     const h = run(device);
-    cleanup = h.stop;
+    use(h);
     await waitFor('2 reps counted', () => h.reps.length >= 2, 60_000);
     device.loseLink(300);
     await waitFor('lost', () => h.states.includes('lost'));
