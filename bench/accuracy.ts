@@ -9,6 +9,7 @@
  *   npm run bench:accuracy -- --plain      # without the sets of people with real habits (below)
  *   npm run bench:accuracy -- --habits-except tremor,unsteadyStart   # habits but those
  *   npm run bench:accuracy -- --habits-only strapSlip --seeds 3      # only habit sets, with only those habits
+ *   npm run bench:accuracy -- --witmotion  # through the WitMotion BLE 5.0 codec (docs/sensors.md)
  *
  * Besides the angle: rep counts against the truth's reps; range-of-motion trials (each counted rep's
  * peak) against the truth's; and the hold timer on separate sets of every hold exercise in which the
@@ -25,6 +26,10 @@
  * packets → burst loss → decode), written to a CSV, and analysed exactly as `swivel analyze` does
  * (readImuCsv → analyzeSamples → the live toAngleFrames operator). The simulator never sees the
  * estimator; the estimator never sees the truth.
+ *
+ * With --witmotion every sample goes through a WitMotion 0x55 0x61 packet instead (±16 g and
+ * ±2000 °/s in 16 bits, one sample a notification, lost one by one) at 50, 100 and 200 Hz, and is
+ * timed as the hub times it, on arrival (trackArrivalClock): what a WitMotion sensor costs.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,13 +41,15 @@ import type { SampleRateHz } from '../hub/protocol/gatt.ts';
 import { exerciseSpec } from '../firmware-sim/person/exercises.ts';
 import { ALL_HABITS, type PersonHabits } from '../firmware-sim/person/person.ts';
 import { record, type Recording } from '../firmware-sim/record.ts';
+import { initialArrivalClock, trackArrivalClock } from '../hub/pipeline/samples.ts';
 
 const seedsArg = process.argv.indexOf('--seeds');
 const SEEDS = seedsArg > 0 ? Number(process.argv[seedsArg + 1]) : 10;
 const SECONDS = 120;
 /** Hold sets are longer: a release held 2 minutes, plus its break out of position, has to end in the recording. */
 const HOLD_SECONDS = 160;
-const RATES: SampleRateHz[] = [60, 100, 104, 200];
+const WITMOTION = process.argv.includes('--witmotion');
+const RATES: SampleRateHz[] = WITMOTION ? [50, 100, 200] : [60, 100, 104, 200];
 /** Time at the start left out: the person stands still while the start posture is captured. */
 const SETTLE_SECONDS = 2;
 
@@ -97,6 +104,19 @@ const dir = await mkdtemp(join(tmpdir(), 'swivel-accuracy-'));
 const results: SetResult[] = [];
 const started = performance.now();
 
+/** A WitMotion recording's arrival times (its `t`) replaced by the times the hub gives its samples. */
+function timedOnArrival(csv: string, rateHz: number): string {
+  const [header, ...rows] = csv.trimEnd().split('\n');
+  let clock = initialArrivalClock;
+  const timed = rows.map((row) => {
+    const comma = row.indexOf(',');
+    const next = trackArrivalClock(clock, 1, Number(row.slice(0, comma)) * 1000, 1, rateHz);
+    clock = next.state;
+    return `${next.t0.toFixed(6)}${row.slice(comma)}`;
+  });
+  return `${[header, ...timed].join('\n')}\n`;
+}
+
 /** Records one simulated set (seed n of the exercise: rate, loss and person from n), writes it and analyses the file. */
 async function analysedSet(exercise: ExerciseId, seed: number, options: { seconds: number; holdBreak?: boolean; habits?: PersonHabits; name: string }) {
   const rateHz = RATES[(seed - 1) % RATES.length]!;
@@ -110,9 +130,10 @@ async function analysedSet(exercise: ExerciseId, seed: number, options: { second
     config: { rateHz, accRangeG: 4, gyroRangeDps: 1000 },
     ...(options.holdBreak ? { holdBreak: true } : {}),
     ...(options.habits ? { habits: options.habits } : {}),
+    ...(WITMOTION ? { wire: 'witmotion' as const } : {}),
   });
   const file = join(dir, `${options.name}.csv`);
-  await writeFile(file, recording.csv);
+  await writeFile(file, WITMOTION ? timedOnArrival(recording.csv, rateHz) : recording.csv);
   const read = await readImuCsv(file, { acc: 'g', gyro: 'dps' });
   if (!read.ok) throw new Error(`${file}: ${read.error.message}`);
   const analysis = await analyzeSamples(read.samples, { exercise, side: null, timing: read.timing });
@@ -238,7 +259,7 @@ await rm(dir, { recursive: true, force: true });
 
 const f = (x: number) => x.toFixed(2).padStart(6);
 if (results.length) {
-  console.log(`Swivel angle accuracy: ${SEEDS} simulated sets per exercise, ${SECONDS} s each, random mountings,`);
+  console.log(`${WITMOTION ? "WitMotion-codec" : "Swivel"} angle accuracy: ${SEEDS} simulated sets per exercise, ${SECONDS} s each, random mountings,`);
   console.log(`rates ${RATES.join('/')} Hz, 5 % burst loss on every other set; error = hub angle − truth angle\n`);
   console.log('exercise                   | sets | median RMSE ° | worst RMSE ° | median p95 ° | worst p95 ° | worst |max − truth max| °');
   for (const exercise of exercises) {

@@ -1,18 +1,22 @@
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { SAMPLE_RATES_HZ, DEFAULT_SENSOR_CONFIG, type SampleRateHz } from '../hub/protocol/gatt.ts';
-import { defaultRadioDir } from '../hub/protocol/radio.ts';
-import { SwivelDevice } from './device.ts';
+import { defaultRadioDir, isSimDeviceKind, SIM_DEVICE_KINDS } from '../hub/protocol/radio.ts';
+import { WITMOTION_DEFAULT_RATE_HZ, WITMOTION_RATES } from '../hub/protocol/witmotion.ts';
+import { SwivelDevice, type DeviceOptions, type SimulatedDevice } from './device.ts';
+import { WitmotionDevice } from './witmotion-device.ts';
 import { EXERCISE_IDS, isExerciseId } from './person/exercises.ts';
 import { RadioServer } from './radio-server.ts';
 import { runRecord } from './record-cli.ts';
 import { numberOption } from './options.ts';
 
-const HELP = `swivel-sim: a virtual Swivel shin sensor on the simulated radio
+const HELP = `swivel-sim: a virtual shin sensor on the simulated radio
 
 Usage: npm run sim -- [options]
 
-  --address A      BLE address (default 5e:1f:00:00:00:01; the name is Swivel- + its last 4 digits)
+  --device KIND    which sensor it is: swivel (default; our own GATT profile, docs/gatt.md) or
+                   witmotion (a WitMotion BLE 5.0 module, WT901BLECL/WT9011DCL; docs/sensors.md)
+  --address A      BLE address (default 5e:1f:00:00:00:01; the name is Swivel- or WT901BLE + its last 4 digits)
   --seed N         seed for the sensor (noise, bias, clock) and, unless --person, the person (default 1)
   --exercise ID    what the simulated person does (default seated-hip-ir); ids: see below
   --person N       seed for the person: body, range, tempo, rep-to-rep variation (default: --seed)
@@ -20,8 +24,9 @@ Usage: npm run sim -- [options]
   --mounting K     how the sensor sits on the shin: 0..23 (an axis-aligned placement; default 0:
                    x down the shin, z out of its front) or "random" (placement, strap twist, tilt
                    and height on the shin, all from --seed)
-  --rate HZ        sample rate: ${SAMPLE_RATES_HZ.join(', ')} (default ${DEFAULT_SENSOR_CONFIG.rateHz})
-  --mtu N          largest ATT MTU the sensor accepts, 23..517 (default 247)
+  --rate HZ        sample rate at power-on: ${SAMPLE_RATES_HZ.join(', ')} (default ${DEFAULT_SENSOR_CONFIG.rateHz});
+                   witmotion: ${WITMOTION_RATES.map(([, hz]) => hz).join(', ')} (default ${WITMOTION_DEFAULT_RATE_HZ}); the hub sets its own
+  --mtu N          largest ATT MTU the sensor accepts, 23..517 (default 247; witmotion: always 23)
   --loss P         long-run fraction of notifications lost, 0..1, in bursts (default 0)
   --burst N        mean length of a burst of lost notifications (default 3)
   --latency MS     extra delay on every notification (default 0)
@@ -65,6 +70,7 @@ let args;
 try {
   args = parseArgs({
     options: {
+      device: { type: 'string', default: 'swivel' },
       address: { type: 'string', default: '5e:1f:00:00:00:01' },
       seed: { type: 'string' },
       exercise: { type: 'string' },
@@ -94,8 +100,11 @@ if (args.help) {
 }
 if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(args.address!)) fail(`--address must look like 5e:1f:00:00:00:01, got "${args.address}"`);
 if (args.parent !== undefined && !/^[1-9]\d*$/.test(args.parent)) fail(`--parent must be a process id, got "${args.parent}"`);
-const rate = option(args.rate, 'rate', 1, 800, DEFAULT_SENSOR_CONFIG.rateHz);
-if (!SAMPLE_RATES_HZ.includes(rate as SampleRateHz)) fail(`--rate must be one of ${SAMPLE_RATES_HZ.join(', ')}, got ${rate}`);
+const kind = args.device!;
+if (!isSimDeviceKind(kind)) fail(`--device must be one of ${SIM_DEVICE_KINDS.join(', ')}, got "${kind}"`);
+const rates: readonly number[] = kind === 'witmotion' ? WITMOTION_RATES.map(([, hz]) => hz) : SAMPLE_RATES_HZ;
+const rate = option(args.rate, 'rate', 0.2, 800, kind === 'witmotion' ? WITMOTION_DEFAULT_RATE_HZ : DEFAULT_SENSOR_CONFIG.rateHz);
+if (!rates.includes(rate)) fail(`--rate must be one of ${rates.join(', ')} for a ${kind} sensor, got ${rate}`);
 
 const exercise = args.exercise ?? 'seated-hip-ir';
 if (!isExerciseId(exercise)) fail(`--exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${exercise}"`);
@@ -107,22 +116,25 @@ if (mounting !== 'random' && !Number.isInteger(mounting)) fail(`--mounting must 
 const seed = option(args.seed, 'seed', 0, 2 ** 32 - 1, 1);
 const person = option(args.person, 'person', 0, 2 ** 32 - 1, seed);
 
-const device = new SwivelDevice({
+const common: Omit<DeviceOptions, 'config' | 'mtu'> = {
   address: args.address!,
   seed,
   exercise,
   person,
   side,
   mounting,
-  mtu: option(args.mtu, 'mtu', 23, 517, 247),
   speed: option(args.speed, 'speed', 0.1, 20, 1),
-  config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz },
   faults: {
     packetLoss: option(args.loss, 'loss', 0, 1, 0),
     burstLength: option(args.burst, 'burst', 1, 1000, 3),
     latencyMs: option(args.latency, 'latency', 0, 10_000, 0),
   },
-});
+};
+const mtu = option(args.mtu, 'mtu', 23, 517, 247);
+const device: SimulatedDevice =
+  kind === 'witmotion'
+    ? new WitmotionDevice({ ...common, rateHz: rate })
+    : new SwivelDevice({ ...common, mtu, config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz } });
 const linkLossEvery = option(args['link-loss-every'], 'link-loss-every', 1, 86_400, 0);
 const linkLossFor = option(args['link-loss-for'], 'link-loss-for', 0, 600_000, 3000);
 if (linkLossEvery > 0) setInterval(() => device.loseLink(linkLossFor), linkLossEvery * 1000);
@@ -130,7 +142,7 @@ const radioDir = args.radio ?? defaultRadioDir();
 const server = new RadioServer(device, radioDir, (line) => process.stderr.write(`swivel-sim: ${line}\n`));
 const port = await server.start();
 const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
-say({ event: 'ready', name: device.name, address: device.address, port, radioDir, rateHz: rate, exercise, mounting: device.sensor.mounting.placement });
+say({ event: 'ready', device: kind, name: device.name, address: device.address, port, radioDir, rateHz: rate, exercise, mounting: device.sensor.mounting.placement });
 
 /** Each standard-input command that takes a value: its range, and whether it must be whole. */
 const COMMAND_VALUES: Record<string, { lo: number; hi: number; whole: boolean; what: string }> = {

@@ -98,19 +98,20 @@ const IMU_PROPERTIES = ['notify'];
 const CONTROL_PROPERTIES = ['read', 'write'];
 
 /**
- * A virtual Swivel sensor: GATT table, sample clock, batching by MTU, battery, and faults on command.
- * It knows nothing of transport: a radio server (a process on a socket) or an in-process radio hands
- * it links and requests.
+ * A virtual sensor of any make: the person and the IMU on their shin, the sample clock, battery,
+ * connection events, and faults on command. What it says on the air — name, GATT table, set-up
+ * commands, packet format — is its subclass's (SwivelDevice below, WitmotionDevice in
+ * witmotion-device.ts). It knows nothing of transport: a radio server (a process on a socket) or an
+ * in-process radio hands it links and requests.
  */
-export class SwivelDevice {
+export abstract class SimulatedDevice {
   readonly address: string;
   readonly name: string;
   readonly stats: DeviceStats = { notificationsSent: 0, notificationsLost: 0, malformedSent: 0, samples: 0 };
   faults: DeviceFaults;
 
-  private config: SensorConfig;
   private readonly bootAt: number;
-  private readonly now: () => number;
+  protected readonly now: () => number;
   private readonly speed: number;
   private readonly random: Random;
   private readonly lossRandom: Random;
@@ -125,22 +126,20 @@ export class SwivelDevice {
   private readonly rssi: number;
 
   private central: DeviceLink | null = null;
-  private linkMtu = 23;
+  protected linkMtu = 23;
   private imuNotify = false;
-  private batteryNotify = false;
   private lastBattery: number;
   private seq = 0;
-  private nextSampleIndex = 0;
+  protected nextSampleIndex = 0;
   private streamTimer: ReturnType<typeof setInterval> | null = null;
   private outOfRangeUntil = 0;
   private dropNextCount = 0;
   private corruptNextCount = 0;
   private sendTimes = new Map<number, number>();
 
-  constructor(options: DeviceOptions) {
+  constructor(options: DeviceOptions, namePrefix: string) {
     this.address = options.address.toLowerCase();
-    this.name = `${DEVICE_NAME_PREFIX}${this.address.replace(/:/g, '').slice(-4).toUpperCase()}`;
-    this.config = options.config ?? DEFAULT_SENSOR_CONFIG;
+    this.name = `${namePrefix}${this.address.replace(/:/g, '').slice(-4).toUpperCase()}`;
     this.now = options.now ?? (() => performance.now());
     this.speed = options.speed ?? 1;
     this.bootAt = this.now();
@@ -175,9 +174,31 @@ export class SwivelDevice {
     return this.sensor.person?.spec.id ?? null;
   }
 
-  get sensorConfig(): SensorConfig {
-    return this.config;
+  /** True time (seconds since power-on) of the next sample to be sent: what the truth is known up to. */
+  get trueTimeSent(): number {
+    return this.sensor.trueTimeOf(this.nextSampleIndex, this.rateHz);
   }
+
+  /** The rate the sensor samples at now. */
+  protected abstract get rateHz(): number;
+  /** Service UUIDs in its advertisement. */
+  protected abstract advertisedServices(): string[];
+  protected abstract gattTable(): RadioService[];
+  protected abstract readCharacteristic(service: string, characteristic: string): Uint8Array | null;
+  /** A write from the central on `link`: a problem to answer with, or null. */
+  protected abstract writeCharacteristic(service: string, characteristic: string, bytes: Uint8Array, link: DeviceLink): string | null;
+  /** Where samples are notified. */
+  protected abstract readonly data: { service: string; characteristic: string };
+  /** The central subscribed or unsubscribed a characteristic other than the data one. */
+  protected notifyOther(_characteristic: string, _enable: boolean): void {}
+  /** The link ended: subscriptions are gone. */
+  protected linkEnded(): void {}
+  /** One notification holding the samples `firstIndex`, `firstIndex + 1`, … */
+  protected abstract encodeSamples(firstIndex: number, readings: ImuReading[]): Uint8Array;
+  /** How many samples one notification holds at the current MTU. */
+  protected abstract samplesPerPacket(): number;
+  /** The battery level changed while connected. */
+  protected batteryChanged(_link: DeviceLink, _percent: number): void {}
 
   private inRange(): boolean {
     return this.now() >= this.outOfRangeUntil;
@@ -235,7 +256,7 @@ export class SwivelDevice {
             id: request.id,
             address: this.address,
             localName: this.name,
-            serviceUuids: [SWIVEL_IMU_SERVICE],
+            serviceUuids: this.advertisedServices(),
             rssi: this.currentRssi(),
             connectable: true,
           });
@@ -274,28 +295,18 @@ export class SwivelDevice {
         else reply({ op: 'error', id: request.id, message: `characteristic ${request.characteristic} cannot be read` });
         return;
       }
-      case 'write':
-        if (request.service === SWIVEL_IMU_SERVICE && request.characteristic === SIM_PERSON_CHARACTERISTIC) {
-          const problem = this.instructPerson(fromBase64(request.data));
-          if (problem) {
-            reply({ op: 'error', id: request.id, message: problem });
-            return;
-          }
-        }
-        if (request.service === SWIVEL_IMU_SERVICE && request.characteristic === IMU_CONTROL_CHARACTERISTIC) {
-          const decoded = decodeSensorConfig(fromBase64(request.data));
-          if (!decoded.ok) {
-            reply({ op: 'error', id: request.id, message: decoded.message });
-            return;
-          }
-          this.config = decoded.config;
-          this.nextSampleIndex = this.sampleIndexNow();
+      case 'write': {
+        const problem = this.writeCharacteristic(request.service, request.characteristic, fromBase64(request.data), link);
+        if (problem) {
+          reply({ op: 'error', id: request.id, message: problem });
+          return;
         }
         reply({ op: 'write', id: request.id, service: request.service, characteristic: request.characteristic });
         return;
+      }
       case 'notify':
-        if (request.characteristic === IMU_DATA_CHARACTERISTIC) this.setImuNotify(request.enable);
-        else if (request.characteristic === BATTERY_LEVEL_CHARACTERISTIC) this.batteryNotify = request.enable;
+        if (request.characteristic === this.data.characteristic) this.setImuNotify(request.enable);
+        else this.notifyOther(request.characteristic, request.enable);
         reply({ op: 'notify', id: request.id, service: request.service, characteristic: request.characteristic, enable: request.enable });
         return;
     }
@@ -305,13 +316,13 @@ export class SwivelDevice {
    * The hub says which exercise and side come next: the person gets into its start position and
    * begins, from the first sample not yet taken. Returns a problem to report, or null.
    */
-  private instructPerson(bytes: Uint8Array): string | null {
+  protected instructPerson(bytes: Uint8Array): string | null {
     const decoded = decodeSimPersonInstruction(bytes);
     if (!decoded.ok) return decoded.message;
     const { exercise, side } = decoded.instruction;
     if (!isExerciseId(exercise)) return `the simulated person does not know the exercise "${exercise}"`;
     if (!this.sensor.person) return 'this simulated sensor follows a fixed motion, not a person';
-    this.sensor.startExercise(exercise, side, this.sensor.trueTimeOf(Math.max(this.nextSampleIndex, this.sampleIndexNow()), this.config.rateHz));
+    this.sensor.startExercise(exercise, side, this.sensor.trueTimeOf(Math.max(this.nextSampleIndex, this.sampleIndexNow()), this.rateHz));
     return null;
   }
 
@@ -319,49 +330,19 @@ export class SwivelDevice {
     return Math.round(this.rssi + 3 * this.random.normal());
   }
 
-  private gattTable(): RadioService[] {
-    return [
-      {
-        uuid: SWIVEL_IMU_SERVICE,
-        characteristics: [
-          { uuid: IMU_DATA_CHARACTERISTIC, properties: IMU_PROPERTIES },
-          { uuid: IMU_CONTROL_CHARACTERISTIC, properties: CONTROL_PROPERTIES },
-          // Simulator only: the hub tells the simulated person which exercise comes next.
-          ...(this.sensor.person ? [{ uuid: SIM_PERSON_CHARACTERISTIC, properties: ['write'] }] : []),
-        ],
-      },
-      { uuid: BATTERY_SERVICE, characteristics: [{ uuid: BATTERY_LEVEL_CHARACTERISTIC, properties: ['read', 'notify'] }] },
-      {
-        uuid: DEVICE_INFORMATION_SERVICE,
-        characteristics: [
-          { uuid: MANUFACTURER_NAME_CHARACTERISTIC, properties: ['read'] },
-          { uuid: MODEL_NUMBER_CHARACTERISTIC, properties: ['read'] },
-          { uuid: FIRMWARE_REVISION_CHARACTERISTIC, properties: ['read'] },
-        ],
-      },
-    ];
-  }
-
-  private readCharacteristic(service: string, characteristic: string): Uint8Array | null {
-    const text = (s: string) => new TextEncoder().encode(s);
-    if (service === SWIVEL_IMU_SERVICE && characteristic === IMU_CONTROL_CHARACTERISTIC) return encodeSensorConfig(this.config);
-    if (service === BATTERY_SERVICE && characteristic === BATTERY_LEVEL_CHARACTERISTIC) return encodeBatteryLevel(this.battery());
-    if (service === DEVICE_INFORMATION_SERVICE) {
-      if (characteristic === MANUFACTURER_NAME_CHARACTERISTIC) return text('Swivel (simulated)');
-      if (characteristic === MODEL_NUMBER_CHARACTERISTIC) return text('SW-1 shin sensor simulator');
-      if (characteristic === FIRMWARE_REVISION_CHARACTERISTIC) return text('0.1.0-sim');
-    }
-    return null;
-  }
-
-  private battery(): number {
+  protected battery(): number {
     const hours = (this.now() - this.bootAt) / 3_600_000;
     return Math.max(0, Math.round(this.batteryStart - hours * this.batteryDrainPerHour));
   }
 
   /** Samples the sensor has taken so far at the current rate (its clock may run a little fast or slow). */
-  private sampleIndexNow(): number {
-    return this.sensor.samplesBy(((this.now() - this.bootAt) / 1000) * this.speed, this.config.rateHz);
+  protected sampleIndexNow(): number {
+    return this.sensor.samplesBy(((this.now() - this.bootAt) / 1000) * this.speed, this.rateHz);
+  }
+
+  /** Sends a notification now, outside the sample stream (a register reply, a battery level). */
+  protected notifyNow(link: DeviceLink, service: string, characteristic: string, bytes: Uint8Array): void {
+    link.send({ op: 'notification', service, characteristic, data: toBase64(bytes) });
   }
 
   private setImuNotify(enable: boolean): void {
@@ -380,9 +361,9 @@ export class SwivelDevice {
     this.imuNotify = false;
   }
 
-  private disconnect(): void {
+  protected disconnect(): void {
     this.central = null;
-    this.batteryNotify = false;
+    this.linkEnded();
     this.stopStreaming();
   }
 
@@ -390,9 +371,9 @@ export class SwivelDevice {
   private connectionEvent(): void {
     const link = this.central;
     if (!link || !this.imuNotify) return;
-    const { rateHz } = this.config;
+    const { rateHz } = this;
     const due = this.sampleIndexNow();
-    const perPacket = samplesPerNotification(this.linkMtu);
+    const perPacket = this.samplesPerPacket();
     while (this.nextSampleIndex < due) {
       const count = Math.min(perPacket, due - this.nextSampleIndex);
       const firstIndex = this.nextSampleIndex;
@@ -400,17 +381,24 @@ export class SwivelDevice {
       for (let i = 0; i < count; i++) readings.push(this.sensor.sample(firstIndex + i, rateHz).reading);
       this.nextSampleIndex += count;
       this.stats.samples += count;
-      const timestampUs = this.sensor.timestampUs(firstIndex, rateHz);
-      this.sendImu(link, encodeImuPacket({ seq: this.seq, timestampUs, config: this.config, readings }));
+      this.sendImu(link, this.encodeSamples(firstIndex, readings));
       this.seq = (this.seq + 1) & 0xffff;
     }
     const battery = this.battery();
     if (battery !== this.lastBattery) {
       this.lastBattery = battery;
-      if (this.batteryNotify) {
-        link.send({ op: 'notification', service: BATTERY_SERVICE, characteristic: BATTERY_LEVEL_CHARACTERISTIC, data: toBase64(encodeBatteryLevel(battery)) });
-      }
+      this.batteryChanged(link, battery);
     }
+  }
+
+  /** Whether the central listens to the data characteristic. */
+  protected get subscribed(): boolean {
+    return this.imuNotify;
+  }
+
+  /** The sequence number of the next notification (the packet counter; a format may not carry it). */
+  protected get nextSeq(): number {
+    return this.seq;
   }
 
   /** The burst-loss channel, rebuilt whenever the loss settings change (the `loss P` command). */
@@ -437,7 +425,7 @@ export class SwivelDevice {
       this.stats.malformedSent++;
       bytes = packet.subarray(0, packet.byteLength - 5);
     }
-    const message: PeripheralMessage = { op: 'notification', service: SWIVEL_IMU_SERVICE, characteristic: IMU_DATA_CHARACTERISTIC, data: toBase64(bytes) };
+    const message: PeripheralMessage = { op: 'notification', service: this.data.service, characteristic: this.data.characteristic, data: toBase64(bytes) };
     const deliver = () => {
       if (this.central !== link) return;
       this.stats.notificationsSent++;
@@ -455,5 +443,96 @@ export class SwivelDevice {
     const link = this.central;
     this.disconnect();
     link?.drop();
+  }
+}
+
+/** A virtual Swivel sensor: our own GATT profile (docs/gatt.md), batching samples by MTU. */
+export class SwivelDevice extends SimulatedDevice {
+  private config: SensorConfig;
+  private batteryNotify = false;
+  protected readonly data = { service: SWIVEL_IMU_SERVICE, characteristic: IMU_DATA_CHARACTERISTIC };
+
+  constructor(options: DeviceOptions) {
+    super(options, DEVICE_NAME_PREFIX);
+    this.config = options.config ?? DEFAULT_SENSOR_CONFIG;
+  }
+
+  get sensorConfig(): SensorConfig {
+    return this.config;
+  }
+
+  protected get rateHz(): number {
+    return this.config.rateHz;
+  }
+
+  protected advertisedServices(): string[] {
+    return [SWIVEL_IMU_SERVICE];
+  }
+
+  protected gattTable(): RadioService[] {
+    return [
+      {
+        uuid: SWIVEL_IMU_SERVICE,
+        characteristics: [
+          { uuid: IMU_DATA_CHARACTERISTIC, properties: IMU_PROPERTIES },
+          { uuid: IMU_CONTROL_CHARACTERISTIC, properties: CONTROL_PROPERTIES },
+          // Simulator only: the hub tells the simulated person which exercise comes next.
+          ...(this.sensor.person ? [{ uuid: SIM_PERSON_CHARACTERISTIC, properties: ['write'] }] : []),
+        ],
+      },
+      { uuid: BATTERY_SERVICE, characteristics: [{ uuid: BATTERY_LEVEL_CHARACTERISTIC, properties: ['read', 'notify'] }] },
+      {
+        uuid: DEVICE_INFORMATION_SERVICE,
+        characteristics: [
+          { uuid: MANUFACTURER_NAME_CHARACTERISTIC, properties: ['read'] },
+          { uuid: MODEL_NUMBER_CHARACTERISTIC, properties: ['read'] },
+          { uuid: FIRMWARE_REVISION_CHARACTERISTIC, properties: ['read'] },
+        ],
+      },
+    ];
+  }
+
+  protected readCharacteristic(service: string, characteristic: string): Uint8Array | null {
+    const text = (s: string) => new TextEncoder().encode(s);
+    if (service === SWIVEL_IMU_SERVICE && characteristic === IMU_CONTROL_CHARACTERISTIC) return encodeSensorConfig(this.config);
+    if (service === BATTERY_SERVICE && characteristic === BATTERY_LEVEL_CHARACTERISTIC) return encodeBatteryLevel(this.battery());
+    if (service === DEVICE_INFORMATION_SERVICE) {
+      if (characteristic === MANUFACTURER_NAME_CHARACTERISTIC) return text('Swivel (simulated)');
+      if (characteristic === MODEL_NUMBER_CHARACTERISTIC) return text('SW-1 shin sensor simulator');
+      if (characteristic === FIRMWARE_REVISION_CHARACTERISTIC) return text('0.1.0-sim');
+    }
+    return null;
+  }
+
+  protected writeCharacteristic(service: string, characteristic: string, bytes: Uint8Array): string | null {
+    if (service === SWIVEL_IMU_SERVICE && characteristic === SIM_PERSON_CHARACTERISTIC) return this.instructPerson(bytes);
+    if (service === SWIVEL_IMU_SERVICE && characteristic === IMU_CONTROL_CHARACTERISTIC) {
+      const decoded = decodeSensorConfig(bytes);
+      if (!decoded.ok) return decoded.message;
+      this.config = decoded.config;
+      this.nextSampleIndex = this.sampleIndexNow();
+    }
+    return null;
+  }
+
+  protected override notifyOther(characteristic: string, enable: boolean): void {
+    if (characteristic === BATTERY_LEVEL_CHARACTERISTIC) this.batteryNotify = enable;
+  }
+
+  protected override linkEnded(): void {
+    this.batteryNotify = false;
+  }
+
+  protected samplesPerPacket(): number {
+    return samplesPerNotification(this.linkMtu);
+  }
+
+  protected encodeSamples(firstIndex: number, readings: ImuReading[]): Uint8Array {
+    const timestampUs = this.sensor.timestampUs(firstIndex, this.config.rateHz);
+    return encodeImuPacket({ seq: this.nextSeq, timestampUs, config: this.config, readings });
+  }
+
+  protected override batteryChanged(link: DeviceLink, percent: number): void {
+    if (this.batteryNotify) this.notifyNow(link, BATTERY_SERVICE, BATTERY_LEVEL_CHARACTERISTIC, encodeBatteryLevel(percent));
   }
 }

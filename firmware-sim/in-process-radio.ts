@@ -1,12 +1,12 @@
 import type { CentralRequest, PeripheralMessage, Radio, RadioEndpoint, RadioLink } from '../hub/protocol/radio.ts';
-import type { SwivelDevice } from './device.ts';
+import type { SimulatedDevice } from './device.ts';
 
 /**
  * The same devices without sockets or processes, for fast tests: messages are handed over on the next
  * tick (as a socket would), and a dropped link closes just as a socket would.
  */
-export function inProcessRadio(devices: SwivelDevice[]): Radio {
-  const endpoint = (device: SwivelDevice): RadioEndpoint => ({
+export function inProcessRadio(devices: SimulatedDevice[]): Radio {
+  const endpoint = (device: SimulatedDevice): RadioEndpoint => ({
     address: device.address,
     open: async () => {
       const messageListeners: ((message: PeripheralMessage) => void)[] = [];

@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { jsonLineReader, type CentralRequest, type RadioBeacon } from '../hub/protocol/radio.ts';
-import type { DeviceLink, SwivelDevice } from './device.ts';
+import type { DeviceLink, SimulatedDevice } from './device.ts';
 
 export const beaconFileName = (address: string) => `${address.replace(/:/g, '')}.json`;
 
@@ -17,7 +17,7 @@ export class RadioServer {
   private beaconPath: string | null = null;
 
   constructor(
-    private readonly device: SwivelDevice,
+    private readonly device: SimulatedDevice,
     private readonly radioDir: string,
     private readonly log: (line: string) => void = () => {},
   ) {}

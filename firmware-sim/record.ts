@@ -4,10 +4,12 @@ import {
   DEFAULT_SENSOR_CONFIG,
   decodeImuPacket,
   encodeImuPacket,
+  readingsOf,
   samplesPerNotification,
   type ImuReading,
   type SensorConfig,
 } from '../hub/protocol/gatt.ts';
+import { decodeWitmotionSamples, encodeWitmotionReading } from '../hub/protocol/witmotion.ts';
 import { sensorClockReading } from './imu.ts';
 import { burstLoss, nextLost } from './loss.ts';
 import type { Quat } from './math3d.ts';
@@ -44,6 +46,13 @@ export interface RecordOptions {
   mtu?: number;
   /** BLE connection interval, ms (default 20). */
   connectionIntervalMs?: number;
+  /**
+   * The wire format (default 'swivel'). 'witmotion': each sample one 0x55 0x61 packet at ±16 g and
+   * ±2000 °/s (the ranges in `config` are not used); the packets carry no time, so the file's `t` is
+   * when each arrived (the true time of its connection event) and the truth's rep times are true
+   * time too: a reader times the samples as the hub does (trackArrivalClock).
+   */
+  wire?: 'swivel' | 'witmotion';
 }
 
 export const TRUTH_FORMAT = 'swivel-sim-truth/1';
@@ -89,7 +98,8 @@ export function record(options: RecordOptions): Recording {
   const config = options.config ?? DEFAULT_SENSOR_CONFIG;
   const { rateHz } = config;
   const intervalS = (options.connectionIntervalMs ?? 20) / 1000;
-  const perPacket = samplesPerNotification(options.mtu ?? 247);
+  const witmotion = options.wire === 'witmotion';
+  const perPacket = witmotion ? 1 : samplesPerNotification(options.mtu ?? 247);
   const personSeed = options.personSeed ?? options.seed;
   const model = new SensorModel({
     seed: options.seed,
@@ -123,7 +133,9 @@ export function record(options: RecordOptions): Recording {
         truth.push({ trueTime: s.trueTime, angle: person.angleAt(s.trueTime), quat: s.ideal.orientation });
       }
       const timestampUs = model.timestampUs(next, rateHz);
-      const bytes = encodeImuPacket({ seq, timestampUs, config, readings });
+      const bytes = witmotion
+        ? encodeWitmotionReading({ ...readings[0]!, rollDeg: 0, pitchDeg: 0, yawDeg: 0 })
+        : encodeImuPacket({ seq, timestampUs, config, readings });
       next += count;
       seq = (seq + 1) & 0xffff;
       sent++;
@@ -131,11 +143,12 @@ export function record(options: RecordOptions): Recording {
         lost++;
         continue;
       }
-      const decoded = decodeImuPacket(bytes);
+      const decoded = witmotion ? decodeWitmotionSamples(bytes) : decodeImuPacket(bytes);
       if (!decoded.ok) throw new Error(`simulator produced a packet its own decoder refuses: ${decoded.error.message}`);
-      // The wire timestamp wraps every 2³² µs; the file keeps counting.
-      const t0 = timestampUs / 1e6;
-      decoded.packet.readings.forEach((r, i) => {
+      const received = 'imu' in decoded ? readingsOf(decoded.imu) : decoded.packet.readings;
+      // The wire timestamp wraps every 2³² µs; the file keeps counting. A WitMotion packet has none: its arrival.
+      const t0 = witmotion ? event * intervalS : timestampUs / 1e6;
+      received.forEach((r, i) => {
         const t = round(t0 + i / rateHz, 6);
         lines.push([t, r.ax, r.ay, r.az, r.gx, r.gy, r.gz].join(','));
         const q = truth[i]!.quat;
@@ -147,7 +160,7 @@ export function record(options: RecordOptions): Recording {
     }
   }
   const endTrue = options.seconds;
-  const onSensorClock = (t: number) => round(sensorClockReading(model.clock, t), 6);
+  const onSensorClock = (t: number) => round(witmotion ? t : sensorClockReading(model.clock, t), 6);
   const reps = person.reps(endTrue).map((rep) => ({
     ...rep,
     start: onSensorClock(rep.start),

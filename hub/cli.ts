@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { SensorMode } from './ble/choose-bindings.ts';
 import { DEFAULT_WEB_ROOT, PROJECT_ROOT, VERSION } from './project.ts';
-import { defaultRadioDir } from './protocol/radio.ts';
+import { defaultRadioDir, isSimDeviceKind, SIM_DEVICE_KINDS } from './protocol/radio.ts';
 import { SAMPLE_RATES_HZ, type SampleRateHz } from './protocol/gatt.ts';
 import { EXERCISE_IDS, isExerciseId } from './protocol/exercises.ts';
 import type { Programme } from './protocol/programme.ts';
@@ -55,6 +55,8 @@ dashboard and its live WebSocket.
   --sim-exercise ID        what the simulator the hub starts does (default seated-hip-ir); see
                            "swivel analyze --help" for the exercise ids
   --sim-person N           which simulated person does it (a seed; default 1)
+  --sim-device KIND        which sensor the simulator the hub starts is: ${SIM_DEVICE_KINDS.join(', ')}
+                           (default swivel); the hub finds either kind (docs/sensors.md)
   --rate HZ                sample rate to set on the sensor: ${SAMPLE_RATES_HZ.join(', ')} (default: the sensor's own)
   --programme FILE         the programme sessions follow (default: the shipped hip internal-rotation
                            programme); docs/programme.md describes the format
@@ -83,6 +85,7 @@ async function serve(args: string[]): Promise<void> {
     'no-spawn-sim': { type: 'boolean', default: false },
     'sim-exercise': { type: 'string' },
     'sim-person': { type: 'string' },
+    'sim-device': { type: 'string' },
     rate: { type: 'string' },
     programme: { type: 'string' },
     'build-if-needed': { type: 'boolean', default: false },
@@ -107,6 +110,10 @@ async function serve(args: string[]): Promise<void> {
   const simulatorPerson = values['sim-person'] === undefined ? undefined : Number(values['sim-person']);
   if (simulatorPerson !== undefined && !(Number.isInteger(simulatorPerson) && simulatorPerson >= 0)) {
     throw new UsageError(`--sim-person must be a whole number, got "${values['sim-person']}"`);
+  }
+  const simulatorDevice = values['sim-device'];
+  if (simulatorDevice !== undefined && !isSimDeviceKind(simulatorDevice)) {
+    throw new UsageError(`--sim-device must be one of ${SIM_DEVICE_KINDS.join(', ')}, got "${simulatorDevice}"`);
   }
   // Checked before anything starts: a broken programme file is a usage problem, not a crash later.
   const programme = await loadProgrammeOption(values.programme);
@@ -134,6 +141,7 @@ async function serve(args: string[]): Promise<void> {
     spawnSimulator: !values['no-spawn-sim'],
     simulatorExercise,
     simulatorPerson,
+    ...(simulatorDevice ? { simulatorDevice } : {}),
     sensorRateHz: rate,
     programme,
     dataDir: dataDirOption(values.data),

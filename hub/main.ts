@@ -1,7 +1,7 @@
 import { merge } from 'rxjs';
 import { chooseBindings, simulatorRadio, type SensorMode } from './ble/choose-bindings.ts';
 import { socketRadio } from './ble/socket-radio.ts';
-import { defaultRadioDir } from './protocol/radio.ts';
+import { defaultRadioDir, type SimDeviceKind } from './protocol/radio.ts';
 import type { SampleRateHz } from './protocol/gatt.ts';
 import type { ExerciseId } from './protocol/exercises.ts';
 import { buildApp } from './server/app.ts';
@@ -38,6 +38,8 @@ export interface HubOptions {
   simulatorExercise?: ExerciseId;
   /** Which simulated person (a seed). */
   simulatorPerson?: number;
+  /** Which kind of sensor a spawned simulator is (default: its own default, swivel). */
+  simulatorDevice?: SimDeviceKind;
   webRoot?: string;
   /** Sample rate to set on the sensor when it connects (default: the sensor's own). */
   sensorRateHz?: SampleRateHz;
@@ -134,6 +136,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         const args = [
           ...(options.simulatorExercise ? ['--exercise', options.simulatorExercise] : []),
           ...(options.simulatorPerson !== undefined ? ['--person', String(options.simulatorPerson)] : []),
+          ...(options.simulatorDevice ? ['--device', options.simulatorDevice] : []),
         ];
         simulator = new SimulatorSupervisor({ radioDir, args, log, backoff: options.simulatorRestart });
         await simulator.start();

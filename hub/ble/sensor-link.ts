@@ -1,27 +1,13 @@
 import type { EventEmitter } from 'node:events';
-import type { Characteristic, Peripheral } from '@abandonware/noble';
+import type { Peripheral } from '@abandonware/noble';
 import withBindings, { type NobleCentral } from '@abandonware/noble/with-bindings.js';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import {
-  BATTERY_LEVEL_CHARACTERISTIC,
-  BATTERY_SERVICE,
-  DEVICE_INFORMATION_SERVICE,
-  FIRMWARE_REVISION_CHARACTERISTIC,
-  IMU_CONTROL_CHARACTERISTIC,
-  IMU_DATA_CHARACTERISTIC,
-  SIM_PERSON_CHARACTERISTIC,
-  encodeSimPersonInstruction,
-  type SimPersonInstruction,
-  MANUFACTURER_NAME_CHARACTERISTIC,
-  MODEL_NUMBER_CHARACTERISTIC,
-  SWIVEL_IMU_SERVICE,
-  decodeBatteryLevel,
-  decodeSensorConfig,
-  encodeSensorConfig,
-  type SampleRateHz,
-} from '../protocol/gatt.ts';
+import { encodeSimPersonInstruction, type SampleRateHz, type SimPersonInstruction } from '../protocol/gatt.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { LinkEvent, SensorEvent } from '../pipeline/events.ts';
+import { listen, scanFilterOf, type ProfileConnection, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
+import { swivelProfile } from './swivel-profile.ts';
+import { witmotionProfile } from './witmotion-profile.ts';
 
 export type { SensorEvent, LinkEvent };
 
@@ -44,7 +30,12 @@ export interface SensorLinkDeps {
   rateHz?: SampleRateHz;
   timings?: Partial<SensorLinkTimings>;
   log?: (line: string) => void;
+  /** The kinds of sensor to look for (default: every profile the hub knows, `SENSOR_PROFILES`). */
+  profiles?: readonly SensorProfile[];
 }
+
+/** Every kind of sensor the hub can use, in order of preference when several are in range at once. */
+export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile];
 
 class LinkLostError extends Error {}
 class StoppedError extends Error {}
@@ -52,8 +43,8 @@ class StoppedError extends Error {}
 const asError = (value: unknown) => (value instanceof Error ? value : new Error(String(value)));
 
 /**
- * One Swivel sensor over noble: scan for the Swivel service, stop scanning, connect, discover,
- * subscribe; when the link drops, find the sensor again with capped backoff, re-discover and re-attach
+ * One sensor over noble, of any kind a profile describes (sensor-profile.ts): scan, stop scanning,
+ * connect, discover, set up, subscribe; when the link drops, find the sensor again with capped backoff, re-discover and re-attach
  * listeners (noble hands out new characteristic objects after a reconnect). noble's *Async calls can
  * hang forever once the link is gone, so each one is raced against the disconnect and a timeout.
  */
@@ -63,6 +54,7 @@ export class SensorLink {
   private readonly timings: SensorLinkTimings;
   private readonly log: (line: string) => void;
   private readonly rateHz: SampleRateHz | undefined;
+  private readonly profiles: readonly SensorProfile[];
   private readonly eventsSubject = new Subject<SensorEvent>();
   private readonly linkSubject: BehaviorSubject<LinkEvent>;
   private stopController: AbortController | null = null;
@@ -84,6 +76,7 @@ export class SensorLink {
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.log = deps.log ?? (() => {});
     this.rateHz = deps.rateHz;
+    this.profiles = deps.profiles ?? SENSOR_PROFILES;
     this.linkSubject = new BehaviorSubject<LinkEvent>(this.linkEvent('idle', 'not started'));
     this.events$ = this.eventsSubject.asObservable();
     this.link$ = this.linkSubject.asObservable();
@@ -116,7 +109,7 @@ export class SensorLink {
     this.stopController?.abort();
     await this.running;
     this.running = null;
-    // Any Swivel sensor may be the next one: the person may be swapping it.
+    // Any sensor may be the next one: the person may be swapping it.
     this.knownPeripheralId = null;
     this.setLink('idle', 'disconnected from the dashboard; connect to scan for a sensor again');
   }
@@ -206,9 +199,9 @@ export class SensorLink {
 
   /** One connection, from scanning to the link dropping. Throws LinkLostError when a live link drops. */
   private async session(signal: AbortSignal, reconnecting: boolean, onConnected: () => void): Promise<void> {
-    const name = this.info?.name ?? 'a Swivel sensor';
+    const name = this.info?.name ?? (this.profiles.length === 1 ? this.profiles[0]!.description : 'a sensor');
     this.setLink(reconnecting ? 'reconnecting' : 'scanning', `looking for ${name}`);
-    const peripheral = await this.scan(signal);
+    const { peripheral, profile } = await this.scan(signal);
     const sensorName = peripheral.advertisement?.localName ?? peripheral.id;
     this.setLink(reconnecting ? 'reconnecting' : 'connecting', `connecting to ${sensorName}`);
 
@@ -240,68 +233,52 @@ export class SensorLink {
 
     try {
       const { characteristics } = await gatt(
-        peripheral.discoverSomeServicesAndCharacteristicsAsync([SWIVEL_IMU_SERVICE, BATTERY_SERVICE, DEVICE_INFORMATION_SERVICE], []),
+        peripheral.discoverSomeServicesAndCharacteristicsAsync([...profile.services], []),
         `discovering the services of ${sensorName}`,
       );
       const find = (uuid: string) => characteristics.find((c) => c.uuid === uuid);
-      const imu = find(IMU_DATA_CHARACTERISTIC);
-      if (!imu) throw new Error(`${sensorName} has no IMU data characteristic`);
+      const data = find(profile.dataCharacteristic);
+      if (!data) throw new Error(`${sensorName} has no IMU data characteristic`);
 
-      const readText = async (uuid: string) => {
-        const c = find(uuid);
-        return c ? (await gatt(c.readAsync(), `reading ${uuid}`)).toString('utf8') : null;
+      const profileLink: ProfileLink = {
+        sensorId: this.sensorId,
+        sensorName,
+        rateHz: this.rateHz,
+        find,
+        gatt,
+        emit: (event) => this.eventsSubject.next(event),
+        log: this.log,
+        onClose: (undo) => detach.push(undo),
       };
-      this.info = {
-        id: peripheral.id,
-        name: sensorName,
-        manufacturer: await readText(MANUFACTURER_NAME_CHARACTERISTIC),
-        model: await readText(MODEL_NUMBER_CHARACTERISTIC),
-        firmware: await readText(FIRMWARE_REVISION_CHARACTERISTIC),
-      };
+      const connection: ProfileConnection = await profile.connect(profileLink);
+      this.info = { id: peripheral.id, name: sensorName, manufacturer: connection.manufacturer, model: connection.model, firmware: connection.firmware };
       this.knownPeripheralId = peripheral.id;
 
-      const control = find(IMU_CONTROL_CHARACTERISTIC);
-      if (control) {
-        const readConfig = async () => decodeSensorConfig(new Uint8Array(await gatt(control.readAsync(), 'reading the sensor configuration')));
-        let config = await readConfig();
-        if (config.ok && this.rateHz !== undefined && config.config.rateHz !== this.rateHz) {
-          await gatt(control.writeAsync(Buffer.from(encodeSensorConfig({ ...config.config, rateHz: this.rateHz })), false), 'setting the sample rate');
-          config = await readConfig(); // report what the sensor actually runs at
-        }
-        if (config.ok) this.eventsSubject.next({ kind: 'config', sensorId: this.sensorId, rateHz: config.config.rateHz });
-        else this.log(`${this.sensorId}: ${sensorName} reports a configuration we cannot read (${config.message})`);
-      }
-
-      const simPerson = find(SIM_PERSON_CHARACTERISTIC);
-      if (simPerson) {
-        this.writeSimPerson = (bytes) => gatt(simPerson.writeAsync(Buffer.from(bytes), false), 'instructing the simulated person');
+      if (connection.writeSimPerson) {
+        this.writeSimPerson = (bytes) => connection.writeSimPerson!(bytes);
         detach.push(() => (this.writeSimPerson = null));
       }
 
-      const battery = find(BATTERY_LEVEL_CHARACTERISTIC);
-      if (battery) {
-        const emitBattery = (data: Buffer) => {
-          const percent = decodeBatteryLevel(new Uint8Array(data));
-          if (percent !== undefined) this.eventsSubject.next({ kind: 'battery', sensorId: this.sensorId, percent });
-        };
-        emitBattery(await gatt(battery.readAsync(), 'reading the battery level'));
-        detach.push(listen(battery, emitBattery));
-        await gatt(battery.subscribeAsync(), 'subscribing to the battery level');
-      }
-
       const epoch = ++this.linkEpoch;
+      const format = profile.format === 'swivel' ? {} : { format: profile.format };
       detach.push(
-        listen(imu, (data) =>
+        listen(data, (buffer) => {
+          const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+          if (connection.intercept?.(bytes)) return;
+          const rateHz = connection.rateHz();
           this.eventsSubject.next({
             kind: 'notification',
             sensorId: this.sensorId,
             linkEpoch: epoch,
-            bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+            bytes,
             receivedAt: performance.now(),
-          }),
-        ),
+            ...format,
+            ...(rateHz !== undefined ? { rateHz } : {}),
+          });
+        }),
       );
-      await gatt(imu.subscribeAsync(), 'subscribing to IMU data');
+      await gatt(data.subscribeAsync(), 'subscribing to IMU data');
+      await connection.started?.();
 
       onConnected();
       this.setLink('connected', `connected to ${sensorName}`);
@@ -333,34 +310,30 @@ export class SensorLink {
     }
   }
 
-  /** Scans for the Swivel service until a sensor shows up, preferring the one we had before. */
-  private async scan(signal: AbortSignal): Promise<Peripheral> {
-    return new Promise<Peripheral>((resolve, reject) => {
-      const finish = (error: Error | null, peripheral?: Peripheral) => {
+  /** Scans until a sensor of one of the profiles shows up, preferring the one we had before. */
+  private async scan(signal: AbortSignal): Promise<{ peripheral: Peripheral; profile: SensorProfile }> {
+    return new Promise((resolve, reject) => {
+      const finish = (error: Error | null, found?: { peripheral: Peripheral; profile: SensorProfile }) => {
         this.noble.off('discover', onDiscover);
         signal.removeEventListener('abort', onAbort);
         this.noble.stopScanning();
         if (error) reject(error);
-        else resolve(peripheral!);
+        else resolve(found!);
       };
       const onDiscover = (peripheral: Peripheral) => {
         if (!peripheral.connectable) return;
         if (this.knownPeripheralId && peripheral.id !== this.knownPeripheralId) return;
-        finish(null, peripheral);
+        const profile = this.profiles.find((p) => p.matches(peripheral.advertisement ?? {}));
+        if (profile) finish(null, { peripheral, profile });
       };
       const onAbort = () => finish(new StoppedError('stopped'));
       this.noble.on('discover', onDiscover);
       signal.addEventListener('abort', onAbort, { once: true });
-      this.noble.startScanning([SWIVEL_IMU_SERVICE], false, (error?: Error) => {
+      this.noble.startScanning(scanFilterOf(this.profiles), false, (error?: Error) => {
         if (error) finish(error);
       });
     });
   }
-}
-
-function listen(characteristic: Characteristic, handler: (data: Buffer) => void): () => void {
-  characteristic.on('data', handler);
-  return () => characteristic.off('data', handler);
 }
 
 function describeReason(reason: number): string {

@@ -1,13 +1,30 @@
 import type { ImuDecodeError } from '../protocol/gatt.ts';
+import type { WitmotionDecodeError } from '../protocol/witmotion.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { SampleBatch } from './samples.ts';
+
+/**
+ * The byte format of a sensor's notifications: our own (hub/protocol/gatt.ts) or a vendor's
+ * (hub/protocol/witmotion.ts). A notification without one is ours.
+ */
+export type WireFormat = 'swivel' | 'witmotion';
 
 /**
  * What a sensor link reports: domain events only. hub/ble produces them from noble; replay and file
  * analysis can produce them too, and everything downstream cannot tell the difference.
  */
 export type SensorEvent =
-  | { kind: 'notification'; sensorId: string; linkEpoch: number; bytes: Uint8Array; receivedAt: number }
+  | {
+      kind: 'notification';
+      sensorId: string;
+      linkEpoch: number;
+      bytes: Uint8Array;
+      receivedAt: number;
+      /** Default 'swivel'. */
+      format?: WireFormat;
+      /** The rate the link set, for formats whose packets do not say (WitMotion). */
+      rateHz?: number;
+    }
   | { kind: 'link'; sensorId: string; state: LinkState; detail: string; info: SensorInfo | null; at: number }
   | { kind: 'battery'; sensorId: string; percent: number }
   | { kind: 'rssi'; sensorId: string; rssi: number }
@@ -18,5 +35,5 @@ export type LinkEvent = Extract<SensorEvent, { kind: 'link' }>;
 /** What the decoder makes of a sensor's events: sample batches, malformed packets, and the rest as they came. */
 export type PipelineEvent =
   | { kind: 'samples'; sensorId: string; batch: SampleBatch; lost: number }
-  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError }
+  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError | WitmotionDecodeError }
   | Exclude<SensorEvent, { kind: 'notification' }>;

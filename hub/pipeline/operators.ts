@@ -15,6 +15,7 @@ import type { Quat } from './quaternion.ts';
 import { initialSequenceState, trackSequence, type SampleBatch, type SequenceState } from './samples.ts';
 import { DEFAULT_REP_OPTIONS, finishReps, initialReps, stepReps, type RepEvent, type RepOptions, type RepState } from './reps.ts';
 import { emptyStats, reduceStats } from './stats.ts';
+import { decodeVendorNotification, type VendorDecodeState } from './vendor-decode.ts';
 
 export type { PipelineEvent } from './events.ts';
 
@@ -28,7 +29,7 @@ export function decodeNotifications(): OperatorFunction<SensorEvent, PipelineEve
       // Per sensor: its sequence, and the malformed packets since its last good one. A malformed
       // packet's sequence number cannot be read, so it shows up as a gap in the next good one; it
       // arrived, though, so it is subtracted from that gap rather than counted as lost too.
-      const sensors = new Map<string, { sequence: SequenceState; malformedSinceGood: number }>();
+      const sensors = new Map<string, { sequence: SequenceState; malformedSinceGood: number } & VendorDecodeState>();
       return source.pipe(
         map((event): PipelineEvent => {
           if (event.kind !== 'notification') return event;
@@ -37,6 +38,7 @@ export function decodeNotifications(): OperatorFunction<SensorEvent, PipelineEve
             sensor = { sequence: initialSequenceState, malformedSinceGood: 0 };
             sensors.set(event.sensorId, sensor);
           }
+          if (event.format && event.format !== 'swivel') return decodeVendorNotification(sensor, event);
           const decoded = decodeImuSamples(event.bytes);
           if (!decoded.ok) {
             sensor.malformedSinceGood++;

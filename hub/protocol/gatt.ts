@@ -141,7 +141,7 @@ function allocateImu(length: number): Float64Array {
 }
 
 /** The little-endian int16 at `o`. */
-const int16At = (bytes: Uint8Array, o: number) => ((bytes[o]! | (bytes[o + 1]! << 8)) << 16) >> 16;
+export const int16At = (bytes: Uint8Array, o: number) => ((bytes[o]! | (bytes[o + 1]! << 8)) << 16) >> 16;
 
 /**
  * Decodes one IMU notification into a Float64Array of samples. Pure, total: any bytes give either a
@@ -185,7 +185,19 @@ export function decodeImuSamples(bytes: Uint8Array): ImuSamplesDecodeResult {
   const accScale = accRangeG / 32768;
   const gyroScale = gyroRangeDps / 32768;
   const imu = allocateImu(count * IMU_VALUES_PER_SAMPLE);
-  for (let i = 0, o = IMU_HEADER_BYTES; i < imu.length; i += IMU_VALUES_PER_SAMPLE, o += IMU_SAMPLE_BYTES) {
+  readInt16Samples(bytes, IMU_HEADER_BYTES, IMU_SAMPLE_BYTES, accScale, gyroScale, imu);
+  const seq = bytes[2]! | (bytes[3]! << 8);
+  const timestampUs = (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0;
+  return { ok: true, packet: { seq, timestampUs, config, count, imu } };
+}
+
+/**
+ * Fills `imu` with samples of six little-endian int16 (ax, ay, az, gx, gy, gz), the first at byte
+ * `offset` and each `stride` bytes after the one before, scaled to g and deg/s. Shared by every wire
+ * format that carries samples this way (ours, WitMotion's).
+ */
+export function readInt16Samples(bytes: Uint8Array, offset: number, stride: number, accScale: number, gyroScale: number, imu: Float64Array): void {
+  for (let i = 0, o = offset; i < imu.length; i += IMU_VALUES_PER_SAMPLE, o += stride) {
     imu[i] = int16At(bytes, o) * accScale;
     imu[i + 1] = int16At(bytes, o + 2) * accScale;
     imu[i + 2] = int16At(bytes, o + 4) * accScale;
@@ -193,9 +205,6 @@ export function decodeImuSamples(bytes: Uint8Array): ImuSamplesDecodeResult {
     imu[i + 4] = int16At(bytes, o + 8) * gyroScale;
     imu[i + 5] = int16At(bytes, o + 10) * gyroScale;
   }
-  const seq = bytes[2]! | (bytes[3]! << 8);
-  const timestampUs = (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0;
-  return { ok: true, packet: { seq, timestampUs, config, count, imu } };
 }
 
 /** Decodes one IMU notification into a reading per sample (the simulator's and the tests' view; see decodeImuSamples). */

@@ -48,6 +48,11 @@ export type PeripheralMessage =
   | { op: 'notification'; service: string; characteristic: string; data: string }
   | { op: 'error'; id: number; message: string };
 
+/** The kinds of simulated sensor (`npm run sim -- --device …`, `swivel serve --sim-device …`). */
+export const SIM_DEVICE_KINDS = ['swivel', 'witmotion'] as const;
+export type SimDeviceKind = (typeof SIM_DEVICE_KINDS)[number];
+export const isSimDeviceKind = (value: string): value is SimDeviceKind => (SIM_DEVICE_KINDS as readonly string[]).includes(value);
+
 /** HCI disconnect reasons as noble reports them. */
 export const DISCONNECT_REASON = { connectionTimeout: 0x08, remoteUserTerminated: 0x13, localHostTerminated: 0x16 } as const;
 
