@@ -76,11 +76,20 @@ async function runAxe(page: Page): Promise<Found[]> {
   });
 }
 
+export interface AxeOptions {
+  /** Check once an element matching this is on screen. */
+  when?: string;
+  /** The sizes to check at: both tablet sizes unless said (the phone's sensor page: a phone's). */
+  sizes?: { width: number; height: number }[];
+  /** The themes to check in: light and dark unless said (the sensor page is always dark). */
+  themes?: ('light' | 'dark')[];
+}
+
 /**
  * The serious and critical axe violations of the page as it is now (or, with `when`, once an
- * element matching it is on screen), at 1280 × 800 and 800 × 1280, light and dark.
+ * element matching it is on screen), at 1280 × 800 and 800 × 1280, light and dark (or at `sizes`, in `themes`).
  */
-export async function accessibilityViolations(page: Page, screen: string, options: { when?: string } = {}): Promise<string[]> {
+export async function accessibilityViolations(page: Page, screen: string, options: AxeOptions = {}): Promise<string[]> {
   await injectAxe(page);
   await settle(page);
   for (let attempt = 0; ; attempt++) {
@@ -94,9 +103,9 @@ export async function accessibilityViolations(page: Page, screen: string, option
   const theme = await page.evaluate(() => document.documentElement.dataset['theme'] ?? '');
   const found: string[] = [];
   try {
-    for (const size of [TABLET_LANDSCAPE, TABLET_PORTRAIT]) {
+    for (const size of options.sizes ?? [TABLET_LANDSCAPE, TABLET_PORTRAIT]) {
       await page.setViewportSize(size);
-      for (const colours of ['light', 'dark']) {
+      for (const colours of options.themes ?? ['light', 'dark']) {
         await page.evaluate((colours) => (document.documentElement.dataset['theme'] = colours), colours);
         for (const v of await runAxe(page)) {
           if (v.impact !== 'serious' && v.impact !== 'critical') continue;
@@ -112,8 +121,8 @@ export async function accessibilityViolations(page: Page, screen: string, option
   return found;
 }
 
-/** No serious or critical axe violation on this screen at either tablet size, in either theme. */
-export async function expectAccessible(page: Page, screen: string, options: { when?: string } = {}): Promise<void> {
+/** No serious or critical axe violation on this screen at either tablet size (or `sizes`), in either theme (or `themes`). */
+export async function expectAccessible(page: Page, screen: string, options: AxeOptions = {}): Promise<void> {
   expect(await accessibilityViolations(page, screen, options), `accessibility of the ${screen} screen`).toEqual([]);
 }
 

@@ -15,7 +15,8 @@ import { STANDARD_GRAVITY } from '../../hub/protocol/phone-motion.ts';
 import { PHONE_ON_SHIN_PLACEMENT } from '../../firmware-sim/phone.ts';
 import { SensorModel, type SimulatedSample } from '../../firmware-sim/sensor.ts';
 import type { TruthRep } from '../../firmware-sim/person/person.ts';
-import { browserSuite, testid } from '../support/browser.ts';
+import { browserSuite, screenshotsAt, smallTargets, testid } from '../support/browser.ts';
+import { expectAccessible } from './axe.ts';
 import { lanAddress } from '../support/lan-address.ts';
 import { untilTestTimeout, waitFor } from '../support/wait.ts';
 
@@ -121,14 +122,28 @@ async function hubWithPhoneProgramme(host: string, options: { https?: boolean } 
   return hub;
 }
 
-/** The phone page, streaming from the left shin: the person taps Left shin, then Start. */
-async function openPhone(hub: RunningHub): Promise<{ page: Page; phone: SimulatedPhone }> {
+/**
+ * The sensor page as a person looks at it on the phone: no serious axe violation (at the phone's
+ * size; the page is always dark), every button a thumb can hit, and a screenshot to look at.
+ */
+async function checkSensorScreen(page: Page, state: string, options: { when?: string } = {}): Promise<void> {
+  await expectAccessible(page, `sensor page (${state})`, { ...options, sizes: [PHONE_VIEWPORT], themes: ['dark'] });
+  expect(await smallTargets(page), `buttons under 48 px on the sensor page (${state})`).toEqual([]);
+  await screenshotsAt(page, `sensor-${state}`, [PHONE_VIEWPORT]);
+}
+
+/**
+ * The phone page, streaming from the left shin: the person taps Left shin, then Start
+ * (`beforeStart` runs once the shin is chosen).
+ */
+async function openPhone(hub: RunningHub, beforeStart?: (page: Page) => Promise<void>): Promise<{ page: Page; phone: SimulatedPhone }> {
   const page = await suite.newPage({ viewport: PHONE_VIEWPORT });
   await page.goto(`${hub.url}sensor`);
   const phone = new SimulatedPhone(await page.context().newCDPSession(page));
   await phone.start();
   suite.closeAfter(() => phone.stop());
   await testid(page, 'shin-left').click();
+  await beforeStart?.(page);
   await testid(page, 'sensor-start').click();
   await page.locator('[data-testid=sensor-status][data-phase=streaming]').waitFor({ timeout: untilTestTimeout(10_000) });
   return { page, phone };
@@ -150,9 +165,10 @@ const repCount = async (desk: Page) => Number(await testid(desk, 'rep-count').te
 describe('a phone as the sensor, end to end', () => {
   it('counts a set from a simulated phone exactly: sensor page → hub → dashboard', { timeout: 120_000 }, async () => {
     const hub = await hubWithPhoneProgramme('127.0.0.1');
-    const { page, phone } = await openPhone(hub);
+    const { page, phone } = await openPhone(hub, (idle) => checkSensorScreen(idle, 'idle'));
     expect(await testid(page, 'sensor-shin').textContent()).toContain('left shin');
     await expect.poll(async () => (await testid(page, 'sensor-rate').textContent()) ?? '', { timeout: untilTestTimeout(5_000) }).toMatch(/^(5\d|6\d) samples a second$/);
+    await checkSensorScreen(page, 'streaming', { when: '[data-testid=sensor-status][data-phase=streaming]' });
 
     const desk = await startSet(hub, phone);
     // The phone in the sensor panel like any sensor: its name, its shin, its rate.
@@ -275,6 +291,36 @@ describe('a phone as the sensor, end to end', () => {
     const pairing = hub.access.pairings.list().find((p) => p.name === 'Shin phone')!;
     expect(pairing.role).toBe('coach');
     expect(hub.hub.snapshot().find((s) => s.sensorId === `phone-${pairing.id}`)).toMatchObject({ state: 'connected', shin: 'right' });
+  });
+
+  it('says plainly that motion access was refused when the browser blocks the motion sensors for the hub', { timeout: 60_000 }, async () => {
+    const hub = await hubWithPhoneProgramme('127.0.0.1');
+    const page = await suite.newPage({ viewport: PHONE_VIEWPORT });
+    const cdp = await page.context().newCDPSession(page);
+    // The person (or the phone's owner, long ago) set Motion sensors to Block for this site: Chromium's
+    // own permission, set as its site settings would. Chromium then answers the page's
+    // DeviceMotionEvent.requestPermission() with 'denied', as Safari does when the person taps Don't Allow.
+    const { targetInfo } = await cdp.send('Target.getTargetInfo');
+    const browserCdp = await suite.browser.newBrowserCDPSession();
+    suite.closeAfter(() => browserCdp.detach());
+    for (const name of ['accelerometer', 'gyroscope']) {
+      await browserCdp.send('Browser.setPermission', { permission: { name }, setting: 'denied', origin: new URL(hub.url).origin, browserContextId: targetInfo.browserContextId });
+    }
+    await page.goto(`${hub.url}sensor`);
+    // The sensors are there and would read: only the permission stands in the way.
+    const phone = new SimulatedPhone(cdp);
+    await phone.start();
+    suite.closeAfter(() => phone.stop());
+    await testid(page, 'shin-right').click();
+    await testid(page, 'sensor-start').click();
+    const problem = testid(page, 'sensor-problem');
+    await problem.waitFor({ timeout: untilTestTimeout(10_000) });
+    expect(await problem.getAttribute('data-problem')).toBe('denied');
+    expect(await problem.textContent()).toMatch(/^Motion access was refused\. On Android, allow Motion sensors in the site settings/);
+    // Start stays on screen, to try again once the person has allowed it.
+    expect(await testid(page, 'sensor-start').isVisible()).toBe(true);
+    expect(hub.hub.snapshot().some((s) => s.sensorId.startsWith('phone'))).toBe(false);
+    await checkSensorScreen(page, 'refused', { when: '[data-testid=sensor-problem]' });
   });
 
   it('says in plain sentences why a page that is not secure gets no motion data', { timeout: 60_000 }, async () => {

@@ -81,6 +81,7 @@ export class PhoneStream {
       } catch {
         answer = 'denied'; // asked outside a gesture, or the browser refused outright
       }
+      // (Chrome has it too, and answers from the site's Motion sensors setting without asking.)
       if (answer !== 'granted') return this.fail('denied');
     }
     this.running = true;
@@ -213,7 +214,7 @@ export function problemSentence(problem: PhoneProblem, refusal: string | null): 
     case 'unsupported':
       return 'This browser gives web pages no motion data. Open this page in Chrome on Android or Safari on iPhone.';
     case 'denied':
-      return 'Motion access was refused. On iPhone, close this tab, open the page again and tap Allow when asked (or allow Motion & Orientation Access in Settings, Safari). Then tap Start.';
+      return 'Motion access was refused. On Android, allow Motion sensors in the site settings (the icon left of the address). On iPhone, close this tab, open the page again and tap Allow when asked (or allow Motion & Orientation Access in Settings, Safari). Then tap Start.';
     case 'no-events':
       return 'No motion data came from this phone within 2 seconds. It may have no motion sensor, or the browser blocks it: on Android, allow Motion sensors in the site settings (the icon left of the address). Then tap Start.';
     case 'no-gyroscope':

@@ -81,6 +81,8 @@ export class SwivelSensorPage extends LitElement {
       color: var(--sw-fg);
       min-height: 4rem;
       padding: 0 1.25rem;
+    }
+    .shins button {
       flex: 1;
     }
     button[aria-pressed='true'] {
@@ -92,6 +94,7 @@ export class SwivelSensorPage extends LitElement {
       outline-offset: 3px;
     }
     .start {
+      flex: 1;
       min-height: 40vh;
       font-size: 3rem;
       font-weight: 700;
@@ -99,8 +102,12 @@ export class SwivelSensorPage extends LitElement {
       color: var(--sw-on-accent);
       border: 0;
     }
+    /* At the foot of the screen and no taller than a thumb needs: a hand that adjusts the armband must not stop the stream. */
     .stop {
       border-color: var(--sw-muted);
+      margin-top: auto;
+      font-size: 1.5rem;
+      font-weight: 600;
     }
     .status {
       font-size: 3rem;
