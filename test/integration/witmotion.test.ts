@@ -42,15 +42,17 @@ function run(device: WitmotionDevice) {
 const use = stopAfterEach();
 
 describe('simulated WitMotion module → noble → sensor link → pipeline', () => {
+  // In real time, as the other WitMotion test: the hub times WitMotion samples by their arrival, so at
+  // --speed 8 a busy moment that bunches arrivals bends the timeline (once it counted a rep too many).
   it('counts a set of seated hip internal rotation as the person did it', async () => {
-    const device = new WitmotionDevice({ address: 'c4:ee:00:00:00:11', seed: 14, exercise: 'seated-hip-ir', speed: 8 });
+    const device = new WitmotionDevice({ address: 'c4:ee:00:00:00:11', seed: 14, exercise: 'seated-hip-ir' });
     const h = run(device);
     use(h);
     await waitFor('connected', () => h.link.currentLink.state === 'connected');
     // What the person did before the samples began to flow cannot be counted.
     const from = device.trueTimeSent;
     const seen = () => h.truthReps().filter((r) => r.start >= from);
-    await waitFor('6 reps done by the person', () => seen().length >= 6, 60_000);
+    await waitFor('4 reps done by the person', () => seen().length >= 4, 60_000);
     const truth = seen();
     // The counter decides a rep once it is back at rest, a little after the truth's end.
     await waitFor('the counter to catch up', () => h.reps.length >= truth.length, 15_000);
