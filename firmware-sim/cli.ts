@@ -21,6 +21,8 @@ Usage: npm run sim -- [options]
   --exercise ID    what the simulated person does (default seated-hip-ir); ids: see below
   --person N       seed for the person: body, range, tempo, rep-to-rep variation (default: --seed)
   --side S         left or right leg (default left)
+  --shin S         the leg the sensor is strapped to, when the person wears one on each shin: told
+                   to exercise the other leg, this one rests (default: it follows every side)
   --mounting K     how the sensor sits on the shin: 0..23 (an axis-aligned placement; default 0:
                    x down the shin, z out of its front) or "random" (placement, strap twist, tilt
                    and height on the shin, all from --seed)
@@ -76,6 +78,7 @@ try {
       exercise: { type: 'string' },
       person: { type: 'string' },
       side: { type: 'string' },
+      shin: { type: 'string' },
       mounting: { type: 'string' },
       rate: { type: 'string' },
       mtu: { type: 'string' },
@@ -110,6 +113,8 @@ const exercise = args.exercise ?? 'seated-hip-ir';
 if (!isExerciseId(exercise)) fail(`--exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${exercise}"`);
 const side = args.side ?? 'left';
 if (side !== 'left' && side !== 'right') fail(`--side must be left or right, got "${side}"`);
+const shin = args.shin;
+if (shin !== undefined && shin !== 'left' && shin !== 'right') fail(`--shin must be left or right, got "${shin}"`);
 const mountingArg = args.mounting ?? '0';
 const mounting = mountingArg === 'random' ? 'random' : option(mountingArg, 'mounting', 0, 23, 0);
 if (mounting !== 'random' && !Number.isInteger(mounting)) fail(`--mounting must be an integer 0..23 or "random", got "${mountingArg}"`);
@@ -122,6 +127,7 @@ const common: Omit<DeviceOptions, 'config' | 'mtu'> = {
   exercise,
   person,
   side,
+  ...(shin ? { shin } : {}),
   mounting,
   speed: option(args.speed, 'speed', 0.1, 20, 1),
   faults: {

@@ -67,6 +67,11 @@ export interface DeviceOptions {
   /** Seed for the person: body, range, tempo, rep-to-rep variation (default: `seed`). */
   person?: number;
   side?: Side;
+  /**
+   * The leg the sensor is strapped to, when the person wears one on each shin: told to exercise the
+   * other leg, this one rests. Unset: the sensor follows the person to whichever side they are told.
+   */
+  shin?: Side;
   /** How the sensor sits on the shin: placement 0–23 (default 0, the standard one), 'random', or a full mounting. */
   mounting?: MountingChoice;
   imuErrors?: ImuErrorOptions;
@@ -106,6 +111,8 @@ const CONTROL_PROPERTIES = ['read', 'write'];
  */
 export abstract class SimulatedDevice {
   readonly address: string;
+  /** The leg the sensor is on, if the person wears two (see DeviceOptions.shin). */
+  readonly shin: Side | undefined;
   readonly name: string;
   readonly stats: DeviceStats = { notificationsSent: 0, notificationsLost: 0, malformedSent: 0, samples: 0 };
   faults: DeviceFaults;
@@ -139,6 +146,7 @@ export abstract class SimulatedDevice {
 
   constructor(options: DeviceOptions, namePrefix: string) {
     this.address = options.address.toLowerCase();
+    this.shin = options.shin;
     this.name = `${namePrefix}${this.address.replace(/:/g, '').slice(-4).toUpperCase()}`;
     this.now = options.now ?? (() => performance.now());
     this.speed = options.speed ?? 1;
@@ -322,6 +330,11 @@ export abstract class SimulatedDevice {
     const { exercise, side } = decoded.instruction;
     if (!isExerciseId(exercise)) return `the simulated person does not know the exercise "${exercise}"`;
     if (!this.sensor.person) return 'this simulated sensor follows a fixed motion, not a person';
+    const at = this.sensor.trueTimeOf(Math.max(this.nextSampleIndex, this.sampleIndexNow()), this.rateHz);
+    if (this.shin && side !== this.shin) {
+      this.sensor.rest(at);
+      return null;
+    }
     this.sensor.startExercise(exercise, side, this.sensor.trueTimeOf(Math.max(this.nextSampleIndex, this.sampleIndexNow()), this.rateHz));
     return null;
   }

@@ -1,10 +1,11 @@
 import type { EventEmitter } from 'node:events';
 import type { Peripheral } from '@abandonware/noble';
-import withBindings, { type NobleCentral } from '@abandonware/noble/with-bindings.js';
+import type { NobleCentral } from '@abandonware/noble/with-bindings.js';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { encodeSimPersonInstruction, type SampleRateHz, type SimPersonInstruction } from '../protocol/gatt.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { LinkEvent, SensorEvent } from '../pipeline/events.ts';
+import { BleCentral } from './ble-central.ts';
 import { listen, scanFilterOf, type ProfileConnection, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
 import { swivelProfile } from './swivel-profile.ts';
 import { witmotionProfile } from './witmotion-profile.ts';
@@ -24,6 +25,8 @@ export const DEFAULT_TIMINGS: SensorLinkTimings = { connectMs: 10_000, gattMs: 5
 export interface SensorLinkDeps {
   /** A noble bindings object: the real adapter's or the simulated radio's. */
   bindings: EventEmitter;
+  /** The central shared with the hub's other sensor links (default: one of its own on `bindings`). */
+  central?: BleCentral;
   /** Name of this sensor slot in the hub's messages. */
   sensorId?: string;
   /** Sample rate to ask the sensor for on every connection; unset keeps the sensor's own. */
@@ -50,6 +53,7 @@ const asError = (value: unknown) => (value instanceof Error ? value : new Error(
  */
 export class SensorLink {
   readonly sensorId: string;
+  private readonly central: BleCentral;
   private readonly noble: NobleCentral;
   private readonly timings: SensorLinkTimings;
   private readonly log: (line: string) => void;
@@ -72,7 +76,8 @@ export class SensorLink {
 
   constructor(deps: SensorLinkDeps) {
     this.sensorId = deps.sensorId ?? 'sensor-1';
-    this.noble = withBindings(deps.bindings);
+    this.central = deps.central ?? new BleCentral(deps.bindings, deps.log);
+    this.noble = this.central.noble;
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.log = deps.log ?? (() => {});
     this.rateHz = deps.rateHz;
@@ -80,8 +85,6 @@ export class SensorLink {
     this.linkSubject = new BehaviorSubject<LinkEvent>(this.linkEvent('idle', 'not started'));
     this.events$ = this.eventsSubject.asObservable();
     this.link$ = this.linkSubject.asObservable();
-    // noble logs warnings to the console when nobody listens; they belong in our log.
-    this.noble.on('warning', (message: string) => this.log(`noble: ${message}`));
   }
 
   get currentLink(): LinkEvent {
@@ -111,6 +114,7 @@ export class SensorLink {
     this.running = null;
     // Any sensor may be the next one: the person may be swapping it.
     this.knownPeripheralId = null;
+    this.central.release(this.sensorId);
     this.setLink('idle', 'disconnected from the dashboard; connect to scan for a sensor again');
   }
 
@@ -128,6 +132,7 @@ export class SensorLink {
     this.stopController?.abort();
     await this.running;
     this.running = null;
+    this.central.release(this.sensorId);
     this.eventsSubject.complete();
     this.linkSubject.complete();
   }
@@ -219,6 +224,7 @@ export class SensorLink {
     } catch (error) {
       signal.removeEventListener('abort', onAbort);
       peripheral.cancelConnect();
+      if (this.knownPeripheralId !== peripheral.id) this.central.release(this.sensorId);
       throw error;
     }
 
@@ -294,6 +300,8 @@ export class SensorLink {
         }
       }
     } catch (error) {
+      // A sensor never set up is not this link's: another link may try it.
+      if (this.knownPeripheralId !== peripheral.id) this.central.release(this.sensorId);
       if (error instanceof StoppedError) await this.disconnect(peripheral, lost);
       else if (!(error instanceof LinkLostError) && peripheral.state === 'connected') await this.disconnect(peripheral, lost);
       throw error;
@@ -310,29 +318,18 @@ export class SensorLink {
     }
   }
 
-  /** Scans until a sensor of one of the profiles shows up, preferring the one we had before. */
+  /** Scans until a sensor of one of the profiles shows up that no other link has, preferring the one we had before. */
   private async scan(signal: AbortSignal): Promise<{ peripheral: Peripheral; profile: SensorProfile }> {
-    return new Promise((resolve, reject) => {
-      const finish = (error: Error | null, found?: { peripheral: Peripheral; profile: SensorProfile }) => {
-        this.noble.off('discover', onDiscover);
-        signal.removeEventListener('abort', onAbort);
-        this.noble.stopScanning();
-        if (error) reject(error);
-        else resolve(found!);
-      };
-      const onDiscover = (peripheral: Peripheral) => {
-        if (!peripheral.connectable) return;
-        if (this.knownPeripheralId && peripheral.id !== this.knownPeripheralId) return;
-        const profile = this.profiles.find((p) => p.matches(peripheral.advertisement ?? {}));
-        if (profile) finish(null, { peripheral, profile });
-      };
-      const onAbort = () => finish(new StoppedError('stopped'));
-      this.noble.on('discover', onDiscover);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.noble.startScanning(scanFilterOf(this.profiles), false, (error?: Error) => {
-        if (error) finish(error);
-      });
-    });
+    try {
+      const { peripheral, match } = await this.central.find(this.sensorId, scanFilterOf(this.profiles), (peripheral) => {
+        if (this.knownPeripheralId && peripheral.id !== this.knownPeripheralId) return undefined;
+        return this.profiles.find((p) => p.matches(peripheral.advertisement ?? {}));
+      }, signal);
+      return { peripheral, profile: match };
+    } catch (error) {
+      if (signal.aborted) throw new StoppedError('stopped');
+      throw error;
+    }
   }
 }
 
