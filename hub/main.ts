@@ -11,7 +11,8 @@ import { lanAddresses } from './server/pairing.ts';
 import { PairingStore } from './storage/pairing-store.ts';
 import { ShinStore } from './storage/shin-store.ts';
 import type { LiveOptions } from './server/live.ts';
-import { SensorHub } from './sensor-hub.ts';
+import { SensorHub, shinMemoryInMemory } from './sensor-hub.ts';
+import { peripheralIdOf } from './ble/radio-bindings.ts';
 import { SessionService } from './session/session-service.ts';
 import { followSessionWithSimulatedPerson } from './session/simulated-person.ts';
 import { loadDefaultProgramme } from './programme/load-programme.ts';
@@ -69,6 +70,12 @@ export interface HubOptions {
   /** How long a pairing code lasts, ms (default 10 minutes). */
   pairingCodeLifetimeMs?: number;
 }
+
+/** With two sensors, the simulators a hub starts: their addresses and shins. */
+const SIMULATED_SHINS = [
+  ['5e:1f:00:00:00:01', 'left'],
+  ['5e:1f:00:00:00:02', 'right'],
+] as const;
 
 /** A pairing code the hub made at start, for the first tablet. */
 export interface StartPairing {
@@ -152,8 +159,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           bleSensors === 1
             ? [args]
             : [
-                [...args, '--shin', 'left', '--side', 'left'],
-                [...args, '--shin', 'right', '--side', 'right', '--address', '5e:1f:00:00:00:02', '--seed', '2'],
+                [...args, '--shin', 'left', '--side', 'left', '--address', SIMULATED_SHINS[0][0]],
+                [...args, '--shin', 'right', '--side', 'right', '--address', SIMULATED_SHINS[1][0], '--seed', '2'],
               ];
         for (const extra of each) {
           const supervisor = new SimulatorSupervisor({ radioDir, args: extra, log, backoff: options.simulatorRestart });
@@ -170,6 +177,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const simulator = simulators[0] ?? null;
 
   const programme = options.programme ?? (await loadDefaultProgramme());
+  const shinMemory = storage?.db ? new ShinStore(storage.db) : shinMemoryInMemory();
+  // The simulators this hub started are on known shins: said for them, unless the person said otherwise before.
+  if (simulators.length === 2) {
+    for (const [address, shin] of SIMULATED_SHINS) if (shinMemory.get(peripheralIdOf(address)) === null) shinMemory.set(peripheralIdOf(address), shin);
+  }
   const hub = new SensorHub({
     bindings: choice.bindings,
     source: choice.source,
@@ -178,7 +190,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     rateHz: options.sensorRateHz,
     log,
     bleSensors,
-    ...(storage?.db ? { shinMemory: new ShinStore(storage.db) } : {}),
+    shinMemory,
   });
   const session = new SessionService({ programme, frames$: hub.sessionFrames$, link$: hub.sessionLink$, resetAngle: (epoch) => hub.resetAngle(epoch) });
   const recorder = storage
