@@ -113,6 +113,8 @@ export abstract class SimulatedDevice {
   readonly address: string;
   /** The leg the sensor is on, if the person wears two (see DeviceOptions.shin). */
   readonly shin: Side | undefined;
+  /** Told to exercise the other leg: this one rests. */
+  private resting = false;
   readonly name: string;
   readonly stats: DeviceStats = { notificationsSent: 0, notificationsLost: 0, malformedSent: 0, samples: 0 };
   faults: DeviceFaults;
@@ -327,11 +329,15 @@ export abstract class SimulatedDevice {
   protected instructPerson(bytes: Uint8Array): string | null {
     const decoded = decodeSimPersonInstruction(bytes);
     if (!decoded.ok) return decoded.message;
-    const { exercise, side } = decoded.instruction;
+    const { exercise, side, resume } = decoded.instruction;
     if (!isExerciseId(exercise)) return `the simulated person does not know the exercise "${exercise}"`;
     if (!this.sensor.person) return 'this simulated sensor follows a fixed motion, not a person';
     const at = this.sensor.trueTimeOf(Math.max(this.nextSampleIndex, this.sampleIndexNow()), this.rateHz);
-    if (this.shin && side !== this.shin) {
+    const otherLeg = this.shin !== undefined && side !== this.shin;
+    // Already doing it (or resting while the other leg does): carry on.
+    if (resume && (otherLeg ? this.resting : !this.resting && this.sensor.person.spec.id === exercise && this.sensor.person.side === side)) return null;
+    this.resting = otherLeg;
+    if (otherLeg) {
       this.sensor.rest(at);
       return null;
     }

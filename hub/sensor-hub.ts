@@ -196,6 +196,11 @@ export class SensorHub {
     this.refollow();
   }
 
+  /** The sensor the session scores, on every change (the recorder keeps it, so replay scores the same one). */
+  get followed$(): Observable<string> {
+    return this.followedChanges.asObservable();
+  }
+
   /** The sensor the session scores now (null before any has connected). */
   get followedSensorId(): string | null {
     return this.followed;

@@ -68,6 +68,8 @@ export class SensorLink {
   private linkEpoch = 0;
   /** While connected to a simulated sensor: tells its person what to do (see SIM_PERSON_CHARACTERISTIC). */
   private writeSimPerson: ((bytes: Uint8Array) => Promise<unknown>) | null = null;
+  /** What the simulated person was last told: told again, to resume, on every new connection. */
+  private lastInstruction: SimPersonInstruction | null = null;
 
   /** Every event, in order. */
   readonly events$: Observable<SensorEvent>;
@@ -143,6 +145,7 @@ export class SensorLink {
    * a failed instruction is logged, and the simulator just goes on with what it was doing.
    */
   async instructSimulatedPerson(instruction: SimPersonInstruction): Promise<void> {
+    this.lastInstruction = instruction;
     const write = this.writeSimPerson;
     if (!write) return;
     try {
@@ -288,6 +291,8 @@ export class SensorLink {
 
       onConnected();
       this.setLink('connected', `connected to ${sensorName}`);
+      // A simulator that restarted (killed, crashed) has forgotten what the dashboard shows; its person has not.
+      if (this.writeSimPerson && this.lastInstruction) void this.instructSimulatedPerson({ ...this.lastInstruction, resume: true });
 
       // Signal strength, until the link drops or the hub stops.
       for (;;) {

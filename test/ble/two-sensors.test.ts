@@ -128,3 +128,37 @@ describe('two Bluetooth sensors at once, one on each shin', () => {
     expect(t.hub.snapshot().filter((s) => s.counting).map((s) => s.sensorId)).toEqual([last]);
   }, 30_000);
 });
+
+describe('a simulated person after its sensor comes back', () => {
+  it('carries on after a link loss, and is told the set again by a sensor that restarted', async () => {
+    const devices = [new SwivelDevice({ address: LEFT, seed: 43 })];
+    const hub = new SensorHub({ bindings: new RadioBindings(inProcessRadio(devices)), source: 'sim', sourceReason: 'test', timings: FAST });
+    hub.start();
+    cleanup = async () => {
+      await hub.stop();
+      devices.forEach((d) => d.close());
+    };
+    const connected = () => hub.snapshot()[0]?.state === 'connected';
+    await waitFor('connected', connected, 15_000);
+    hub.instructSimulatedPerson({ exercise: 'rom-seated', side: 'left' });
+    await waitFor('the person on the range check', () => devices[0]!.sensor.person?.spec.id === 'rom-seated');
+    const person = devices[0]!.sensor.person;
+
+    devices[0]!.loseLink(300);
+    await waitFor('lost', () => hub.snapshot()[0]?.state !== 'connected');
+    await waitFor('back', connected, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Told to resume what it was doing: the same person, not a new start.
+    expect(devices[0]!.sensor.person).toBe(person);
+
+    // The sensor restarts (a new simulator at the same address): its person starts with its own default.
+    const old = devices[0]!;
+    devices[0] = new SwivelDevice({ address: LEFT, seed: 44 });
+    expect(devices[0].sensor.person?.spec.id).toBe('seated-hip-ir');
+    old.loseLink(60_000);
+    old.close();
+    await waitFor('lost', () => hub.snapshot()[0]?.state !== 'connected');
+    await waitFor('back on the new sensor', connected, 15_000);
+    await waitFor('the new person told the range check', () => devices[0]!.sensor.person?.spec.id === 'rom-seated');
+  }, 40_000);
+});

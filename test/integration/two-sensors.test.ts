@@ -5,6 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../hub/main.ts';
 import type { SessionView } from '../../hub/protocol/session.ts';
 import type { SensorSnapshot } from '../../hub/protocol/messages.ts';
+import { replaySession } from '../../hub/recording/replay.ts';
+import { loadDefaultProgramme } from '../../hub/programme/load-programme.ts';
+import { openDatabase } from '../../hub/storage/database.ts';
+import { SessionStore } from '../../hub/storage/session-store.ts';
 import { connectViewer } from '../support/viewer.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -71,6 +75,25 @@ describe('swivel serve --sensors 2 (one simulated sensor on each shin)', () => {
     expect(latest()!.current!.lastRep!.peakAngle).toBeGreaterThan(20);
     expect(latest()!.rom[0]).toMatchObject({ exerciseId: 'rom-seated', left: expect.any(Object), right: expect.any(Object) });
     expect(tablet.invalid).toEqual([]);
+
+    // Both sensors are recorded, and a replay scores each set from the sensor scored live.
+    tablet.socket.send(JSON.stringify({ type: 'session', command: { action: 'stop' } }));
+    await waitFor('the session finished', () => latest()?.status === 'finished');
+    await waitFor('the session saved', () => tablet.of('recording').some((m) => m.status === 'saved'), 15_000);
+    const live = latest()!.results.filter((r) => r.exerciseId === 'rom-seated');
+    expect(live.map((r) => r.side)).toEqual(['left', 'right']);
+    const sessionId = tablet.of('recording').find((m) => m.status === 'saved')!.sessionId!;
+    const db = openDatabase(dataDir, { readonly: true });
+    try {
+      const store = new SessionStore(db);
+      expect(store.sensorIds(sessionId).sort()).toEqual(['sensor-1', 'sensor-2']);
+      const replayed = await replaySession(store, sessionId, { programme: await loadDefaultProgramme() });
+      const sets = replayed.filter((r) => r.exerciseId === 'rom-seated');
+      expect(sets.map((r) => [r.side, r.summary.repCount])).toEqual(live.map((r) => [r.side, r.reps]));
+      expect(sets.map((r) => r.summary.reps.map((rep) => rep.peakAngle))).toEqual(live.map((r) => r.trials));
+    } finally {
+      db.close();
+    }
     tablet.close();
 
     // The person swaps which sensor is which on the panel; the next start keeps their word.
