@@ -308,13 +308,16 @@ async function main(): Promise<void> {
   const store = new SessionStore(db);
   const sessions = store.list(0, 1000).sessions;
   let recordedSamples = 0;
+  let sessionSamples = 0;
   let recordedLinkLosses = 0;
   let recordedLostPackets = 0;
   let countedReps = 0;
   const statuses = new Map<string, number>();
   for (const item of sessions) {
     const detail = store.detail(item.id)!;
-    recordedSamples += item.samples;
+    sessionSamples += item.samples;
+    // Everything stored, the pre-roll before the session's start included.
+    for (const { batch } of store.batches(item.id) as Iterable<{ batch: { readings: unknown[] } }>) recordedSamples += batch.readings.length;
     recordedLinkLosses += detail.links.filter((l) => l.state === 'lost').length;
     recordedLostPackets += detail.sensors.reduce((n, s) => n + s.lostPackets, 0);
     countedReps += detail.summary?.results.reduce((n, r) => n + r.reps, 0) ?? 0;
@@ -330,7 +333,7 @@ async function main(): Promise<void> {
   console.log(`hub crashes: ${hubCrashed ? 1 : 0}`);
   console.log(`faults marked: ${faults.filter((f) => f.marked).length} of ${faults.length} (${FAULTS.map((k) => `${k} ${faults.filter((f) => f.fault === k && f.marked).length}/${faults.filter((f) => f.fault === k).length}`).join(', ')})`);
   console.log(`sessions: ${sessionsStarted} started, ${sessions.length} recorded (${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}); link losses in the recordings: ${recordedLinkLosses}; lost packets in the recordings: ${recordedLostPackets}`);
-  console.log(`samples: simulator sent ${simulatorSent.samples} (${simulatorSent.notifications} notifications, all lifetimes); hub received ${samplesAtEnd} (both links, ${deliveredInSessions} of them after the first start); recorded ${recordedSamples}: ${recordedSamples === samplesAtEnd ? 'every sample received, none more' : `${recordedSamples - samplesAtEnd > 0 ? '+' : ''}${recordedSamples - samplesAtEnd} against those received`}`);
+  console.log(`samples: simulator sent ${simulatorSent.samples} (${simulatorSent.notifications} notifications, all lifetimes); hub received ${samplesAtEnd} (both links, ${deliveredInSessions} of them after the first start); recorded ${recordedSamples} (${sessionSamples} after the sessions' starts, the rest their pre-roll): ${recordedSamples === samplesAtEnd ? 'every sample received, none more' : `${recordedSamples - samplesAtEnd > 0 ? '+' : ''}${recordedSamples - samplesAtEnd} against those received`}`);
   console.log(`reps: ${countedReps} counted in the recorded sessions, ${repEvents} rep events seen by a viewer`);
   console.log(`reps against the simulator's truth: ${reps.sets} rep sets, truth ${reps.truth} full reps, counted ${reps.counted}: phantom ${reps.phantom}, lost ${reps.lost} (${reps.lostInFaults} of them ended during a fault)\n${reps.rows.join('\n')}`);
   console.log(`viewers: ${viewerState.filter((v) => !v.stalled && !v.closed).length} of ${VIEWERS - STALLED} reading still connected (median ${viewerState.filter((v) => !v.stalled).map((v) => v.messages).sort((a, b) => a - b)[Math.floor((VIEWERS - STALLED) / 2)]} messages each); stalled viewers dropped by the hub: ${(hub.out().match(/closing a viewer: [^\n]*/g) ?? []).length} of ${STALLED} (${[...new Set(hub.out().match(/closing a viewer: [^\n]*/g) ?? [])].join('; ') || 'none'}); schema-less messages: ${invalid}`);

@@ -78,6 +78,11 @@ export interface DeviceOptions {
   /** The sensor clock's rate error and jitter; `false` for a perfect clock. Default: from the seed. */
   clock?: SensorClock | false;
   config?: SensorConfig;
+  /**
+   * Firmware of another protocol version (our own profile only): its configuration says this version,
+   * as a sensor with older or newer firmware would. Default: the version the hub reads.
+   */
+  protocolVersion?: number;
   batteryPercent?: number;
   /** Battery drain while streaming, percent per hour. */
   batteryDrainPerHour?: number;
@@ -471,9 +476,12 @@ export class SwivelDevice extends SimulatedDevice {
   private batteryNotify = false;
   protected readonly data = { service: SWIVEL_IMU_SERVICE, characteristic: IMU_DATA_CHARACTERISTIC };
 
+  private readonly protocolVersion: number | undefined;
+
   constructor(options: DeviceOptions) {
     super(options, DEVICE_NAME_PREFIX);
     this.config = options.config ?? DEFAULT_SENSOR_CONFIG;
+    this.protocolVersion = options.protocolVersion;
   }
 
   get sensorConfig(): SensorConfig {
@@ -513,7 +521,11 @@ export class SwivelDevice extends SimulatedDevice {
 
   protected readCharacteristic(service: string, characteristic: string): Uint8Array | null {
     const text = (s: string) => new TextEncoder().encode(s);
-    if (service === SWIVEL_IMU_SERVICE && characteristic === IMU_CONTROL_CHARACTERISTIC) return encodeSensorConfig(this.config);
+    if (service === SWIVEL_IMU_SERVICE && characteristic === IMU_CONTROL_CHARACTERISTIC) {
+      const value = encodeSensorConfig(this.config);
+      if (this.protocolVersion !== undefined) value[0] = this.protocolVersion;
+      return value;
+    }
     if (service === BATTERY_SERVICE && characteristic === BATTERY_LEVEL_CHARACTERISTIC) return encodeBatteryLevel(this.battery());
     if (service === DEVICE_INFORMATION_SERVICE) {
       if (characteristic === MANUFACTURER_NAME_CHARACTERISTIC) return text('Swivel (simulated)');

@@ -6,7 +6,7 @@ import { encodeSimPersonInstruction, type SampleRateHz, type SimPersonInstructio
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { LinkEvent, SensorEvent } from '../pipeline/events.ts';
 import { BleCentral } from './ble-central.ts';
-import { listen, scanFilterOf, type ProfileConnection, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
+import { UnusableSensorError, listen, scanFilterOf, type ProfileConnection, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
 import { swivelProfile } from './swivel-profile.ts';
 import { witmotionProfile } from './witmotion-profile.ts';
 
@@ -40,6 +40,9 @@ export interface SensorLinkDeps {
 /** Every kind of sensor the hub can use, in order of preference when several are in range at once. */
 export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile];
 
+/** A sensor found unusable is tried again after this long (the person may have changed its mode or firmware), ms. */
+const UNUSABLE_RETRY_MS = 30_000;
+
 class LinkLostError extends Error {}
 class StoppedError extends Error {}
 
@@ -68,6 +71,8 @@ export class SensorLink {
   private linkEpoch = 0;
   /** While connected to a simulated sensor: tells its person what to do (see SIM_PERSON_CHARACTERISTIC). */
   private writeSimPerson: ((bytes: Uint8Array) => Promise<unknown>) | null = null;
+  /** Sensors found but not usable as they are (peripheral id → why, and until when they are left alone). */
+  private readonly unusable = new Map<string, { message: string; until: number }>();
   /** What the simulated person was last told: told again, to resume, on every new connection. */
   private lastInstruction: SimPersonInstruction | null = null;
 
@@ -114,8 +119,9 @@ export class SensorLink {
     this.stopController?.abort();
     await this.running;
     this.running = null;
-    // Any sensor may be the next one: the person may be swapping it.
+    // Any sensor may be the next one: the person may be swapping it, or have fixed one we could not use.
     this.knownPeripheralId = null;
+    this.unusable.clear();
     this.central.release(this.sensorId);
     this.setLink('idle', 'disconnected from the dashboard; connect to scan for a sensor again');
   }
@@ -208,7 +214,11 @@ export class SensorLink {
   /** One connection, from scanning to the link dropping. Throws LinkLostError when a live link drops. */
   private async session(signal: AbortSignal, reconnecting: boolean, onConnected: () => void): Promise<void> {
     const name = this.info?.name ?? (this.profiles.length === 1 ? this.profiles[0]!.description : 'a sensor');
-    this.setLink(reconnecting ? 'reconnecting' : 'scanning', `looking for ${name}`);
+    const now = Date.now();
+    for (const [id, { until }] of this.unusable) if (until <= now) this.unusable.delete(id);
+    // The last sensor found unusable stays in the sentence while nothing else turns up.
+    const refused = [...this.unusable.values()].at(-1);
+    this.setLink(reconnecting ? 'reconnecting' : 'scanning', refused ? `${refused.message}; looking for another sensor` : `looking for ${name}`);
     const { peripheral, profile } = await this.scan(signal);
     const sensorName = peripheral.advertisement?.localName ?? peripheral.id;
     this.setLink(reconnecting ? 'reconnecting' : 'connecting', `connecting to ${sensorName}`);
@@ -247,7 +257,7 @@ export class SensorLink {
       );
       const find = (uuid: string) => characteristics.find((c) => c.uuid === uuid);
       const data = find(profile.dataCharacteristic);
-      if (!data) throw new Error(`${sensorName} has no IMU data characteristic`);
+      if (!data) throw new UnusableSensorError(`${sensorName} looks like ${profile.description} but has no IMU data characteristic, so it is not one Swivel can read`);
 
       const profileLink: ProfileLink = {
         sensorId: this.sensorId,
@@ -307,6 +317,11 @@ export class SensorLink {
     } catch (error) {
       // A sensor never set up is not this link's: another link may try it.
       if (this.knownPeripheralId !== peripheral.id) this.central.release(this.sensorId);
+      if (error instanceof UnusableSensorError) {
+        this.unusable.set(peripheral.id, { message: error.message, until: Date.now() + UNUSABLE_RETRY_MS });
+        this.log(`${this.sensorId}: cannot use ${sensorName}: ${error.message}`);
+        if (this.knownPeripheralId === peripheral.id) this.knownPeripheralId = null;
+      }
       if (error instanceof StoppedError) await this.disconnect(peripheral, lost);
       else if (!(error instanceof LinkLostError) && peripheral.state === 'connected') await this.disconnect(peripheral, lost);
       throw error;
@@ -328,6 +343,7 @@ export class SensorLink {
     try {
       const { peripheral, match } = await this.central.find(this.sensorId, scanFilterOf(this.profiles), (peripheral) => {
         if (this.knownPeripheralId && peripheral.id !== this.knownPeripheralId) return undefined;
+        if (this.unusable.has(peripheral.id)) return undefined;
         return this.profiles.find((p) => p.matches(peripheral.advertisement ?? {}));
       }, signal);
       return { peripheral, profile: match };

@@ -162,3 +162,29 @@ describe('a simulated person after its sensor comes back', () => {
     await waitFor('the new person told the range check', () => devices[0]!.sensor.person?.spec.id === 'rom-seated');
   }, 40_000);
 });
+
+describe('a sensor the hub finds but cannot use', () => {
+  it('says why on the link, leaves it alone, and takes another sensor in range', async () => {
+    const oldFirmware = new SwivelDevice({ address: '5e:1f:00:00:00:51', seed: 51, protocolVersion: 0 });
+    const devices: SwivelDevice[] = [oldFirmware];
+    const hub = new SensorHub({ bindings: new RadioBindings(inProcessRadio(devices)), source: 'sim', sourceReason: 'test', timings: FAST });
+    const details: string[] = [];
+    const subscription = hub.link$.subscribe((link) => details.push(`${link.state}: ${link.detail}`));
+    hub.start();
+    cleanup = async () => {
+      subscription.unsubscribe();
+      await hub.stop();
+      devices.forEach((d) => d.close());
+    };
+    const sentence = "Swivel-0051 runs firmware for Swivel protocol version 0, and this hub reads version 1: update the sensor's firmware; looking for another sensor";
+    await waitFor('the reason on the link', () => details.includes(`scanning: ${sentence}`));
+    expect(hub.snapshot()[0]).toMatchObject({ state: 'scanning', detail: sentence });
+    // Left alone: not connected to again and again.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(details.filter((d) => d.startsWith('connecting: connecting to Swivel-0051'))).toHaveLength(1);
+
+    devices.push(new SwivelDevice({ address: '5e:1f:00:00:00:52', seed: 52 }));
+    await waitFor('connected to the usable one', () => hub.snapshot()[0]?.state === 'connected', 15_000);
+    expect(hub.snapshot()[0]!.info?.name).toBe('Swivel-0052');
+  }, 30_000);
+});
