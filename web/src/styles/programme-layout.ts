@@ -30,6 +30,11 @@ export const programmeStyles = css`
       display: grid;
       padding: 0.75rem;
     }
+    .sensor-cards {
+      display: grid;
+      gap: 0.75rem;
+      align-content: start;
+    }
     swivel-angle-readout {
       min-height: 0;
     }
