@@ -94,7 +94,9 @@ export class SwivelSensorCard extends LitElement {
             <span class=${busy ? 'dot pulse' : 'dot'} aria-hidden="true"></span>
             <span data-testid="link-state" data-state=${this.state}>${this.label}</span>
           </span>
-          <span class="shin" data-testid="sensor-shin-text" ?data-unset=${this.shin === null}>${shinText}</span>
+          ${this.controls && this.shin !== null
+            ? nothing /* the pressed shin button says it */
+            : html`<span class="shin" data-testid="sensor-shin-text" ?data-unset=${this.shin === null}>${shinText}</span>`}
           <span class="battery" data-tone=${this.batteryTone}>
             ${this.batteryIcon()}<span class="sr-only">Battery </span><span data-testid="battery">${this.batteryText}</span>
           </span>
@@ -117,8 +119,8 @@ export class SwivelSensorCard extends LitElement {
         box-sizing: border-box;
         display: flex;
         flex-direction: column;
-        gap: 0.45rem;
-        padding: 0.8rem 1rem;
+        gap: 0.4rem;
+        padding: 0.7rem 0.9rem;
         border-radius: 1rem;
         background: var(--sw-panel, #151a21);
         border: 3px solid var(--sw-track, #2a313b);
@@ -231,6 +233,7 @@ export class SwivelSensorCard extends LitElement {
       .level {
         fill: var(--tone-color, currentColor);
       }
+      /* One row where the card is wide enough, else Disconnect on a row of its own; a label never breaks. */
       .controls {
         display: flex;
         flex-wrap: wrap;
@@ -238,7 +241,9 @@ export class SwivelSensorCard extends LitElement {
       }
       .controls button {
         flex: 1 1 auto;
+        padding: 0.4rem 0.5rem;
         font-size: 1.1rem;
+        white-space: nowrap;
       }
       .controls button.chosen {
         border-color: var(--sw-accent, #4cc9f0);
