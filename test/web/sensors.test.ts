@@ -106,8 +106,8 @@ describe('the panel\u2019s list of sensors', () => {
   it('lists every sensor with its name, make, state, sentence, battery, shin, and which one counts', () => {
     const rows = deriveSensorList(true, [left, right, aSensor({ id: 'phone-2', info: { name: 'Phone', manufacturer: null, model: 'phone', firmware: null } })]);
     expect(rows).toEqual([
-      { sensorId: 'sensor-1', name: 'Swivel-0001', makeText: 'Swivel (simulated) SW-1 shin sensor simulator \u00b7 firmware 0.1.0-sim', linkState: 'connected', detail: 'Connected', battery: 64, rssi: -60, shin: 'left', counting: true, phone: false },
-      { sensorId: 'sensor-2', name: 'sensor-2', makeText: '', linkState: 'scanning', detail: 'found WT901 but it does not answer', battery: null, rssi: null, shin: null, counting: false, phone: false },
+      { sensorId: 'sensor-1', name: 'Swivel-0001', makeText: 'Swivel (simulated) SW-1 shin sensor simulator \u00b7 firmware 0.1.0-sim', linkState: 'connected', detail: 'Connected', battery: 64, shin: 'left', counting: true, phone: false },
+      { sensorId: 'sensor-2', name: 'sensor-2', makeText: '', linkState: 'scanning', detail: 'found WT901 but it does not answer', battery: null, shin: null, counting: false, phone: false },
       expect.objectContaining({ sensorId: 'phone-2', name: 'Phone', makeText: 'phone', phone: true }),
     ]);
   });

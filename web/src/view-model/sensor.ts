@@ -137,7 +137,6 @@ export interface SensorRowView {
   /** The hub's sentence about the link (why it cannot use a device, what it is doing). */
   detail: string;
   battery: number | null;
-  rssi: number | null;
   shin: 'left' | 'right' | null;
   counting: boolean;
   /** A phone: stopped and started on the phone itself, so the panel offers no connect or disconnect. */
@@ -158,7 +157,6 @@ export function deriveSensorList(live: boolean, sensors: readonly SensorFacts[])
     linkState: live ? sensor.state : 'unknown',
     detail: live ? sensor.detail : 'The hub is unreachable.',
     battery: sensor.stats?.battery ?? null,
-    rssi: sensor.stats?.rssi ?? null,
     shin: sensor.shin,
     counting: live && sensor.counting,
     phone: isPhoneSensor(sensor.id),
