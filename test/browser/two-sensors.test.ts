@@ -48,8 +48,11 @@ describe('two sensors on the dashboard', () => {
     await expect.poll(() => markedCounting(page), { timeout: untilTestTimeout(5_000) }).toBe(hub.hub.followedSensorId);
     expect(hub.hub.followedSensorId).not.toBeNull();
 
-    // The person says which shin each sensor is on: the hub hears it, and the panel shows it back.
+    // Accessible before the shins are said (the warning "Shin not set" on both cards) …
     expect(await page.locator('[data-testid=sensor-card] [data-testid=sensor-shin-text]').allTextContents()).toEqual(['Shin not set', 'Shin not set']);
+    await expectAccessible(page, 'two sensors, shins not set', { when: '[data-testid=sensor-counting]' });
+
+    // The person says which shin each sensor is on: the hub hears it, and the panel shows it back.
     await card(page, 'sensor-1').locator('[data-testid=sensor-shin-left]').click();
     await card(page, 'sensor-2').locator('[data-testid=sensor-shin-right]').click();
     const shins = () => Object.fromEntries(hub.hub.snapshot().map((s) => [s.sensorId, s.shin]));
@@ -80,6 +83,7 @@ describe('two sensors on the dashboard', () => {
     await page.setViewportSize(TABLET_LANDSCAPE);
     await screenshotsAt(page, 'two-sensors-programme');
     expect(await smallTargets(page)).toEqual([]);
+    // … and after (the chosen shin buttons).
     await expectAccessible(page, 'two sensors', { when: '[data-testid=sensor-counting]' });
     expect(await unreachableByTab(page), 'controls the Tab key never reaches').toEqual([]);
 
