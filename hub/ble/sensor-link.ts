@@ -8,6 +8,7 @@ import type { LinkEvent, SensorEvent } from '../pipeline/events.ts';
 import { listen, scanFilterOf, type ProfileConnection, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
 import { swivelProfile } from './swivel-profile.ts';
 import { witmotionProfile } from './witmotion-profile.ts';
+import { dotProfile } from './dot-profile.ts';
 
 export type { SensorEvent, LinkEvent };
 
@@ -35,7 +36,7 @@ export interface SensorLinkDeps {
 }
 
 /** Every kind of sensor the hub can use, in order of preference when several are in range at once. */
-export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile];
+export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile, dotProfile];
 
 class LinkLostError extends Error {}
 class StoppedError extends Error {}
