@@ -48,7 +48,7 @@ export interface DotDeviceOptions extends Omit<DeviceOptions, 'config'> {
   measuring?: boolean;
   /** Keep the power-on payload mode whatever a start asks for: a sensor the hub cannot use. */
   keepsPayloadMode?: boolean;
-  /** The sensor clock's reading at power-on, µs (default 0): near 2³² it wraps within a test. */
+  /** The sensor clock's reading at power-on, µs (default: the simulated clock's own): near 2³² it wraps within a test. */
   clockStartUs?: number;
   /** "XS-T01" (v1) or "XS-T02" (v2, the default). */
   productCode?: string;
@@ -72,7 +72,7 @@ export class DotDevice extends SimulatedDevice {
   private payloadMode: number;
   private readonly keepsPayloadMode: boolean;
   private measuring: boolean;
-  private readonly clockStartUs: number;
+  private readonly clockStartUs: number | undefined;
   private readonly productCode: string;
   private tag = 'Movella DOT';
   private filterProfile = 0;
@@ -89,7 +89,7 @@ export class DotDevice extends SimulatedDevice {
     if (!SIM_PAYLOAD_MODES.includes(this.payloadMode)) throw new RangeError(`the simulated DOT streams only ${SIM_PAYLOAD_MODES.map(dotPayloadModeName).join(' and ')}`);
     this.keepsPayloadMode = options.keepsPayloadMode ?? false;
     this.measuring = options.measuring ?? false;
-    this.clockStartUs = options.clockStartUs ?? 0;
+    this.clockStartUs = options.clockStartUs;
     this.productCode = options.productCode ?? 'XS-T02';
   }
 
@@ -227,7 +227,9 @@ export class DotDevice extends SimulatedDevice {
 
   protected encodeSamples(firstIndex: number, readings: ImuReading[]): Uint8Array {
     const r = readings[0]!;
-    const timestampUs = (this.clockStartUs + Math.round(this.sensor.timestampUs(firstIndex, this.outputRateHz))) % DOT_TIMESTAMP_WRAP_US;
+    const ownUs = this.sensor.timestampUs(firstIndex, this.outputRateHz);
+    const sinceStartUs = this.clockStartUs === undefined ? ownUs : this.clockStartUs + ownUs - (this.sensor.clock.epochS ?? 0) * 1e6;
+    const timestampUs = Math.round(sinceStartUs) % DOT_TIMESTAMP_WRAP_US;
     if (this.payloadMode === DOT_PAYLOAD_MODE.rateQuantities) return encodeDotRateQuantities(timestampUs, r);
     // Custom mode 1: roll and pitch from gravity, no heading; free acceleration as if still.
     const roll = (Math.atan2(r.ay, r.az) * 180) / Math.PI;
