@@ -110,7 +110,4 @@ export function decodeDotNotification(sensor: DotDecodeState, event: Notificatio
   };
 }
 
-/** A DOT notification the hub could not use: a codec error, or a timestamp from the past. */
-export type DotPipelineError = DotDecodeError | { kind: 'stale'; message: string; byteLength: number };
-
-const malformed = (event: Notification, error: DotPipelineError): PipelineEvent => ({ kind: 'malformed', sensorId: event.sensorId, message: error.message, error });
+const malformed = (event: Notification, error: DotDecodeError): PipelineEvent => ({ kind: 'malformed', sensorId: event.sensorId, message: error.message, error });

@@ -1,6 +1,6 @@
 import type { ImuDecodeError } from '../protocol/gatt.ts';
 import type { WitmotionDecodeError } from '../protocol/witmotion.ts';
-import type { DotPipelineError } from './dot-decode.ts';
+import type { DotDecodeError } from '../protocol/dot.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { SampleBatch } from './samples.ts';
 
@@ -36,5 +36,5 @@ export type LinkEvent = Extract<SensorEvent, { kind: 'link' }>;
 /** What the decoder makes of a sensor's events: sample batches, malformed packets, and the rest as they came. */
 export type PipelineEvent =
   | { kind: 'samples'; sensorId: string; batch: SampleBatch; lost: number }
-  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError | WitmotionDecodeError | DotPipelineError }
+  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError | WitmotionDecodeError | DotDecodeError }
   | Exclude<SensorEvent, { kind: 'notification' }>;

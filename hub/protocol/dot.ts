@@ -290,7 +290,8 @@ export function decodeDotBattery(bytes: Uint8Array): { percent: number; charging
 
 // --- Rate quantities (payload mode 21, on 0x2003) -----------------------------------------------
 
-export type DotDecodeErrorKind = 'wrong-length' | 'not-rate-quantities' | 'not-a-number';
+/** 'stale' is the hub's (hub/pipeline/dot-decode.ts): a timestamp no newer than the one before. */
+export type DotDecodeErrorKind = 'wrong-length' | 'not-rate-quantities' | 'not-a-number' | 'stale';
 
 export interface DotDecodeError {
   kind: DotDecodeErrorKind;
