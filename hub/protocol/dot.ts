@@ -43,8 +43,8 @@ export const DOT_BATTERY_CHARACTERISTIC = dotUuid(0x3001);
 /** Movella Technologies' Bluetooth company identifier (§1.2), in the advertisement's manufacturer data. */
 export const DOT_COMPANY_ID = 2182;
 /**
- * The advertised names (§1.2, table 4): "Movella DOT" from firmware 2.6 on (the table spells it "Movella
- * Dot"), "Xsens DOT" before; the example server matches the name exactly.
+ * The advertised names (§1.2, table 4): "Movella DOT" on firmware after 2.4.0 (the table spells it
+ * "Movella Dot"), "Xsens DOT" up to 2.4.0; the example server matches the name exactly.
  */
 export const DOT_ADVERTISED_NAMES = ['Movella DOT', 'Xsens DOT'] as const;
 export const isDotName = (name: string): boolean => DOT_ADVERTISED_NAMES.some((known) => known.toLowerCase() === name.trim().toLowerCase());
