@@ -82,6 +82,11 @@ export interface DotDecodeState {
   dotClock?: DotClockState;
   /** No sequence number on the wire: the index of the next sample, counting lost ones, mod 2^16. */
   dotNextSeq?: number;
+  /**
+   * Notifications that could not be read since the last good one. Their samples leave a timestamp gap
+   * too; they arrived, though, so they are taken off that gap rather than counted as lost as well.
+   */
+  dotMalformedSinceGood?: number;
 }
 
 type Notification = Extract<SensorEvent, { kind: 'notification' }>;
@@ -93,7 +98,10 @@ type Notification = Extract<SensorEvent, { kind: 'notification' }>;
 export function decodeDotNotification(sensor: DotDecodeState, event: Notification): PipelineEvent {
   const rateHz = event.rateHz ?? DOT_DEFAULT_RATE_HZ;
   const decoded = decodeDotRateQuantities(event.bytes);
-  if (!decoded.ok) return malformed(event, decoded.error);
+  if (!decoded.ok) {
+    sensor.dotMalformedSinceGood = (sensor.dotMalformedSinceGood ?? 0) + 1;
+    return malformed(event, decoded.error);
+  }
   const step = trackDotClock(sensor.dotClock ?? initialDotClock, event.linkEpoch, decoded.timestampUs, event.receivedAt, rateHz);
   if (step.kind === 'stale') {
     const message = step.backUs === 0 ? 'Movella DOT sample repeats the previous timestamp' : `Movella DOT sample is ${step.backUs} µs older than the one before`;
@@ -102,10 +110,12 @@ export function decodeDotNotification(sensor: DotDecodeState, event: Notificatio
   sensor.dotClock = step.state;
   const seq = ((sensor.dotNextSeq ?? 0) + step.lost) & 0xffff;
   sensor.dotNextSeq = (seq + 1) & 0xffff;
+  const arrivedBroken = sensor.dotMalformedSinceGood ?? 0;
+  sensor.dotMalformedSinceGood = 0;
   return {
     kind: 'samples',
     sensorId: event.sensorId,
-    lost: step.lost,
+    lost: Math.max(0, step.lost - arrivedBroken),
     batch: { sensorId: event.sensorId, seq, t0: step.t0, dt: 1 / rateHz, count: 1, imu: decoded.imu, receivedAt: event.receivedAt },
   };
 }

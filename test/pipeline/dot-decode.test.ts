@@ -162,6 +162,19 @@ describe('decodeNotifications with format "dot"', () => {
     expect(malformed.kind === 'malformed' && malformed.message).toBe('Movella DOT notification of 20 bytes is not a Rate quantities payload (28 bytes, or 40 padded)');
   });
 
+  it('takes a damaged notification off the gap it leaves: it arrived, its sample is not lost', async () => {
+    const events: SensorEvent[] = [
+      notification(encodeDotRateQuantities(at60(0, 0), still), 0),
+      notification(encodeDotRateQuantities(at60(0, 1), still).subarray(0, 35), 17), // damaged on the air
+      // sample 2 lost
+      notification(encodeDotRateQuantities(at60(0, 3), still), 50),
+    ];
+    const out = await lastValueFrom(from(events).pipe(decodeNotifications(), toArray()));
+    expect(out.map((e) => e.kind)).toEqual(['samples', 'malformed', 'samples']);
+    const last = out[2]!;
+    expect(last.kind === 'samples' && [last.lost, last.batch.seq]).toEqual([1, 3]);
+  });
+
   it('never throws on random notification bytes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 0, maxLength: 48 }), { minLength: 1, maxLength: 20 }), async (payloads) => {
