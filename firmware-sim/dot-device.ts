@@ -230,6 +230,12 @@ export class DotDevice extends SimulatedDevice {
     const ownUs = this.sensor.timestampUs(firstIndex, this.outputRateHz);
     const sinceStartUs = this.clockStartUs === undefined ? ownUs : this.clockStartUs + ownUs - (this.sensor.clock.epochS ?? 0) * 1e6;
     const timestampUs = Math.round(sinceStartUs) % DOT_TIMESTAMP_WRAP_US;
+    // A notification carries at most ATT_MTU − 3 bytes (Bluetooth Core, Vol 3 Part G 4.10): on a link
+    // left at the minimum MTU of 23 the 40-byte payload is cut to 20.
+    return this.payload(timestampUs, r).subarray(0, this.linkMtu - 3);
+  }
+
+  private payload(timestampUs: number, r: ImuReading): Uint8Array {
     if (this.payloadMode === DOT_PAYLOAD_MODE.rateQuantities) return encodeDotRateQuantities(timestampUs, r);
     // Custom mode 1: roll and pitch from gravity, no heading; free acceleration as if still.
     const roll = (Math.atan2(r.ay, r.az) * 180) / Math.PI;

@@ -312,7 +312,14 @@ export function decodeDotRateQuantities(bytes: Uint8Array): DotSampleResult {
   if (n !== DOT_RATE_QUANTITIES_BYTES && n !== DOT_MEDIUM_PAYLOAD_BYTES) {
     return {
       ok: false,
-      error: { kind: 'wrong-length', message: `Movella DOT notification of ${n} bytes is not a Rate quantities payload (${DOT_RATE_QUANTITIES_BYTES} bytes, or ${DOT_MEDIUM_PAYLOAD_BYTES} padded)`, byteLength: n },
+      error: {
+        kind: 'wrong-length',
+        message:
+          `Movella DOT notification of ${n} bytes is not a Rate quantities payload (${DOT_RATE_QUANTITIES_BYTES} bytes, or ${DOT_MEDIUM_PAYLOAD_BYTES} padded)` +
+          // 20 bytes is what a link at the minimum ATT MTU (23) leaves of a longer notification.
+          (n === 20 ? ': a link at the minimum MTU of 23 cuts it to 20; the adapter must allow an MTU of 43 or more' : ''),
+        byteLength: n,
+      },
     };
   }
   for (let i = DOT_RATE_QUANTITIES_BYTES; i < n; i++) {

@@ -91,6 +91,18 @@ describe('SensorLink with a simulated Movella DOT', () => {
     expect(h.stats().lastMalformed).toBe('Movella DOT notification of 35 bytes is not a Rate quantities payload (28 bytes, or 40 padded)');
   });
 
+  it('says what is wrong when the link is left at the minimum MTU and cuts every sample to 20 bytes', async () => {
+    const device = new DotDevice({ address: 'd4:22:cd:00:00:09', seed: 11, mtu: 23 });
+    const h = harness([device]);
+    use(h);
+    h.link.start();
+    await waitFor('malformed notifications', () => h.stats() !== null && h.stats().malformedPackets >= 5);
+    expect(h.samples()).toEqual([]);
+    expect(h.stats().lastMalformed).toBe(
+      'Movella DOT notification of 20 bytes is not a Rate quantities payload (28 bytes, or 40 padded): a link at the minimum MTU of 23 cuts it to 20; the adapter must allow an MTU of 43 or more',
+    );
+  });
+
   it('runs on through the timestamp wrap at 2³² µs without a jump or a loss', async () => {
     // The sensor clock passes 2³² µs three seconds after power-on.
     const device = new DotDevice({ address: 'd4:22:cd:00:00:06', seed: 8, clockStartUs: 2 ** 32 - 3_000_000 });

@@ -91,7 +91,11 @@ describe('Movella DOT codec', () => {
     expect(view.getFloat32(4, true)).toBeCloseTo(3.009197, 5);
     expect(decodeDotRateQuantities(capture)).toEqual({
       ok: false,
-      error: { kind: 'wrong-length', message: 'Movella DOT notification of 20 bytes is not a Rate quantities payload (28 bytes, or 40 padded)', byteLength: 20 },
+      error: {
+        kind: 'wrong-length',
+        message: 'Movella DOT notification of 20 bytes is not a Rate quantities payload (28 bytes, or 40 padded): a link at the minimum MTU of 23 cuts it to 20; the adapter must allow an MTU of 43 or more',
+        byteLength: 20,
+      },
     });
   });
 
