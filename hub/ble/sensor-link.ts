@@ -9,6 +9,7 @@ import { BleCentral } from './ble-central.ts';
 import { UnusableSensorError, listen, scanFilterOf, type ProfileConnection, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
 import { swivelProfile } from './swivel-profile.ts';
 import { witmotionProfile } from './witmotion-profile.ts';
+import { dotProfile } from './dot-profile.ts';
 
 export type { SensorEvent, LinkEvent };
 
@@ -38,7 +39,7 @@ export interface SensorLinkDeps {
 }
 
 /** Every kind of sensor the hub can use, in order of preference when several are in range at once. */
-export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile];
+export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile, dotProfile];
 
 /** A sensor found unusable is tried again after this long (the person may have changed its mode or firmware), ms. */
 const UNUSABLE_RETRY_MS = 30_000;

@@ -3,11 +3,12 @@
  * g and deg/s on a sensor clock, t0 and dt. Everything after decoding cannot tell them apart.
  */
 import { decodeWitmotionSamples, WITMOTION_DEFAULT_RATE_HZ } from '../protocol/witmotion.ts';
+import { decodeDotNotification, type DotDecodeState } from './dot-decode.ts';
 import type { PipelineEvent, SensorEvent } from './events.ts';
 import { initialArrivalClock, trackArrivalClock, type ArrivalClockState } from './samples.ts';
 
 /** What decodeNotifications keeps per sensor for vendor formats. */
-export interface VendorDecodeState {
+export interface VendorDecodeState extends DotDecodeState {
   arrival?: ArrivalClockState;
   /** No sequence number on the wire: the index of the next sample, counting lost ones, mod 2^16. */
   nextSeq?: number;
@@ -21,6 +22,7 @@ type Notification = Extract<SensorEvent, { kind: 'notification' }>;
  * loss shows only as a gap in arrival. Malformed packets are counted, never thrown.
  */
 export function decodeVendorNotification(sensor: VendorDecodeState, event: Notification): PipelineEvent {
+  if (event.format === 'dot') return decodeDotNotification(sensor, event);
   const rateHz = event.rateHz ?? WITMOTION_DEFAULT_RATE_HZ;
   const decoded = decodeWitmotionSamples(event.bytes);
   if (!decoded.ok) {
