@@ -8,6 +8,7 @@ import type { LinkEvent, SensorEvent } from '../pipeline/events.ts';
 import { listen, scanFilterOf, type ProfileConnection, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
 import { swivelProfile } from './swivel-profile.ts';
 import { witmotionProfile } from './witmotion-profile.ts';
+import { polarProfile } from './polar-profile.ts';
 
 export type { SensorEvent, LinkEvent };
 
@@ -35,7 +36,7 @@ export interface SensorLinkDeps {
 }
 
 /** Every kind of sensor the hub can use, in order of preference when several are in range at once. */
-export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile];
+export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile, polarProfile];
 
 class LinkLostError extends Error {}
 class StoppedError extends Error {}
@@ -266,6 +267,7 @@ export class SensorLink {
           const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
           if (connection.intercept?.(bytes)) return;
           const rateHz = connection.rateHz();
+          const scales = connection.scales?.();
           this.eventsSubject.next({
             kind: 'notification',
             sensorId: this.sensorId,
@@ -274,6 +276,7 @@ export class SensorLink {
             receivedAt: performance.now(),
             ...format,
             ...(rateHz !== undefined ? { rateHz } : {}),
+            ...(scales !== undefined ? { scales } : {}),
           });
         }),
       );
