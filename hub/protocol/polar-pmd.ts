@@ -296,7 +296,9 @@ export function encodeDeltaContent(samples: readonly (readonly number[])[], chan
   for (let start = 1; start < samples.length; start += blockSamples) {
     const block = samples.slice(start, start + blockSamples);
     const deltas = block.map((s, i) => s.map((v, c) => v - (samples[start + i - 1]![c] ?? 0)));
-    const width = Math.max(0, ...deltas.flat().map(signedBits));
+    // Never 1 bit: Polar's SDK sign-extends a 1-bit delta wrongly, so a sensor would not send one.
+    const needed = Math.max(0, ...deltas.flat().map(signedBits));
+    const width = needed === 1 ? 2 : needed;
     out.push(width, block.length);
     const bytes = new Uint8Array(Math.ceil((width * block.length * channels) / 8));
     let bit = 0;
