@@ -130,7 +130,7 @@ describe('Polar PMD codec', () => {
     // Equal samples cost a 0-bit block: 6 reference bytes and a 2-byte block header.
     expect(encodeDeltaContent([[1, 2, 3], [1, 2, 3], [1, 2, 3]], 3, 16).byteLength).toBe(8);
     // Deltas of 0 and -1 would fit 1 bit, which Polar's SDK sign-extends wrongly: 2 bits are used.
-    expect(hex(encodeDeltaContent([[0, 0, 0], [-1, 0, 0]], 3, 16))).toBe('00 00 00 00 00 00 02 01 03 00');
+    expect(hex(encodeDeltaContent([[0, 0, 0], [-1, 0, 0]], 3, 16))).toBe('00 00 00 00 00 00 02 01 03'); // 3 deltas × 2 bits: one byte, 0b000011
   });
 
   it('never throws on random bytes, whatever the decoder', () => {
