@@ -32,6 +32,8 @@ export interface PolarDecodeState {
   offsetS: number;
   acc: StreamState;
   gyro: StreamState;
+  /** The newest ACC sample taken on this link: one end of a bridge over lost ACC frames. */
+  lastAcc: TimedSample | null;
   /** Paired samples not sent yet (those after a gap wait for the next notification), x y z gx gy gz. */
   paired: { t: number; imu: number[] }[];
   /** Time of the newest sample sent, seconds; NaN before any on this link. */
@@ -47,6 +49,7 @@ export const newPolarDecodeState = (): PolarDecodeState => ({
   offsetS: 0,
   acc: { lastNs: null, waiting: [] },
   gyro: { lastNs: null, waiting: [] },
+  lastAcc: null,
   paired: [],
   lastT: Number.NaN,
   lastTEver: Number.NaN,
@@ -60,17 +63,21 @@ function resetLink(state: PolarDecodeState, linkEpoch: number): void {
   state.linkEpoch = linkEpoch;
   state.acc = { lastNs: null, waiting: [] };
   state.gyro = { lastNs: null, waiting: [] };
+  state.lastAcc = null;
   state.paired = [];
   state.lastT = Number.NaN;
 }
 
+/** Lost ACC frames up to this long are bridged for the GYRO samples in them, seconds (as fusion bridges gaps up to 1 s). */
+const MAX_ACC_BRIDGE_SECONDS = 1;
+
 /**
  * One ACC or GYRO frame in, and at most one batch out: the longest run of paired samples without a
  * gap, once both streams have covered it. Null when nothing is complete yet (the partner frame is on
- * its way). `rateHz` is the rate the link started both streams at; `factors` the scale factors their
- * start responses gave, by measurement type. Loss shows as a gap in the samples' timestamps and is
- * counted in samples; a frame of one stream lost makes the other's samples of that time unpaired, and
- * those are dropped. Malformed frames are reported, never thrown.
+ * its way). `rateHz` is the rate the link started both streams at; `scales` the factors their start
+ * responses gave, by measurement type. A lost GYRO frame leaves a gap (its ACC samples are dropped),
+ * counted as lost samples from the timestamps; a lost ACC frame is bridged: its GYRO samples are kept
+ * with the acceleration interpolated across it. Malformed frames are reported, never thrown.
  */
 export function decodePolarNotification(state: PolarDecodeState, event: Notification): PipelineEvent | null {
   if (state.linkEpoch !== event.linkEpoch) resetLink(state, event.linkEpoch);
@@ -118,11 +125,23 @@ export function decodePolarNotification(state: PolarDecodeState, event: Notifica
     const g = gyro.waiting[0]!;
     if (Math.abs(a.t - g.t) <= dt / 2) {
       state.paired.push({ t: a.t, imu: [a.x, a.y, a.z, g.x, g.y, g.z] });
+      state.lastAcc = a;
       acc.waiting.shift();
       gyro.waiting.shift();
     } else if (a.t < g.t) {
-      acc.waiting.shift(); // its GYRO frame was lost
+      // Its GYRO frame was lost: without the rotation the sample is no use, but it still bounds a bridge.
+      state.lastAcc = a;
+      acc.waiting.shift();
     } else {
+      // Its ACC frame was lost. The rotation is what fusion cannot do without (a lost turn is heading
+      // lost for good), whereas gravity moves slowly: the acceleration is interpolated between the
+      // ACC samples on either side of the gap, and the sample kept.
+      const before = state.lastAcc;
+      if (before && a.t - before.t <= MAX_ACC_BRIDGE_SECONDS) {
+        const w = (g.t - before.t) / (a.t - before.t);
+        const mix = (p: number, q: number) => p + w * (q - p);
+        state.paired.push({ t: g.t, imu: [mix(before.x, a.x), mix(before.y, a.y), mix(before.z, a.z), g.x, g.y, g.z] });
+      }
       gyro.waiting.shift();
     }
   }

@@ -68,17 +68,34 @@ describe('Polar ACC and GYRO frames into sample batches', () => {
     expect(third.lost).toBe(0);
   });
 
-  it('counts a lost frame as lost samples from the gap in the timestamps, and drops the other stream\'s unpaired samples', () => {
+  it('counts a lost GYRO frame as lost samples from the gap in the timestamps, dropping its ACC samples', () => {
     const decode = decoder();
     decode(frame(PMD_TYPE.acc, 0, 4));
     decode(frame(PMD_TYPE.gyro, 0, 4));
-    // ACC 4..7 lost on the air; GYRO 4..7 arrives and waits for a partner that never comes.
-    expect(decode(frame(PMD_TYPE.gyro, 4, 4))).toBeNull();
+    // GYRO 4..7 lost on the air; ACC 4..7 arrives and waits for a partner that never comes.
+    expect(decode(frame(PMD_TYPE.acc, 4, 4))).toBeNull();
     expect(decode(frame(PMD_TYPE.acc, 8, 4))).toBeNull();
     const after = samplesOf(decode(frame(PMD_TYPE.gyro, 8, 4)));
     expect(after.lost).toBe(4);
     expect(after.batch).toMatchObject({ seq: 8, count: 4 });
     expect(after.batch.t0).toBeCloseTo(8 / RATE, 6);
+  });
+
+  it('bridges a lost ACC frame: its GYRO samples are kept, the acceleration interpolated across the gap', () => {
+    const decode = decoder();
+    decode(frame(PMD_TYPE.acc, 0, 4));
+    decode(frame(PMD_TYPE.gyro, 0, 4));
+    // ACC 4..7 lost; GYRO 4..7 waits until ACC 8.. shows the gap is real.
+    expect(decode(frame(PMD_TYPE.gyro, 4, 4))).toBeNull();
+    const bridged = samplesOf(decode(frame(PMD_TYPE.acc, 8, 4)));
+    expect(bridged.lost).toBe(0);
+    expect(bridged.batch).toMatchObject({ seq: 4, count: 4 });
+    // Sample 5 lies 2/5 of the way from ACC sample 3 to ACC sample 8: x = 3 + 0.4 × 5 = 5 counts; the gyroscope is its own.
+    const sample5 = bridged.batch.imu.subarray(6, 12);
+    expect(sample5[0]).toBeCloseTo(5 * ACC_FACTOR, 9);
+    expect(sample5[3]).toBe(5 * GYRO_FACTOR);
+    const rest = samplesOf(decode(frame(PMD_TYPE.gyro, 8, 4)));
+    expect(rest).toMatchObject({ lost: 0, batch: { seq: 8, count: 4 } });
   });
 
   it('starts a new link without counting the time between as loss, and never goes back in time', () => {
