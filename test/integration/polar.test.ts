@@ -26,6 +26,8 @@ function run(device: PolarDevice) {
     extra: (decoded) =>
       decoded.pipe(sampleBatches(), toAngleFrames(), repEvents()).subscribe((event) => {
         if (event.kind === 'rep') reps.push(event.rep);
+        // The counter takes a rep back when it turns out a partial (the count the person sees drops too).
+        if (event.kind === 'rep-withdrawn') reps.splice(reps.findLastIndex((r) => r.start === event.rep.start), 1);
       }),
   });
   const person = device.sensor.person!;
