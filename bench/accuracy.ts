@@ -11,6 +11,7 @@
  *   npm run bench:accuracy -- --habits-only strapSlip --seeds 3      # only habit sets, with only those habits
  *   npm run bench:accuracy -- --witmotion  # through the WitMotion BLE 5.0 codec (docs/sensors.md)
  *   npm run bench:accuracy -- --polar      # through Polar PMD frames and the hub's ACC/GYRO pairing (docs/sensors.md)
+ *   npm run bench:accuracy -- --dot        # through the Movella DOT codec (docs/sensors.md)
  *
  * Besides the angle: rep counts against the truth's reps; range-of-motion trials (each counted rep's
  * peak) against the truth's; and the hold timer on separate sets of every hold exercise in which the
@@ -36,6 +37,12 @@
  * mode), put in delta-compressed ACC and GYRO frames (±8 g and ±2000 °/s in 16 bits, a quarter of a
  * second a frame, each stream its own frames and timestamps), lost frame by frame, and paired back
  * into samples by the hub's own decoder (hub/pipeline/polar-decode.ts): what a Polar sensor costs.
+ *
+ * With --dot every sample goes through a Movella DOT Rate quantities notification (float32 m/s² and
+ * °/s, a 32-bit µs timestamp, one sample a notification, lost one by one) at 60 and 30 Hz (the slowest
+ * rates `swivel analyze` takes are 25 Hz), and is timed as the hub times it, by its timestamp
+ * (trackDotClock). The sets are recorded at 60 Hz, one
+ * sample a packet; 30 Hz keeps every second sample, as a DOT at that rate sends.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,6 +62,8 @@ import { burstLoss, nextLost } from '../firmware-sim/loss.ts';
 import { deriveSeed, seededRandom } from '../firmware-sim/random.ts';
 import { SensorModel } from '../firmware-sim/sensor.ts';
 import type { RecordingTruth } from '../firmware-sim/record.ts';
+import { initialDotClock, trackDotClock } from '../hub/pipeline/dot-decode.ts';
+import { decodeDotRateQuantities, encodeDotRateQuantities, DOT_TIMESTAMP_WRAP_US } from '../hub/protocol/dot.ts';
 
 const seedsArg = process.argv.indexOf('--seeds');
 const SEEDS = seedsArg > 0 ? Number(process.argv[seedsArg + 1]) : 10;
@@ -63,7 +72,9 @@ const SECONDS = 120;
 const HOLD_SECONDS = 160;
 const WITMOTION = process.argv.includes('--witmotion');
 const POLAR = process.argv.includes('--polar');
-const RATES: number[] = POLAR ? [52, 104, 208] : WITMOTION ? [50, 100, 200] : [60, 100, 104, 200];
+const DOT = process.argv.includes('--dot');
+// DOT: seeds 1–4 are 60 Hz, 60 Hz with loss, 30 Hz, 30 Hz with loss.
+const RATES: readonly number[] = POLAR ? [52, 104, 208] : WITMOTION ? [50, 100, 200] : DOT ? [60, 60, 30, 30] : [60, 100, 104, 200];
 /** Time at the start left out: the person stands still while the start posture is captured. */
 const SETTLE_SECONDS = 2;
 
@@ -200,21 +211,57 @@ function polarRecording(exercise: ExerciseId, seed: number, rateHz: number, loss
 }
 const round6 = (x: number) => Number(x.toFixed(6));
 
+/**
+ * A recording at 60 Hz, one sample a packet, as a DOT at `rateHz` would send it: every (60 / rate)-th
+ * sample, through a Rate quantities notification and back, timed by trackDotClock. The truth keeps the
+ * same samples.
+ */
+function throughDotCodec(recording: Recording, rateHz: number): Recording {
+  const [header, ...rows] = recording.csv.trimEnd().split('\n');
+  const every = Math.round(60 / rateHz);
+  const kept: number[] = [];
+  const lines = [header!];
+  let clock = initialDotClock;
+  let first: number | null = null;
+  rows.forEach((row, i) => {
+    const [t = 0, ax = 0, ay = 0, az = 0, gx = 0, gy = 0, gz = 0] = row.split(',').map(Number);
+    first ??= t;
+    // Samples are evenly spaced on the sensor's clock, which the recording's t is.
+    if (Math.round((t - first) * 60) % every !== 0) return;
+    const decoded = decodeDotRateQuantities(encodeDotRateQuantities(Math.round(t * 1e6) % DOT_TIMESTAMP_WRAP_US, { ax, ay, az, gx, gy, gz }));
+    if (!decoded.ok) throw new Error(`the DOT codec refused its own packet: ${decoded.error.message}`);
+    const step = trackDotClock(clock, 1, decoded.timestampUs, t * 1000, rateHz);
+    if (step.kind === 'stale') throw new Error(`a stale DOT timestamp at t = ${t}`);
+    clock = step.state;
+    lines.push([step.t0.toFixed(6), ...decoded.imu].join(','));
+    kept.push(i);
+  });
+  const { samples } = recording.truth;
+  const keep = <T>(values: T[]) => kept.map((i) => values[i]!);
+  return {
+    csv: `${lines.join('\n')}\n`,
+    truth: { ...recording.truth, samples: { t: keep(samples.t), trueTime: keep(samples.trueTime), angleDeg: keep(samples.angleDeg), quat: keep(samples.quat) } },
+  };
+}
+
 /** Records one simulated set (seed n of the exercise: rate, loss and person from n), writes it and analyses the file. */
 async function analysedSet(exercise: ExerciseId, seed: number, options: { seconds: number; holdBreak?: boolean; habits?: PersonHabits; name: string }) {
   const rateHz = RATES[(seed - 1) % RATES.length]!;
   const loss = seed % 2 === 0 ? 0.05 : 0;
-  const recording: Recording = POLAR ? polarRecording(exercise, 1000 * (EXERCISE_IDS.indexOf(exercise) + 1) + seed, rateHz, loss, options) : record({
+  const recorded: Recording = POLAR ? polarRecording(exercise, 1000 * (EXERCISE_IDS.indexOf(exercise) + 1) + seed, rateHz, loss, options) : record({
     exercise,
     seed: 1000 * (EXERCISE_IDS.indexOf(exercise) + 1) + seed,
     mounting: 'random',
     seconds: options.seconds,
     loss,
-    config: { rateHz: rateHz as SampleRateHz, accRangeG: 4, gyroRangeDps: 1000 },
+    config: { rateHz: (DOT ? 60 : rateHz) as SampleRateHz, accRangeG: 4, gyroRangeDps: 1000 },
+    // A DOT sends one sample a notification: lost one by one.
+    ...(DOT ? { mtu: 23 } : {}),
     ...(options.holdBreak ? { holdBreak: true } : {}),
     ...(options.habits ? { habits: options.habits } : {}),
     ...(WITMOTION ? { wire: 'witmotion' as const } : {}),
   });
+  const recording = DOT ? throughDotCodec(recorded, rateHz) : recorded;
   const file = join(dir, `${options.name}.csv`);
   await writeFile(file, WITMOTION ? timedOnArrival(recording.csv, rateHz) : recording.csv);
   const read = await readImuCsv(file, { acc: 'g', gyro: 'dps' });
@@ -342,8 +389,8 @@ await rm(dir, { recursive: true, force: true });
 
 const f = (x: number) => x.toFixed(2).padStart(6);
 if (results.length) {
-  console.log(`${POLAR ? 'Polar-codec' : WITMOTION ? "WitMotion-codec" : "Swivel"} angle accuracy: ${SEEDS} simulated sets per exercise, ${SECONDS} s each, random mountings,`);
-  console.log(`rates ${RATES.join('/')} Hz, 5 % burst loss on every other set; error = hub angle − truth angle\n`);
+  console.log(`${POLAR ? "Polar-codec" : WITMOTION ? "WitMotion-codec" : DOT ? "Movella DOT-codec" : "Swivel"} angle accuracy: ${SEEDS} simulated sets per exercise, ${SECONDS} s each, random mountings,`);
+  console.log(`rates ${[...new Set(RATES)].join('/')} Hz, 5 % burst loss on every other set; error = hub angle − truth angle\n`);
   console.log('exercise                   | sets | median RMSE ° | worst RMSE ° | median p95 ° | worst p95 ° | worst |max − truth max| °');
   for (const exercise of exercises) {
     const sets = results.filter((r) => r.exercise === exercise);

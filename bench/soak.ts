@@ -1,18 +1,17 @@
 /**
- * bench/soak: a hub (`swivel serve`, a real process) recording guided sessions for N minutes with a
- * simulated sensor at 200 Hz, 20 viewers of which two never read their socket, and a fault every 30 s
+ * bench/soak: a hub (`swivel serve --sensors 2`, a real process) recording guided sessions for N
+ * minutes with two simulated sensors at 200 Hz, one on each shin (each set scores the sensor on its
+ * side; the other leg rests), 20 viewers of which two never read their socket, and a fault every 30 s
  * in turn: the link lost for 3 s, 20 corrupt packets, 30 dropped packets, the simulator killed with
- * SIGKILL and started again. It reports hub crashes, whether each fault was marked (a lost link seen
- * by viewers and in the recording; corrupt and dropped packets counted exactly), the samples recorded
- * against the samples the hub received while sessions ran, the reps counted against the simulated
- * person's truth (phantom and lost reps, set by set), and the hub's heap and RSS after warm-up (the
- * first fifth of the run, at least 30 s).
+ * SIGKILL and started again; four faults on one sensor, then four on the other. It reports hub
+ * crashes, whether each fault was marked (a lost link seen by viewers and in the recording; corrupt
+ * and dropped packets counted exactly), the samples recorded against the samples the hub received
+ * from both sensors while sessions ran, the reps counted against the simulated persons' truth
+ * (phantom and lost reps, set by set, from the simulator on the set's side), and the hub's heap and
+ * RSS after warm-up (the first fifth of the run, at least 30 s).
  *
  *   npm run bench:soak                   # 10 minutes
  *   npm run bench:soak -- --minutes 2
- *
- * One sensor: the hub connects one sensor link today (hub/sensor-hub.ts), so the two-sensor soak of
- * issue 13 runs with one.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -30,8 +29,12 @@ const MINUTES = numberOption('minutes', 10);
 const FAULT_EVERY_MS = 30_000;
 const VIEWERS = 20;
 const STALLED = 2;
-const ADDRESS = '5e:1f:00:00:00:61';
-const SIM_ARGS = ['--exercise', 'seated-hip-ir', '--rate', '200', '--address', ADDRESS];
+/** The two simulated sensors: one on each shin, each resting while the other leg works. */
+const SENSORS = [
+  { shin: 'left', address: '5e:1f:00:00:00:61', args: ['--exercise', 'seated-hip-ir', '--rate', '200', '--address', '5e:1f:00:00:00:61', '--shin', 'left', '--side', 'left', '--seed', '61'] },
+  { shin: 'right', address: '5e:1f:00:00:00:62', args: ['--exercise', 'seated-hip-ir', '--rate', '200', '--address', '5e:1f:00:00:00:62', '--shin', 'right', '--side', 'right', '--seed', '62'] },
+] as const;
+const deviceIdOf = (address: string) => address.replace(/:/g, '');
 const FAULTS = ['lose-link', 'corrupt', 'drop', 'kill'] as const;
 type Fault = (typeof FAULTS)[number];
 
@@ -107,13 +110,14 @@ function followSets(sets: SeenSet[], view: SessionView, at: number): void {
  * never received, and marks the gap instead.
  */
 function compareReps(sets: SeenSet[], truth: SimulatorTruthRep[], faultTimes: number[], endedAt: number) {
+  // Each simulator's person exercises its own leg only: the set's side says whose truth it is.
   const full = truth.filter((rep) => rep.kind === 'rep' && !rep.partial);
   const inFault = (at: number) => faultTimes.some((fault) => at >= fault && at <= fault + FAULT_REACH_MS);
   const total = { sets: 0, truth: 0, counted: 0, phantom: 0, lost: 0, lostInFaults: 0 };
   const rows: string[] = [];
   for (const set of sets.filter((s) => s.kind === 'reps')) {
     const end = set.endedAt ?? endedAt;
-    const inSet = full.filter((rep) => rep.endedAt >= set.startedAt && rep.endedAt <= end + SET_END_GRACE_MS);
+    const inSet = full.filter((rep) => rep.side === set.side && rep.endedAt >= set.startedAt && rep.endedAt <= end + SET_END_GRACE_MS);
     const phantom = Math.max(0, set.reps - inSet.length);
     const lost = Math.max(0, inSet.length - set.reps);
     const lostInFaults = Math.min(lost, inSet.filter((rep) => inFault(rep.endedAt)).length);
@@ -132,11 +136,12 @@ async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'swivel-soak-'));
   const radioDir = join(root, 'radio');
   const dataDir = join(root, 'data');
-  let simulator: Simulator = await startSimulator(radioDir, SIM_ARGS);
+  const simulators: Simulator[] = [];
+  for (const sensor of SENSORS) simulators.push(await startSimulator(radioDir, [...sensor.args]));
   const simulatorSent = { samples: 0, notifications: 0 };
-  /** The person's truth from every simulator lifetime (each asked just before its kill, and at the end). */
+  /** The persons' truth from every simulator lifetime (each asked just before its kill, and at the end). */
   const truth: SimulatorTruthRep[] = [];
-  const hub = await serveHub(['--sensor', 'sim', '--no-spawn-sim', '--radio', radioDir, '--data', dataDir]);
+  const hub = await serveHub(['--sensor', 'sim', '--no-spawn-sim', '--sensors', '2', '--radio', radioDir, '--data', dataDir]);
   let hubCrashed = false;
   void hub.exited.then(({ code, signal }) => {
     if (!stopping) {
@@ -146,8 +151,19 @@ async function main(): Promise<void> {
   });
   let stopping = false;
   const base = `http://127.0.0.1:${hub.port}`;
-  const sensorStats = async (): Promise<Stats> => ((await (await fetch(`${base}/api/sensors`)).json()) as { sensors: { stats: Stats }[] }).sensors[0]!.stats;
-  await until('the sensor connected', async () => (await fetch(`${base}/api/sensors`).then((r) => r.json() as Promise<{ sensors: { state: string }[] }>)).sensors[0]?.state === 'connected');
+  type Snapshot = { sensorId: string; state: string; stats: Stats; info: { id: string } | null };
+  const snapshots = async () => ((await (await fetch(`${base}/api/sensors`)).json()) as { sensors: Snapshot[] }).sensors;
+  /** The hub's sensor slot that has this simulator (it may be either link, and change after a restart). */
+  const slotOf = async (i: number) => (await snapshots()).find((s) => s.info?.id === deviceIdOf(SENSORS[i]!.address));
+  const connected = async (i: number) => (await slotOf(i))?.state === 'connected';
+  // A link's figures are per slot: a sensor found again by the other link starts counting on that one.
+  const sensorStats = async (i: number): Promise<Stats> => (await slotOf(i))!.stats;
+  const totalSamples = async () => (await snapshots()).reduce((n, s) => n + s.stats.samples, 0);
+  await until('both sensors connected', async () => (await connected(0)) && (await connected(1)));
+  // Which shin each is on, as a person says on the sensor panel.
+  for (const [i, sensor] of SENSORS.entries()) {
+    await fetch(`${base}/api/sensors/${(await slotOf(i))!.sensorId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shin: sensor.shin }) });
+  }
 
   // Twenty viewers: eighteen read everything, two stop reading at once (their socket is paused).
   const linkLostSeen: number[] = [];
@@ -185,7 +201,7 @@ async function main(): Promise<void> {
   const command = (action: string) => control.send(JSON.stringify({ type: 'session', command: { action } }));
 
   // Sessions back to back for the whole run: a finished one is followed by a new one at once.
-  const statsAtFirstStart = await sensorStats();
+  const samplesAtFirstStart = await totalSamples();
   command('start');
   let sessionsStarted = 1;
   const restarter = setInterval(() => {
@@ -210,9 +226,11 @@ async function main(): Promise<void> {
   let nextFault = 0;
   while (Date.now() + FAULT_EVERY_MS <= endAt && !hubCrashed) {
     await sleep(FAULT_EVERY_MS);
+    const which = Math.floor(nextFault / FAULTS.length) % SENSORS.length;
     const fault = FAULTS[nextFault++ % FAULTS.length]!;
+    const simulator = simulators[which]!;
     const at = Date.now();
-    const before = await sensorStats();
+    const before = await sensorStats(which);
     let marked = false;
     let detail = '';
     try {
@@ -227,11 +245,11 @@ async function main(): Promise<void> {
           simulator.child.kill('SIGKILL');
           await simulator.exited;
           await sleep(1000);
-          simulator = await startSimulator(radioDir, SIM_ARGS);
+          simulators[which] = await startSimulator(radioDir, [...SENSORS[which]!.args]);
         }
         await until(`the lost link after ${fault} seen by a viewer`, () => linkLostSeen.length > seen, 20_000);
-        await until('the sensor back', async () => (await fetch(`${base}/api/sensors`).then((r) => r.json() as Promise<{ sensors: { state: string }[] }>)).sensors[0]?.state === 'connected', 30_000);
-        const after = await sensorStats();
+        await until('the sensor back', () => connected(which), 30_000);
+        const after = await sensorStats(which);
         marked = after.linkLosses > before.linkLosses;
         detail = `link losses ${before.linkLosses} → ${after.linkLosses}`;
       } else {
@@ -239,10 +257,10 @@ async function main(): Promise<void> {
         await simulator.command(`${fault} ${n}`);
         const key = fault === 'corrupt' ? 'malformedPackets' : 'lostPackets';
         const after = await until(`${n} ${key} counted`, async () => {
-          const stats = await sensorStats();
+          const stats = await sensorStats(which);
           return stats[key] - before[key] >= n ? stats : null;
         }, 20_000).catch(() => null);
-        const counted = (after ?? (await sensorStats()))[key] - before[key];
+        const counted = (after ?? (await sensorStats(which)))[key] - before[key];
         marked = counted === n;
         detail = `${key} +${counted} for ${n} injected`;
       }
@@ -250,43 +268,56 @@ async function main(): Promise<void> {
       detail = (error as Error).message;
     }
     faults.push({ fault, at: at - startedAt, marked, detail });
-    console.log(`${((at - startedAt) / 1000).toFixed(0).padStart(4)} s: ${fault.padEnd(9)} ${marked ? 'marked' : 'NOT MARKED'} (${detail})`);
+    console.log(`${((at - startedAt) / 1000).toFixed(0).padStart(4)} s: ${SENSORS[which]!.shin.padEnd(5)} ${fault.padEnd(9)} ${marked ? 'marked' : 'NOT MARKED'} (${detail})`);
   }
   await sleep(Math.max(0, endAt - Date.now()));
   clearInterval(restarter);
   clearInterval(sampler);
 
+  // Both sensors go out of range first, so that nothing arrives after the count below: then every
+  // sample received must be in the recordings (the first session's pre-roll reaches back to the
+  // sensors' first samples, and each later one's to the end of the one before).
+  const cutAt = Date.now();
+  for (const simulator of simulators) await simulator.command('lose-link 60000');
+  await until('both links lost', async () => !(await connected(0)) && !(await connected(1)), 20_000);
+  await sleep(500);
+  const samplesAtEnd = await totalSamples();
   // End the session under way cleanly, then compare what was recorded with what arrived.
   command('stop');
   await until('the last session finished', () => (lastView as { status?: string } | null)?.status === 'finished', 20_000).catch(() => {});
-  // At once: samples arriving from here on are not part of any session.
-  const statsAtEnd = await sensorStats();
   await sleep(1500); // the recorder's last flush
-  const last = await simulator.stats();
-  simulatorSent.samples += last.samples;
-  simulatorSent.notifications += last.notificationsSent;
-  truth.push(...(await simulator.truth()));
-  const reps = compareReps(sets, truth, faults.map((f) => startedAt + f.at), Date.now());
+  for (const simulator of simulators) {
+    const last = await simulator.stats();
+    simulatorSent.samples += last.samples;
+    simulatorSent.notifications += last.notificationsSent;
+    truth.push(...(await simulator.truth()));
+  }
+  const reps = compareReps(sets, truth, [...faults.map((f) => startedAt + f.at), cutAt], Date.now());
   const viewerState = viewers.map((v) => ({ stalled: v.stalled, closed: v.closed, messages: v.messages }));
   const end = { ...(await hubMemory(hub.port)), rss: await rssOf(hub.child.pid!) };
   stopping = true;
   for (const viewer of viewers) (viewer.socket instanceof WebSocket ? viewer.socket.terminate() : viewer.socket.destroy());
   hub.child.kill('SIGTERM');
   await hub.exited;
-  simulator.child.kill('SIGTERM');
-  await simulator.exited;
+  for (const simulator of simulators) {
+    simulator.child.kill('SIGTERM');
+    await simulator.exited;
+  }
 
   const db = openDatabase(dataDir, { readonly: true });
   const store = new SessionStore(db);
   const sessions = store.list(0, 1000).sessions;
   let recordedSamples = 0;
+  let sessionSamples = 0;
   let recordedLinkLosses = 0;
   let recordedLostPackets = 0;
   let countedReps = 0;
   const statuses = new Map<string, number>();
   for (const item of sessions) {
     const detail = store.detail(item.id)!;
-    recordedSamples += item.samples;
+    sessionSamples += item.samples;
+    // Everything stored, the pre-roll before the session's start included.
+    for (const { batch } of store.batches(item.id) as Iterable<{ batch: { readings: unknown[] } }>) recordedSamples += batch.readings.length;
     recordedLinkLosses += detail.links.filter((l) => l.state === 'lost').length;
     recordedLostPackets += detail.sensors.reduce((n, s) => n + s.lostPackets, 0);
     countedReps += detail.summary?.results.reduce((n, r) => n + r.reps, 0) ?? 0;
@@ -295,21 +326,21 @@ async function main(): Promise<void> {
   db.close();
   await rm(root, { recursive: true, force: true });
 
-  const deliveredInSessions = statsAtEnd.samples - statsAtFirstStart.samples;
+  const deliveredInSessions = samplesAtEnd - samplesAtFirstStart;
   const afterWarmUp = memory.filter((m) => m.at >= warmUpMs);
   const range = (values: number[]) => `${mb(Math.min(...values))}–${mb(Math.max(...values))}`;
-  console.log(`\nsoak: ${MINUTES} min, one sensor at 200 Hz, ${VIEWERS} viewers (${STALLED} stalled), ${faults.length} faults`);
+  console.log(`\nsoak: ${MINUTES} min, two sensors at 200 Hz (one on each shin), ${VIEWERS} viewers (${STALLED} stalled), ${faults.length} faults`);
   console.log(`hub crashes: ${hubCrashed ? 1 : 0}`);
   console.log(`faults marked: ${faults.filter((f) => f.marked).length} of ${faults.length} (${FAULTS.map((k) => `${k} ${faults.filter((f) => f.fault === k && f.marked).length}/${faults.filter((f) => f.fault === k).length}`).join(', ')})`);
   console.log(`sessions: ${sessionsStarted} started, ${sessions.length} recorded (${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}); link losses in the recordings: ${recordedLinkLosses}; lost packets in the recordings: ${recordedLostPackets}`);
-  console.log(`samples: simulator sent ${simulatorSent.samples} (${simulatorSent.notifications} notifications, all lifetimes); hub received ${statsAtEnd.samples}; received while sessions ran ${deliveredInSessions}; recorded ${recordedSamples} (${recordedSamples - deliveredInSessions >= 0 ? '+' : ''}${recordedSamples - deliveredInSessions})`);
+  console.log(`samples: simulator sent ${simulatorSent.samples} (${simulatorSent.notifications} notifications, all lifetimes); hub received ${samplesAtEnd} (both links, ${deliveredInSessions} of them after the first start); recorded ${recordedSamples} (${sessionSamples} after the sessions' starts, the rest their pre-roll): ${recordedSamples === samplesAtEnd ? 'every sample received, none more' : `${recordedSamples - samplesAtEnd > 0 ? '+' : ''}${recordedSamples - samplesAtEnd} against those received`}`);
   console.log(`reps: ${countedReps} counted in the recorded sessions, ${repEvents} rep events seen by a viewer`);
   console.log(`reps against the simulator's truth: ${reps.sets} rep sets, truth ${reps.truth} full reps, counted ${reps.counted}: phantom ${reps.phantom}, lost ${reps.lost} (${reps.lostInFaults} of them ended during a fault)\n${reps.rows.join('\n')}`);
   console.log(`viewers: ${viewerState.filter((v) => !v.stalled && !v.closed).length} of ${VIEWERS - STALLED} reading still connected (median ${viewerState.filter((v) => !v.stalled).map((v) => v.messages).sort((a, b) => a - b)[Math.floor((VIEWERS - STALLED) / 2)]} messages each); stalled viewers dropped by the hub: ${(hub.out().match(/closing a viewer: [^\n]*/g) ?? []).length} of ${STALLED} (${[...new Set(hub.out().match(/closing a viewer: [^\n]*/g) ?? [])].join('; ') || 'none'}); schema-less messages: ${invalid}`);
   if (afterWarmUp.length > 1) {
     console.log(`memory after warm-up (${(warmUpMs / 1000).toFixed(0)} s, ${afterWarmUp.length} samples): heap ${range(afterWarmUp.map((m) => m.heap))} (first ${mb(afterWarmUp[0]!.heap)}, last ${mb(afterWarmUp.at(-1)!.heap)}); RSS ${range(afterWarmUp.map((m) => m.rss))} (first ${mb(afterWarmUp[0]!.rss)}, last ${mb(afterWarmUp.at(-1)!.rss)}); at the end heap ${mb(end.heapUsedBytes)}, RSS ${mb(end.rss)}`);
   }
-  if (hubCrashed || faults.some((f) => !f.marked) || reps.phantom > 0 || reps.lost > reps.lostInFaults) process.exitCode = 1;
+  if (hubCrashed || faults.some((f) => !f.marked) || reps.phantom > 0 || reps.lost > reps.lostInFaults || recordedSamples !== samplesAtEnd) process.exitCode = 1;
 }
 
 await main();

@@ -7,6 +7,8 @@ import { SwivelDevice, type DeviceOptions, type SimulatedDevice } from './device
 import { WitmotionDevice } from './witmotion-device.ts';
 import { PolarDevice } from './polar-device.ts';
 import { VERITY_RATES_HZ, VERITY_SDK_MODE_RATES_HZ } from '../hub/protocol/polar-pmd.ts';
+import { DOT_DEFAULT_RATE_HZ, DOT_STREAMING_RATES_HZ } from '../hub/protocol/dot.ts';
+import { DotDevice } from './dot-device.ts';
 import { EXERCISE_IDS, isExerciseId } from './person/exercises.ts';
 import { RadioServer } from './radio-server.ts';
 import { runRecord } from './record-cli.ts';
@@ -16,21 +18,25 @@ const HELP = `swivel-sim: a virtual shin sensor on the simulated radio
 
 Usage: npm run sim -- [options]
 
-  --device KIND    which sensor it is: swivel (default; our own GATT profile, docs/gatt.md) or
-                   witmotion (a WitMotion BLE 5.0 module, WT901BLECL/WT9011DCL; docs/sensors.md) or
+  --device KIND    which sensor it is: swivel (default; our own GATT profile, docs/gatt.md),
+                   witmotion (a WitMotion BLE 5.0 module, WT901BLECL/WT9011DCL; docs/sensors.md),
+                   dot (a Movella DOT, formerly Xsens DOT, named "Movella DOT"; docs/sensors.md) or
                    polar (a Polar Verity Sense streaming ACC and GYRO over PMD; docs/sensors.md)
   --address A      BLE address (default 5e:1f:00:00:00:01; the name is Swivel-, WT901BLE or
-                   "Polar Sense " + its last 4 digits)
+                   "Polar Sense " + its last 4 digits, or "Movella DOT" for every dot)
   --seed N         seed for the sensor (noise, bias, clock) and, unless --person, the person (default 1)
   --exercise ID    what the simulated person does (default seated-hip-ir); ids: see below
   --person N       seed for the person: body, range, tempo, rep-to-rep variation (default: --seed)
   --side S         left or right leg (default left)
+  --shin S         the leg the sensor is strapped to, when the person wears one on each shin: told
+                   to exercise the other leg, this one rests (default: it follows every side)
   --mounting K     how the sensor sits on the shin: 0..23 (an axis-aligned placement; default 0:
                    x down the shin, z out of its front) or "random" (placement, strap twist, tilt
                    and height on the shin, all from --seed)
   --rate HZ        sample rate at power-on: ${SAMPLE_RATES_HZ.join(', ')} (default ${DEFAULT_SENSOR_CONFIG.rateHz});
-                   witmotion: ${WITMOTION_RATES.map(([, hz]) => hz).join(', ')} (default ${WITMOTION_DEFAULT_RATE_HZ}); the hub sets its own
-                   polar: ${VERITY_RATES_HZ.join(', ')}, with --sdk-mode ${VERITY_SDK_MODE_RATES_HZ.join(', ')}; the hub starts the streams at its own
+                   witmotion: ${WITMOTION_RATES.map(([, hz]) => hz).join(', ')} (default ${WITMOTION_DEFAULT_RATE_HZ});
+                   dot: ${DOT_STREAMING_RATES_HZ.join(', ')} (default ${DOT_DEFAULT_RATE_HZ});
+                   polar: ${VERITY_RATES_HZ.join(', ')}, with --sdk-mode ${VERITY_SDK_MODE_RATES_HZ.join(', ')}; the hub sets its own
   --sdk-mode       polar: offer Polar's SDK mode rates and ranges (26-416 Hz, ±2-16 g) instead of 52 Hz, ±8 g
   --mtu N          largest ATT MTU the sensor accepts, 23..517 (default 247; witmotion: always 23)
   --loss P         long-run fraction of notifications lost, 0..1, in bursts (default 0)
@@ -82,6 +88,7 @@ try {
       exercise: { type: 'string' },
       person: { type: 'string' },
       side: { type: 'string' },
+      shin: { type: 'string' },
       mounting: { type: 'string' },
       rate: { type: 'string' },
       mtu: { type: 'string' },
@@ -111,8 +118,10 @@ const kind = args.device!;
 if (!isSimDeviceKind(kind)) fail(`--device must be one of ${SIM_DEVICE_KINDS.join(', ')}, got "${kind}"`);
 if (args['sdk-mode'] && kind !== 'polar') fail(`--sdk-mode is for a polar sensor, not a ${kind} one`);
 const polarRates: readonly number[] = args['sdk-mode'] ? VERITY_SDK_MODE_RATES_HZ : VERITY_RATES_HZ;
-const rates: readonly number[] = kind === 'witmotion' ? WITMOTION_RATES.map(([, hz]) => hz) : kind === 'polar' ? polarRates : SAMPLE_RATES_HZ;
-const defaultRate = kind === 'witmotion' ? WITMOTION_DEFAULT_RATE_HZ : kind === 'polar' ? VERITY_RATES_HZ[0] : DEFAULT_SENSOR_CONFIG.rateHz;
+const rates: readonly number[] =
+  kind === 'witmotion' ? WITMOTION_RATES.map(([, hz]) => hz) : kind === 'dot' ? DOT_STREAMING_RATES_HZ : kind === 'polar' ? polarRates : SAMPLE_RATES_HZ;
+const defaultRate =
+  kind === 'witmotion' ? WITMOTION_DEFAULT_RATE_HZ : kind === 'dot' ? DOT_DEFAULT_RATE_HZ : kind === 'polar' ? VERITY_RATES_HZ[0] : DEFAULT_SENSOR_CONFIG.rateHz;
 const rate = option(args.rate, 'rate', 0.2, 800, defaultRate);
 if (!rates.includes(rate)) fail(`--rate must be one of ${rates.join(', ')} for a ${kind} sensor, got ${rate}`);
 
@@ -120,6 +129,8 @@ const exercise = args.exercise ?? 'seated-hip-ir';
 if (!isExerciseId(exercise)) fail(`--exercise must be one of ${EXERCISE_IDS.join(', ')}, got "${exercise}"`);
 const side = args.side ?? 'left';
 if (side !== 'left' && side !== 'right') fail(`--side must be left or right, got "${side}"`);
+const shin = args.shin;
+if (shin !== undefined && shin !== 'left' && shin !== 'right') fail(`--shin must be left or right, got "${shin}"`);
 const mountingArg = args.mounting ?? '0';
 const mounting = mountingArg === 'random' ? 'random' : option(mountingArg, 'mounting', 0, 23, 0);
 if (mounting !== 'random' && !Number.isInteger(mounting)) fail(`--mounting must be an integer 0..23 or "random", got "${mountingArg}"`);
@@ -132,6 +143,7 @@ const common: Omit<DeviceOptions, 'config' | 'mtu'> = {
   exercise,
   person,
   side,
+  ...(shin ? { shin } : {}),
   mounting,
   speed: option(args.speed, 'speed', 0.1, 20, 1),
   faults: {
@@ -144,9 +156,11 @@ const mtu = option(args.mtu, 'mtu', 23, 517, 247);
 const device: SimulatedDevice =
   kind === 'witmotion'
     ? new WitmotionDevice({ ...common, rateHz: rate })
-    : kind === 'polar'
-      ? new PolarDevice({ ...common, mtu, sdkMode: args['sdk-mode'] ?? false })
-      : new SwivelDevice({ ...common, mtu, config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz } });
+    : kind === 'dot'
+      ? new DotDevice({ ...common, mtu, rateHz: rate })
+      : kind === 'polar'
+        ? new PolarDevice({ ...common, mtu, sdkMode: args['sdk-mode'] ?? false })
+        : new SwivelDevice({ ...common, mtu, config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz } });
 const linkLossEvery = option(args['link-loss-every'], 'link-loss-every', 1, 86_400, 0);
 const linkLossFor = option(args['link-loss-for'], 'link-loss-for', 0, 600_000, 3000);
 if (linkLossEvery > 0) setInterval(() => device.loseLink(linkLossFor), linkLossEvery * 1000);

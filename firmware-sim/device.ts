@@ -67,12 +67,22 @@ export interface DeviceOptions {
   /** Seed for the person: body, range, tempo, rep-to-rep variation (default: `seed`). */
   person?: number;
   side?: Side;
+  /**
+   * The leg the sensor is strapped to, when the person wears one on each shin: told to exercise the
+   * other leg, this one rests. Unset: the sensor follows the person to whichever side they are told.
+   */
+  shin?: Side;
   /** How the sensor sits on the shin: placement 0–23 (default 0, the standard one), 'random', or a full mounting. */
   mounting?: MountingChoice;
   imuErrors?: ImuErrorOptions;
   /** The sensor clock's rate error and jitter; `false` for a perfect clock. Default: from the seed. */
   clock?: SensorClock | false;
   config?: SensorConfig;
+  /**
+   * Firmware of another protocol version (our own profile only): its configuration says this version,
+   * as a sensor with older or newer firmware would. Default: the version the hub reads.
+   */
+  protocolVersion?: number;
   batteryPercent?: number;
   /** Battery drain while streaming, percent per hour. */
   batteryDrainPerHour?: number;
@@ -106,6 +116,10 @@ const CONTROL_PROPERTIES = ['read', 'write'];
  */
 export abstract class SimulatedDevice {
   readonly address: string;
+  /** The leg the sensor is on, if the person wears two (see DeviceOptions.shin). */
+  readonly shin: Side | undefined;
+  /** Told to exercise the other leg: this one rests. */
+  private resting = false;
   readonly name: string;
   readonly stats: DeviceStats = { notificationsSent: 0, notificationsLost: 0, malformedSent: 0, samples: 0 };
   faults: DeviceFaults;
@@ -139,6 +153,7 @@ export abstract class SimulatedDevice {
 
   constructor(options: DeviceOptions, namePrefix: string) {
     this.address = options.address.toLowerCase();
+    this.shin = options.shin;
     this.name = `${namePrefix}${this.address.replace(/:/g, '').slice(-4).toUpperCase()}`;
     this.now = options.now ?? (() => performance.now());
     this.speed = options.speed ?? 1;
@@ -322,9 +337,18 @@ export abstract class SimulatedDevice {
   protected instructPerson(bytes: Uint8Array): string | null {
     const decoded = decodeSimPersonInstruction(bytes);
     if (!decoded.ok) return decoded.message;
-    const { exercise, side } = decoded.instruction;
+    const { exercise, side, resume } = decoded.instruction;
     if (!isExerciseId(exercise)) return `the simulated person does not know the exercise "${exercise}"`;
     if (!this.sensor.person) return 'this simulated sensor follows a fixed motion, not a person';
+    const at = this.sensor.trueTimeOf(Math.max(this.nextSampleIndex, this.sampleIndexNow()), this.rateHz);
+    const otherLeg = this.shin !== undefined && side !== this.shin;
+    // Already doing it (or resting while the other leg does): carry on.
+    if (resume && (otherLeg ? this.resting : !this.resting && this.sensor.person.spec.id === exercise && this.sensor.person.side === side)) return null;
+    this.resting = otherLeg;
+    if (otherLeg) {
+      this.sensor.rest(at);
+      return null;
+    }
     this.sensor.startExercise(exercise, side, this.sensor.trueTimeOf(Math.max(this.nextSampleIndex, this.sampleIndexNow()), this.rateHz));
     return null;
   }
@@ -458,9 +482,12 @@ export class SwivelDevice extends SimulatedDevice {
   private batteryNotify = false;
   protected readonly data = { service: SWIVEL_IMU_SERVICE, characteristic: IMU_DATA_CHARACTERISTIC };
 
+  private readonly protocolVersion: number | undefined;
+
   constructor(options: DeviceOptions) {
     super(options, DEVICE_NAME_PREFIX);
     this.config = options.config ?? DEFAULT_SENSOR_CONFIG;
+    this.protocolVersion = options.protocolVersion;
   }
 
   get sensorConfig(): SensorConfig {
@@ -500,7 +527,11 @@ export class SwivelDevice extends SimulatedDevice {
 
   protected readCharacteristic(service: string, characteristic: string): Uint8Array | null {
     const text = (s: string) => new TextEncoder().encode(s);
-    if (service === SWIVEL_IMU_SERVICE && characteristic === IMU_CONTROL_CHARACTERISTIC) return encodeSensorConfig(this.config);
+    if (service === SWIVEL_IMU_SERVICE && characteristic === IMU_CONTROL_CHARACTERISTIC) {
+      const value = encodeSensorConfig(this.config);
+      if (this.protocolVersion !== undefined) value[0] = this.protocolVersion;
+      return value;
+    }
     if (service === BATTERY_SERVICE && characteristic === BATTERY_LEVEL_CHARACTERISTIC) return encodeBatteryLevel(this.battery());
     if (service === DEVICE_INFORMATION_SERVICE) {
       if (characteristic === MANUFACTURER_NAME_CHARACTERISTIC) return text('Swivel (simulated)');

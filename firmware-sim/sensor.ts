@@ -159,6 +159,18 @@ export class SensorModel {
   }
 
   /**
+   * The leg this sensor is on rests from true time `at` while the person exercises the other leg
+   * (a sensor on each shin): it settles where it is and stays there. What it was doing ends at `at`.
+   */
+  rest(at: number): void {
+    const from = this.kinematics;
+    const still = from.shinAt(at);
+    const previous = this.timelines.at(-1);
+    if (previous) previous.endsAt = Math.min(previous.endsAt, at);
+    this.kinematics = { pivotToKnee: from.pivotToKnee, shinAt: (t) => (t < at ? from.shinAt(t) : still) };
+  }
+
+  /**
    * The person's ground truth up to true time `until`: every rep, hold and effort that had ended by
    * then, in each exercise they were told to do in turn. Empty for a legacy motion.
    */

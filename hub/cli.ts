@@ -57,6 +57,9 @@ dashboard and its live WebSocket.
   --sim-person N           which simulated person does it (a seed; default 1)
   --sim-device KIND        which sensor the simulator the hub starts is: ${SIM_DEVICE_KINDS.join(', ')}
                            (default swivel); the hub finds either kind (docs/sensors.md)
+  --sensors N              Bluetooth sensors to connect at once: 1 (default) or 2, one on each shin;
+                           each set then scores the sensor on its side, chosen on the sensor panel
+                           and remembered (with the simulator: one simulated sensor per shin)
   --rate HZ                sample rate to set on the sensor: ${SAMPLE_RATES_HZ.join(', ')} (default: the sensor's own)
   --programme FILE         the programme sessions follow (default: the shipped hip internal-rotation
                            programme); docs/programme.md describes the format
@@ -86,6 +89,7 @@ async function serve(args: string[]): Promise<void> {
     'sim-exercise': { type: 'string' },
     'sim-person': { type: 'string' },
     'sim-device': { type: 'string' },
+    sensors: { type: 'string', default: '1' },
     rate: { type: 'string' },
     programme: { type: 'string' },
     'build-if-needed': { type: 'boolean', default: false },
@@ -115,6 +119,8 @@ async function serve(args: string[]): Promise<void> {
   if (simulatorDevice !== undefined && !isSimDeviceKind(simulatorDevice)) {
     throw new UsageError(`--sim-device must be one of ${SIM_DEVICE_KINDS.join(', ')}, got "${simulatorDevice}"`);
   }
+  if (values.sensors !== '1' && values.sensors !== '2') throw new UsageError(`--sensors must be 1 or 2 (one on each shin), got "${values.sensors}"`);
+  const bleSensors = values.sensors === '2' ? 2 : 1;
   // Checked before anything starts: a broken programme file is a usage problem, not a crash later.
   const programme = await loadProgrammeOption(values.programme);
   if (values['build-if-needed']) await buildDashboardIfNeeded();
@@ -143,6 +149,7 @@ async function serve(args: string[]): Promise<void> {
     simulatorPerson,
     ...(simulatorDevice ? { simulatorDevice } : {}),
     sensorRateHz: rate,
+    bleSensors,
     programme,
     dataDir: dataDirOption(values.data),
     https: values.https,

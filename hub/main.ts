@@ -9,8 +9,10 @@ import { AccessControl, PairingCodes, isLoopbackAddress } from './server/access.
 import { loadOrCreateCertificate } from './server/certificate.ts';
 import { lanAddresses } from './server/pairing.ts';
 import { PairingStore } from './storage/pairing-store.ts';
+import { ShinStore } from './storage/shin-store.ts';
 import type { LiveOptions } from './server/live.ts';
-import { SensorHub } from './sensor-hub.ts';
+import { SensorHub, shinMemoryInMemory } from './sensor-hub.ts';
+import { peripheralIdOf } from './ble/radio-bindings.ts';
 import { SessionService } from './session/session-service.ts';
 import { followSessionWithSimulatedPerson } from './session/simulated-person.ts';
 import { loadDefaultProgramme } from './programme/load-programme.ts';
@@ -40,6 +42,11 @@ export interface HubOptions {
   simulatorPerson?: number;
   /** Which kind of sensor a spawned simulator is (default: its own default, swivel). */
   simulatorDevice?: SimDeviceKind;
+  /**
+   * Bluetooth sensors to connect at once (default 1). With 2, one on each shin, each set scores the
+   * sensor on its side; with the simulated sensor, the hub starts one simulator per shin.
+   */
+  bleSensors?: 1 | 2;
   webRoot?: string;
   /** Sample rate to set on the sensor when it connects (default: the sensor's own). */
   sensorRateHz?: SampleRateHz;
@@ -63,6 +70,12 @@ export interface HubOptions {
   /** How long a pairing code lasts, ms (default 10 minutes). */
   pairingCodeLifetimeMs?: number;
 }
+
+/** With two sensors, the simulators a hub starts: their addresses and shins. */
+const SIMULATED_SHINS = [
+  ['5e:1f:00:00:00:01', 'left'],
+  ['5e:1f:00:00:00:02', 'right'],
+] as const;
 
 /** A pairing code the hub made at start, for the first tablet. */
 export interface StartPairing {
@@ -89,6 +102,8 @@ export interface RunningHub {
   pairing: StartPairing | null;
   /** The simulator this hub started and restarts when it crashes; null when it started none. */
   simulator: SimulatorSupervisor | null;
+  /** Every simulator this hub started (one per shin with two sensors). */
+  simulators: SimulatorSupervisor[];
   close(): Promise<void>;
 }
 
@@ -122,7 +137,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // Taken first: a second hub on the same directory is refused before it starts anything.
   const storage = options.dataDir == null ? null : openRecordings(options.dataDir, log);
 
-  let simulator: SimulatorSupervisor | null = null;
+  const simulators: SimulatorSupervisor[] = [];
+  const bleSensors = options.bleSensors ?? 1;
   try {
     if (choice.source === 'sim' && (options.spawnSimulator ?? true)) {
       if (await simulatorOnAir(radioDir)) {
@@ -138,22 +154,49 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           ...(options.simulatorPerson !== undefined ? ['--person', String(options.simulatorPerson)] : []),
           ...(options.simulatorDevice ? ['--device', options.simulatorDevice] : []),
         ];
-        simulator = new SimulatorSupervisor({ radioDir, args, log, backoff: options.simulatorRestart });
-        await simulator.start();
+        // Two sensors: one simulator on each shin, each resting while the other leg exercises.
+        const each: string[][] =
+          bleSensors === 1
+            ? [args]
+            : [
+                [...args, '--shin', 'left', '--side', 'left', '--address', SIMULATED_SHINS[0][0]],
+                [...args, '--shin', 'right', '--side', 'right', '--address', SIMULATED_SHINS[1][0], '--seed', '2'],
+              ];
+        for (const extra of each) {
+          const supervisor = new SimulatorSupervisor({ radioDir, args: extra, log, backoff: options.simulatorRestart });
+          simulators.push(supervisor);
+          await supervisor.start();
+        }
       }
     }
   } catch (error) {
+    await Promise.all(simulators.map((s) => s.stop()));
     storage?.lock?.release();
     throw error;
   }
+  const simulator = simulators[0] ?? null;
 
   const programme = options.programme ?? (await loadDefaultProgramme());
-  const hub = new SensorHub({ bindings: choice.bindings, source: choice.source, sourceReason: choice.reason, timings: options.timings, rateHz: options.sensorRateHz, log });
+  const shinMemory = storage?.db ? new ShinStore(storage.db) : shinMemoryInMemory();
+  // The simulators this hub started are on known shins: said for them, unless the person said otherwise before.
+  if (simulators.length === 2) {
+    for (const [address, shin] of SIMULATED_SHINS) if (shinMemory.get(peripheralIdOf(address)) === null) shinMemory.set(peripheralIdOf(address), shin);
+  }
+  const hub = new SensorHub({
+    bindings: choice.bindings,
+    source: choice.source,
+    sourceReason: choice.reason,
+    timings: options.timings,
+    rateHz: options.sensorRateHz,
+    log,
+    bleSensors,
+    shinMemory,
+  });
   const session = new SessionService({ programme, frames$: hub.sessionFrames$, link$: hub.sessionLink$, resetAngle: (epoch) => hub.resetAngle(epoch) });
   const recorder = storage
     ? new Recorder({ store: storage.store, storeProblem: storage.problem ?? undefined, sensors: hub, session, programme, dataDir: options.dataDir!, flushEveryMs: options.flushEveryMs, log })
     : null;
-  const notices$ = merge(...(recorder ? [recorder.notices$] : []), ...(simulator ? [simulator.notices$] : []));
+  const notices$ = merge(...(recorder ? [recorder.notices$] : []), ...simulators.map((s) => s.notices$));
   const recordings = storage
     ? { recordings: storage.store ? new Recordings(storage.store, programme) : null, unavailableReason: storage.problem ?? undefined, notices$ }
     : { recordings: null, unavailableReason: 'this hub was started without a data directory, so it records nothing', notices$ };
@@ -185,6 +228,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // The recorder listens before anything flows, so it sees every batch, reset and command.
   recorder?.start();
   session.start();
+  // Each set scores the sensor on its shin. After the view is out (a microtask later): the session
+  // hears of the newly followed sensor's link outside its own emission.
+  session.view$.subscribe((view) => {
+    const side = view.current?.side;
+    if (side) queueMicrotask(() => hub.followSide(side));
+  });
   // With the simulated sensor, the simulated person follows the session (a real sensor ignores this).
   followSessionWithSimulatedPerson(session.view$, (instruction) => hub.instructSimulatedPerson(instruction));
   hub.start();
@@ -196,7 +245,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     storage?.db?.close();
     storage?.lock?.release();
     await hub.stop();
-    await simulator?.stop();
+    await Promise.all(simulators.map((s) => s.stop()));
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${options.port} is already in use (is another hub running?); choose another with --port`);
     throw error;
@@ -223,6 +272,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     access,
     pairing,
     simulator,
+    simulators,
     close: () =>
       (closing ??= (async () => {
         session.stop();
@@ -232,7 +282,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         await app.close();
         storage?.db?.close();
         storage?.lock?.release();
-        await simulator?.stop();
+        await Promise.all(simulators.map((s) => s.stop()));
       })()),
   };
 }

@@ -1,13 +1,15 @@
 import type { EventEmitter } from 'node:events';
 import type { Peripheral } from '@abandonware/noble';
-import withBindings, { type NobleCentral } from '@abandonware/noble/with-bindings.js';
+import type { NobleCentral } from '@abandonware/noble/with-bindings.js';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { encodeSimPersonInstruction, type SampleRateHz, type SimPersonInstruction } from '../protocol/gatt.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { LinkEvent, SensorEvent } from '../pipeline/events.ts';
-import { listen, scanFilterOf, type ProfileConnection, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
+import { BleCentral } from './ble-central.ts';
+import { UnusableSensorError, listen, scanFilterOf, type ProfileConnection, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
 import { swivelProfile } from './swivel-profile.ts';
 import { witmotionProfile } from './witmotion-profile.ts';
+import { dotProfile } from './dot-profile.ts';
 import { polarProfile } from './polar-profile.ts';
 
 export type { SensorEvent, LinkEvent };
@@ -25,6 +27,8 @@ export const DEFAULT_TIMINGS: SensorLinkTimings = { connectMs: 10_000, gattMs: 5
 export interface SensorLinkDeps {
   /** A noble bindings object: the real adapter's or the simulated radio's. */
   bindings: EventEmitter;
+  /** The central shared with the hub's other sensor links (default: one of its own on `bindings`). */
+  central?: BleCentral;
   /** Name of this sensor slot in the hub's messages. */
   sensorId?: string;
   /** Sample rate to ask the sensor for on every connection; unset keeps the sensor's own. */
@@ -36,7 +40,10 @@ export interface SensorLinkDeps {
 }
 
 /** Every kind of sensor the hub can use, in order of preference when several are in range at once. */
-export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile, polarProfile];
+export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile, dotProfile, polarProfile];
+
+/** A sensor found unusable is tried again after this long (the person may have changed its mode or firmware), ms. */
+const UNUSABLE_RETRY_MS = 30_000;
 
 class LinkLostError extends Error {}
 class StoppedError extends Error {}
@@ -51,6 +58,7 @@ const asError = (value: unknown) => (value instanceof Error ? value : new Error(
  */
 export class SensorLink {
   readonly sensorId: string;
+  private readonly central: BleCentral;
   private readonly noble: NobleCentral;
   private readonly timings: SensorLinkTimings;
   private readonly log: (line: string) => void;
@@ -65,6 +73,10 @@ export class SensorLink {
   private linkEpoch = 0;
   /** While connected to a simulated sensor: tells its person what to do (see SIM_PERSON_CHARACTERISTIC). */
   private writeSimPerson: ((bytes: Uint8Array) => Promise<unknown>) | null = null;
+  /** Sensors found but not usable as they are (peripheral id → why, and until when they are left alone). */
+  private readonly unusable = new Map<string, { message: string; until: number }>();
+  /** What the simulated person was last told: told again, to resume, on every new connection. */
+  private lastInstruction: SimPersonInstruction | null = null;
 
   /** Every event, in order. */
   readonly events$: Observable<SensorEvent>;
@@ -73,7 +85,8 @@ export class SensorLink {
 
   constructor(deps: SensorLinkDeps) {
     this.sensorId = deps.sensorId ?? 'sensor-1';
-    this.noble = withBindings(deps.bindings);
+    this.central = deps.central ?? new BleCentral(deps.bindings, deps.log);
+    this.noble = this.central.noble;
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.log = deps.log ?? (() => {});
     this.rateHz = deps.rateHz;
@@ -81,8 +94,6 @@ export class SensorLink {
     this.linkSubject = new BehaviorSubject<LinkEvent>(this.linkEvent('idle', 'not started'));
     this.events$ = this.eventsSubject.asObservable();
     this.link$ = this.linkSubject.asObservable();
-    // noble logs warnings to the console when nobody listens; they belong in our log.
-    this.noble.on('warning', (message: string) => this.log(`noble: ${message}`));
   }
 
   get currentLink(): LinkEvent {
@@ -110,8 +121,10 @@ export class SensorLink {
     this.stopController?.abort();
     await this.running;
     this.running = null;
-    // Any sensor may be the next one: the person may be swapping it.
+    // Any sensor may be the next one: the person may be swapping it, or have fixed one we could not use.
     this.knownPeripheralId = null;
+    this.unusable.clear();
+    this.central.release(this.sensorId);
     this.setLink('idle', 'disconnected from the dashboard; connect to scan for a sensor again');
   }
 
@@ -129,6 +142,7 @@ export class SensorLink {
     this.stopController?.abort();
     await this.running;
     this.running = null;
+    this.central.release(this.sensorId);
     this.eventsSubject.complete();
     this.linkSubject.complete();
   }
@@ -139,6 +153,7 @@ export class SensorLink {
    * a failed instruction is logged, and the simulator just goes on with what it was doing.
    */
   async instructSimulatedPerson(instruction: SimPersonInstruction): Promise<void> {
+    this.lastInstruction = instruction;
     const write = this.writeSimPerson;
     if (!write) return;
     try {
@@ -201,7 +216,11 @@ export class SensorLink {
   /** One connection, from scanning to the link dropping. Throws LinkLostError when a live link drops. */
   private async session(signal: AbortSignal, reconnecting: boolean, onConnected: () => void): Promise<void> {
     const name = this.info?.name ?? (this.profiles.length === 1 ? this.profiles[0]!.description : 'a sensor');
-    this.setLink(reconnecting ? 'reconnecting' : 'scanning', `looking for ${name}`);
+    const now = Date.now();
+    for (const [id, { until }] of this.unusable) if (until <= now) this.unusable.delete(id);
+    // The last sensor found unusable stays in the sentence while nothing else turns up.
+    const refused = [...this.unusable.values()].at(-1);
+    this.setLink(reconnecting ? 'reconnecting' : 'scanning', refused ? `${refused.message}; looking for another sensor` : `looking for ${name}`);
     const { peripheral, profile } = await this.scan(signal);
     const sensorName = peripheral.advertisement?.localName ?? peripheral.id;
     this.setLink(reconnecting ? 'reconnecting' : 'connecting', `connecting to ${sensorName}`);
@@ -220,6 +239,7 @@ export class SensorLink {
     } catch (error) {
       signal.removeEventListener('abort', onAbort);
       peripheral.cancelConnect();
+      if (this.knownPeripheralId !== peripheral.id) this.central.release(this.sensorId);
       throw error;
     }
 
@@ -239,7 +259,7 @@ export class SensorLink {
       );
       const find = (uuid: string) => characteristics.find((c) => c.uuid === uuid);
       const data = find(profile.dataCharacteristic);
-      if (!data) throw new Error(`${sensorName} has no IMU data characteristic`);
+      if (!data) throw new UnusableSensorError(`${sensorName} looks like ${profile.description} but has no IMU data characteristic, so it is not one Swivel can read`);
 
       const profileLink: ProfileLink = {
         sensorId: this.sensorId,
@@ -285,6 +305,8 @@ export class SensorLink {
 
       onConnected();
       this.setLink('connected', `connected to ${sensorName}`);
+      // A simulator that restarted (killed, crashed) has forgotten what the dashboard shows; its person has not.
+      if (this.writeSimPerson && this.lastInstruction) void this.instructSimulatedPerson({ ...this.lastInstruction, resume: true });
 
       // Signal strength, until the link drops or the hub stops.
       for (;;) {
@@ -297,6 +319,13 @@ export class SensorLink {
         }
       }
     } catch (error) {
+      // A sensor never set up is not this link's: another link may try it.
+      if (this.knownPeripheralId !== peripheral.id) this.central.release(this.sensorId);
+      if (error instanceof UnusableSensorError) {
+        this.unusable.set(peripheral.id, { message: error.message, until: Date.now() + UNUSABLE_RETRY_MS });
+        this.log(`${this.sensorId}: cannot use ${sensorName}: ${error.message}`);
+        if (this.knownPeripheralId === peripheral.id) this.knownPeripheralId = null;
+      }
       if (error instanceof StoppedError) await this.disconnect(peripheral, lost);
       else if (!(error instanceof LinkLostError) && peripheral.state === 'connected') await this.disconnect(peripheral, lost);
       throw error;
@@ -313,29 +342,19 @@ export class SensorLink {
     }
   }
 
-  /** Scans until a sensor of one of the profiles shows up, preferring the one we had before. */
+  /** Scans until a sensor of one of the profiles shows up that no other link has, preferring the one we had before. */
   private async scan(signal: AbortSignal): Promise<{ peripheral: Peripheral; profile: SensorProfile }> {
-    return new Promise((resolve, reject) => {
-      const finish = (error: Error | null, found?: { peripheral: Peripheral; profile: SensorProfile }) => {
-        this.noble.off('discover', onDiscover);
-        signal.removeEventListener('abort', onAbort);
-        this.noble.stopScanning();
-        if (error) reject(error);
-        else resolve(found!);
-      };
-      const onDiscover = (peripheral: Peripheral) => {
-        if (!peripheral.connectable) return;
-        if (this.knownPeripheralId && peripheral.id !== this.knownPeripheralId) return;
-        const profile = this.profiles.find((p) => p.matches(peripheral.advertisement ?? {}));
-        if (profile) finish(null, { peripheral, profile });
-      };
-      const onAbort = () => finish(new StoppedError('stopped'));
-      this.noble.on('discover', onDiscover);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.noble.startScanning(scanFilterOf(this.profiles), false, (error?: Error) => {
-        if (error) finish(error);
-      });
-    });
+    try {
+      const { peripheral, match } = await this.central.find(this.sensorId, scanFilterOf(this.profiles), (peripheral) => {
+        if (this.knownPeripheralId && peripheral.id !== this.knownPeripheralId) return undefined;
+        if (this.unusable.has(peripheral.id)) return undefined;
+        return this.profiles.find((p) => p.matches(peripheral.advertisement ?? {}));
+      }, signal);
+      return { peripheral, profile: match };
+    } catch (error) {
+      if (signal.aborted) throw new StoppedError('stopped');
+      throw error;
+    }
   }
 }
 

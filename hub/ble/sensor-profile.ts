@@ -8,6 +8,13 @@ import {
 } from '../protocol/gatt.ts';
 import type { SensorEvent, WireFormat } from '../pipeline/events.ts';
 
+/**
+ * The sensor was found and answers, but the hub cannot use it as it is (other firmware, another model,
+ * a mode we cannot read). The message says why and what to do, for the sensor panel; the link leaves
+ * that sensor alone for a while and looks for another.
+ */
+export class UnusableSensorError extends Error {}
+
 /** What a profile sees of an advertisement. */
 export interface ProfileAdvertisement {
   localName?: string;

@@ -7,10 +7,11 @@ import {
   SWIVEL_IMU_SERVICE,
   decodeSensorConfig,
   encodeSensorConfig,
+  PROTOCOL_VERSION,
   SAMPLE_RATES_HZ,
   type SampleRateHz,
 } from '../protocol/gatt.ts';
-import { followBatteryLevel, readDeviceInformation, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
+import { UnusableSensorError, followBatteryLevel, readDeviceInformation, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
 
 /**
  * Our own sensor (docs/gatt.md): found by its service, the rate set through the control
@@ -44,7 +45,17 @@ export const swivelProfile: SensorProfile = {
 async function setRate(link: ProfileLink): Promise<void> {
   const control = link.find(IMU_CONTROL_CHARACTERISTIC);
   if (!control) return;
-  const readConfig = async () => decodeSensorConfig(new Uint8Array(await link.gatt(control.readAsync(), 'reading the sensor configuration')));
+  const readConfig = async () => {
+    const bytes = new Uint8Array(await link.gatt(control.readAsync(), 'reading the sensor configuration'));
+    // Firmware of another protocol version: its samples would be misread, so the sensor is not used at all.
+    if (bytes.length > 0 && bytes[0] !== PROTOCOL_VERSION) {
+      const newer = bytes[0]! > PROTOCOL_VERSION;
+      throw new UnusableSensorError(
+        `${link.sensorName} runs firmware for Swivel protocol version ${bytes[0]}, and this hub reads version ${PROTOCOL_VERSION}: ${newer ? 'update Swivel on this computer' : "update the sensor's firmware"}`,
+      );
+    }
+    return decodeSensorConfig(bytes);
+  };
   let config = await readConfig();
   const wanted = SAMPLE_RATES_HZ.find((rate) => rate === link.rateHz) as SampleRateHz | undefined;
   if (config.ok && wanted !== undefined && config.config.rateHz !== wanted) {

@@ -11,7 +11,7 @@ import {
   witmotionRateHz,
   witmotionReadCommand,
 } from '../protocol/witmotion.ts';
-import type { ProfileLink, SensorProfile } from './sensor-profile.ts';
+import { UnusableSensorError, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
 
 /** Below this a rep is a handful of samples: the hub sets `WITMOTION_HUB_RATE_HZ` instead (the factory default is 10 Hz). */
 const SLOWEST_USEFUL_RATE_HZ = 50;
@@ -36,7 +36,7 @@ export const witmotionProfile: SensorProfile = {
 
   async connect(link: ProfileLink) {
     const write = link.find(WITMOTION_WRITE_CHARACTERISTIC);
-    if (!write) throw new Error(`${link.sensorName} has no WitMotion write characteristic`);
+    if (!write) throw new UnusableSensorError(`${link.sensorName} is named like a WitMotion module but lacks the BLE 5.0 write characteristic Swivel configures it through (older WitMotion modules speak another protocol)`);
     const send = (bytes: Uint8Array, what: string) => link.gatt(write.writeAsync(Buffer.from(bytes), true), what);
 
     // Ask for a rate it has: the nearest to the hub's, or a useful one.

@@ -1,14 +1,15 @@
 import type { ImuDecodeError } from '../protocol/gatt.ts';
 import type { WitmotionDecodeError } from '../protocol/witmotion.ts';
+import type { DotDecodeError } from '../protocol/dot.ts';
 import type { PmdDecodeError } from '../protocol/polar-pmd.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { SampleBatch } from './samples.ts';
 
 /**
  * The byte format of a sensor's notifications: our own (hub/protocol/gatt.ts) or a vendor's
- * (hub/protocol/witmotion.ts). A notification without one is ours.
+ * (hub/protocol/witmotion.ts, hub/protocol/dot.ts). A notification without one is ours.
  */
-export type WireFormat = 'swivel' | 'witmotion' | 'polar';
+export type WireFormat = 'swivel' | 'witmotion' | 'dot' | 'polar';
 
 /**
  * What a sensor link reports: domain events only. hub/ble produces them from noble; replay and file
@@ -38,5 +39,5 @@ export type LinkEvent = Extract<SensorEvent, { kind: 'link' }>;
 /** What the decoder makes of a sensor's events: sample batches, malformed packets, and the rest as they came. */
 export type PipelineEvent =
   | { kind: 'samples'; sensorId: string; batch: SampleBatch; lost: number }
-  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError | WitmotionDecodeError | PmdDecodeError }
+  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError | WitmotionDecodeError | DotDecodeError | PmdDecodeError }
   | Exclude<SensorEvent, { kind: 'notification' }>;

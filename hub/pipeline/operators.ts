@@ -95,6 +95,11 @@ export interface AngleFrame {
   receivedAt: number;
 }
 
+/** A sensor clock further back than this is a restarted clock, not jitter, seconds. */
+const CLOCK_BACK_TOLERANCE_SECONDS = 1;
+/** The gap put between a restarted sensor clock's last time and its first new one, seconds. */
+const RESTART_GAP_SECONDS = 2;
+
 /**
  * Orientation fusion and the exercise angle, per sensor, sample by sample. Each value of `resets`
  * (an epoch number) makes every sensor's exercise angle take a new start posture and learn a new
@@ -106,7 +111,7 @@ export interface AngleFrame {
 export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, resets: Observable<number> = NEVER): OperatorFunction<SampleBatch, AngleFrame> {
   return (source) =>
     defer(() => {
-      const states = new Map<string, { fusion: FusionState; angle: ExerciseAngleState }>();
+      const states = new Map<string, { fusion: FusionState; angle: ExerciseAngleState; clockOffset: number }>();
       let epoch = 0;
       const onReset = resets.subscribe((next) => {
         epoch = next;
@@ -117,16 +122,22 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, r
         map((batch): AngleFrame => {
           let state = states.get(batch.sensorId);
           if (!state) {
-            state = { fusion: newFusionState(), angle: newExerciseAngleState() };
+            state = { fusion: newFusionState(), angle: newExerciseAngleState(), clockOffset: 0 };
             states.set(batch.sensorId, state);
           }
           const { fusion, angle } = state;
-          const trace = angleTrace(fusion, angle, batch, options);
+          // A sensor that restarted (or a phone page reloaded) starts its clock again: its time goes on
+          // from where it was, after a gap (fusion levels afresh after it), so that every timer
+          // downstream (start posture, reps, holds) sees time move forward. Fixed, not measured, so a
+          // replay of the same samples gives the same times.
+          if (batch.t0 + state.clockOffset < fusion.lastT - CLOCK_BACK_TOLERANCE_SECONDS) state.clockOffset = fusion.lastT + RESTART_GAP_SECONDS - batch.t0;
+          const t0 = batch.t0 + state.clockOffset;
+          const trace = angleTrace(fusion, angle, batch, t0, options);
           const q = fusion.q;
           return {
             sensorId: batch.sensorId,
             seq: batch.seq,
-            t: batch.t0 + (batch.count - 1) * batch.dt,
+            t: t0 + (batch.count - 1) * batch.dt,
             angle: angle.angleDeg,
             trace,
             dt: batch.dt,
@@ -142,8 +153,8 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, r
 }
 
 /** A batch's samples through fusion and the exercise angle, in place: the angle of each sample. */
-function angleTrace(fusion: FusionState, angle: ExerciseAngleState, batch: SampleBatch, options: FusionOptions): number[] {
-  const { imu, count, t0, dt } = batch;
+function angleTrace(fusion: FusionState, angle: ExerciseAngleState, batch: SampleBatch, t0: number, options: FusionOptions): number[] {
+  const { imu, count, dt } = batch;
   const trace = new Array<number>(count);
   for (let i = 0, o = 0; i < count; i++, o += IMU_VALUES_PER_SAMPLE) {
     stepFusion(fusion, imu, o, t0 + i * dt, options);

@@ -3,12 +3,13 @@
  * g and deg/s on a sensor clock, t0 and dt. Everything after decoding cannot tell them apart.
  */
 import { decodeWitmotionSamples, WITMOTION_DEFAULT_RATE_HZ } from '../protocol/witmotion.ts';
+import { decodeDotNotification, type DotDecodeState } from './dot-decode.ts';
 import type { PipelineEvent, SensorEvent } from './events.ts';
 import { decodePolarNotification, newPolarDecodeState, type PolarDecodeState } from './polar-decode.ts';
 import { initialArrivalClock, trackArrivalClock, type ArrivalClockState } from './samples.ts';
 
 /** What decodeNotifications keeps per sensor for vendor formats. */
-export interface VendorDecodeState {
+export interface VendorDecodeState extends DotDecodeState {
   arrival?: ArrivalClockState;
   /** No sequence number on the wire: the index of the next sample, counting lost ones, mod 2^16. */
   nextSeq?: number;
@@ -24,6 +25,7 @@ type Notification = Extract<SensorEvent, { kind: 'notification' }>;
  * loss shows only as a gap in arrival. Malformed packets are counted, never thrown.
  */
 export function decodeVendorNotification(sensor: VendorDecodeState, event: Notification): PipelineEvent | null {
+  if (event.format === 'dot') return decodeDotNotification(sensor, event);
   // Null: nothing complete yet (a Polar frame whose partner stream has not covered it).
   if (event.format === 'polar') return decodePolarNotification((sensor.polar ??= newPolarDecodeState()), event);
   const rateHz = event.rateHz ?? WITMOTION_DEFAULT_RATE_HZ;

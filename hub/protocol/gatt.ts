@@ -307,19 +307,26 @@ export const encodeBatteryLevel = (percent: number) => Uint8Array.of(Math.max(0,
 export const decodeBatteryLevel = (bytes: Uint8Array): number | undefined =>
   bytes.byteLength === 1 && bytes[0]! <= 100 ? bytes[0] : undefined;
 
-/** The simulated person's instruction: `exerciseId,side` in UTF-8 (see SIM_PERSON_CHARACTERISTIC). */
+/**
+ * The simulated person's instruction: `exerciseId,side` in UTF-8, or `exerciseId,side,resume` (see
+ * SIM_PERSON_CHARACTERISTIC). Plain: take the start position and begin. `resume`, sent when the hub
+ * connects to a sensor again mid-set: carry on if already doing this, else begin (a sensor that
+ * rebooted has forgotten, its person has not).
+ */
 export interface SimPersonInstruction {
   exercise: string;
   side: 'left' | 'right';
+  resume?: boolean;
 }
 
-export const encodeSimPersonInstruction = ({ exercise, side }: SimPersonInstruction): Uint8Array => new TextEncoder().encode(`${exercise},${side}`);
+export const encodeSimPersonInstruction = ({ exercise, side, resume }: SimPersonInstruction): Uint8Array =>
+  new TextEncoder().encode(`${exercise},${side}${resume ? ',resume' : ''}`);
 
 export function decodeSimPersonInstruction(bytes: Uint8Array): { ok: true; instruction: SimPersonInstruction } | { ok: false; message: string } {
   const text = new TextDecoder().decode(bytes);
-  const [exercise, side, ...rest] = text.split(',');
-  if (!exercise || (side !== 'left' && side !== 'right') || rest.length > 0) {
-    return { ok: false, message: `a simulated person's instruction is "exercise,left|right", got ${JSON.stringify(text.slice(0, 60))}` };
+  const [exercise, side, flag, ...rest] = text.split(',');
+  if (!exercise || (side !== 'left' && side !== 'right') || (flag !== undefined && flag !== 'resume') || rest.length > 0) {
+    return { ok: false, message: `a simulated person's instruction is "exercise,left|right" or "exercise,left|right,resume", got ${JSON.stringify(text.slice(0, 60))}` };
   }
-  return { ok: true, instruction: { exercise, side } };
+  return { ok: true, instruction: { exercise, side, ...(flag ? { resume: true } : {}) } };
 }

@@ -67,6 +67,11 @@ export const SensorSnapshot = Type.Object({
   angle: Nullable(Type.Number()),
   /** Which shin the person says the sensor is on (null: not said). */
   shin: Nullable(Type.Union([Type.Literal('left'), Type.Literal('right')])),
+  /**
+   * The session scores this sensor's angle (at most one sensor at a time): with two sensors, the one on
+   * the set's side, else the one that connected last.
+   */
+  counting: Type.Boolean(),
 });
 export type SensorSnapshot = Static<typeof SensorSnapshot>;
 

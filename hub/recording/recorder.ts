@@ -21,7 +21,13 @@ export interface RecorderDeps {
   store: SessionStore | null;
   /** Why `store` is null. */
   storeProblem?: string;
-  sensors: { batches$: Observable<SamplesEvent>; angleResets$: Observable<number>; link$: Observable<LinkEvent> };
+  sensors: {
+    batches$: Observable<SamplesEvent>;
+    angleResets$: Observable<number>;
+    link$: Observable<LinkEvent>;
+    /** The sensor the session scores, on every change (SensorHub.followed$); absent: it scores every frame. */
+    followed$?: Observable<string>;
+  };
   session: {
     view$: Observable<SessionView>;
     events$: Observable<{ event: SessionEvent; at: number }>;
@@ -46,6 +52,8 @@ export interface RecorderDeps {
 interface PrerollBatch {
   sensorId: string;
   batch: Omit<StoredBatch, 'sensorIndex'>;
+  /** The sensor the session scored when this batch came. */
+  followed: string | null;
 }
 
 interface Recording {
@@ -72,6 +80,7 @@ export class Recorder {
   /** Batches that have entered the angle pipeline since the recorder started. */
   private seen = 0;
   private preroll: PrerollBatch[] = [];
+  private followed: string | null = null;
   private prerollFromStart = true;
   /** Timeline entries at the current position while nothing records: the start of a session comes after its first reset. */
   private preamble: (TimelineBody & { seen: number; at: number })[] = [];
@@ -109,6 +118,14 @@ export class Recorder {
     }
     this.subscription = new Subscription();
     this.subscription.add(sensors.batches$.subscribe((event) => this.onBatch(event)));
+    if (sensors.followed$) {
+      this.subscription.add(
+        sensors.followed$.subscribe((sensorId) => {
+          this.followed = sensorId;
+          if (this.recording) this.mark({ kind: 'follow', sensorId }, this.now());
+        }),
+      );
+    }
     this.subscription.add(sensors.angleResets$.subscribe((epoch) => this.mark({ kind: 'reset', epoch }, this.now())));
     this.subscription.add(sensors.link$.subscribe((link) => this.mark({ kind: 'link', sensorId: link.sensorId, state: link.state, detail: link.detail }, this.now())));
     this.subscription.add(session.scoringRuns$.subscribe((run) => this.mark(run ? { kind: 'scoring', ...run } : { kind: 'scoring', run: null }, this.now())));
@@ -181,7 +198,7 @@ export class Recorder {
       return;
     }
     this.preamble = [];
-    this.preroll.push({ sensorId, batch: stored });
+    this.preroll.push({ sensorId, batch: stored, followed: this.followed });
     const keepFrom = hubAt - (this.deps.prerollSeconds ?? 60) * 1000;
     let drop = 0;
     while (drop < this.preroll.length && this.preroll[drop]!.batch.hubAt < keepFrom) drop++;
@@ -227,6 +244,14 @@ export class Recorder {
     const sensorIndex = new Map<string, number>();
     const newSensors: Recording['newSensors'] = [];
     const pending: StoredBatch[] = [];
+    // Which sensor was scored, from the first batch kept on: replay scores the same one.
+    const follows: TimelineEntry[] = [];
+    let followed: string | null = null;
+    preroll.forEach((entry, position) => {
+      if (entry.followed !== null && entry.followed !== followed) follows.push({ kind: 'follow', sensorId: entry.followed, position, at: entry.batch.hubAt });
+      followed = entry.followed;
+    });
+    if (this.followed !== null && this.followed !== followed) follows.push({ kind: 'follow', sensorId: this.followed, position: preroll.length, at: this.now() });
     let samples = 0;
     for (const { sensorId, batch } of preroll) {
       let index = sensorIndex.get(sensorId);
@@ -248,7 +273,7 @@ export class Recorder {
       pendingFirstPosition: 0,
       pendingSamples: samples,
       pendingSessionSamples: 0,
-      timeline: this.preamble.map(({ seen, ...entry }) => ({ ...entry, position: seen - base }) as TimelineEntry),
+      timeline: [...follows, ...this.preamble.map(({ seen, ...entry }) => ({ ...entry, position: seen - base }) as TimelineEntry)],
       exercises: [],
       summary: null,
       summaryWritten: null,

@@ -9,7 +9,7 @@
  * other exact way); moving forward plays on without sending until it gets there. Either way the
  * viewer then gets the whole state at that point, as a late viewer of a live session does.
  */
-import { Subject, Subscription, VirtualTimeScheduler, asyncScheduler, filter, map, share, throttleTime } from 'rxjs';
+import { Subject, Subscription, VirtualTimeScheduler, asyncScheduler, filter, map, merge, share, throttleTime } from 'rxjs';
 import type { LinkEvent } from '../pipeline/events.ts';
 import { coalesceFrames, toAngleFrames, type AngleFrame } from '../pipeline/operators.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
@@ -62,11 +62,31 @@ class ReplayPass {
   started = false;
   /** Each sensor's link as the recording has it so far (a late viewer is told, as on the live socket). */
   readonly linkStates = new Map<string, { state: LinkState; detail: string }>();
+  /** The sensor the session scored (a `follow` entry); null: every sensor, as in recordings without one. */
+  followed: string | null = null;
+  private readonly followedLinks = new Subject<LinkEvent>();
 
   constructor(programme: Programme) {
     // One fusion for every listener, as the hub's frames$ is.
     this.frames$ = this.batches.pipe(toAngleFrames(undefined, this.resets), share());
-    this.session = new SessionService({ programme, frames$: this.frames$, link$: this.links, resetAngle: (epoch) => this.resets.next(epoch), scheduler: this.scheduler, clock: 'replay' });
+    const scored = (sensorId: string) => this.followed === null || sensorId === this.followed;
+    // The session sees only the followed sensor, as live (SensorHub.sessionFrames$ and sessionLink$).
+    this.session = new SessionService({
+      programme,
+      frames$: this.frames$.pipe(filter((frame) => scored(frame.sensorId))),
+      link$: merge(this.links.pipe(filter((link) => scored(link.sensorId))), this.followedLinks),
+      resetAngle: (epoch) => this.resets.next(epoch),
+      scheduler: this.scheduler,
+      clock: 'replay',
+    });
+  }
+
+  /** From here on the session scores `sensorId`, and takes up its link as it is now. */
+  follow(sensorId: string, at: number): void {
+    if (this.followed === sensorId) return;
+    this.followed = sensorId;
+    const link = this.linkStates.get(sensorId);
+    if (link && this.started) this.followedLinks.next({ kind: 'link', sensorId, state: link.state, detail: link.detail, info: null, at });
   }
 
   /** Moves the hub clock to `at` (ms), running the timers and the session's ticks due by then first, as they ran live. */
@@ -291,7 +311,9 @@ export class SessionReplay {
     this.pass = pass;
     this.positionMs = 0;
     const sensorIds = store.sensorIds(sessionId);
-    const timeline = store.timeline(sessionId).filter((entry) => entry.kind === 'command' || entry.kind === 'link' || entry.kind === 'rest-over' || entry.kind === 'reset');
+    const timeline = store
+      .timeline(sessionId)
+      .filter((entry) => entry.kind === 'command' || entry.kind === 'link' || entry.kind === 'rest-over' || entry.kind === 'reset' || entry.kind === 'follow');
     let next = 0;
     // An import is one set of its exercise and has no hub clock (its samples were not received live): it is paced by the samples' own clock.
     const imported = info.source === 'import';
@@ -371,6 +393,9 @@ export class SessionReplay {
         break;
       case 'rest-over':
         pass.session.endRest(entry.at);
+        break;
+      case 'follow':
+        pass.follow(entry.sensorId, entry.at);
         break;
       case 'reset':
         // The session makes its own resets; in an older recording one may mark where the clock ended a rest.

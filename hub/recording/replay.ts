@@ -151,7 +151,7 @@ export async function replaySession(store: SessionStore, id: number, options: Re
     return exercise;
   };
   const sensorIds = store.sensorIds(id);
-  const timeline = store.timeline(id).filter((entry) => entry.kind === 'reset' || entry.kind === 'scoring');
+  const timeline = store.timeline(id).filter((entry) => entry.kind === 'reset' || entry.kind === 'scoring' || entry.kind === 'follow');
   const scheduler = new VirtualTimeScheduler();
   const resets = new Subject<number>();
   const batches = new Subject<SampleBatch>();
@@ -165,13 +165,16 @@ export async function replaySession(store: SessionStore, id: number, options: Re
   if (info.source === 'import') current = new SetReplay(exerciseById(info.exerciseId ?? ''), info.side, 1, scheduler);
 
   const frames: Observable<AngleFrame> = batches.pipe(toAngleFrames(undefined, resets));
+  // As live: with two sensors, only the one the session followed is scored (recordings without follow entries: every frame).
+  let followed: string | null = null;
   const frameSubscription = frames.subscribe((frame) => {
     options.onFrame?.(frame);
-    current?.push(frame);
+    if (followed === null || frame.sensorId === followed) current?.push(frame);
   });
 
   const apply = (entry: TimelineEntry) => {
     if (entry.kind === 'reset') resets.next(entry.epoch);
+    else if (entry.kind === 'follow') followed = entry.sensorId;
     else if (entry.kind === 'scoring') {
       close(false);
       if (entry.run !== null && entry.exerciseId && entry.set !== undefined) current = new SetReplay(exerciseById(entry.exerciseId), entry.side ?? null, entry.set, scheduler);

@@ -40,17 +40,22 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (fastify, { live,
     error: 'Not Found',
     message: `no sensor "${sensorId}"; the hub has ${live.snapshot().map((s) => `"${s.sensorId}"`).join(', ') || 'none yet'}`,
   });
-  const sensorResponses = { 200: SensorsResponse, 404: ErrorResponse };
+  const sensorResponses = { 200: SensorsResponse, 404: ErrorResponse, 409: ErrorResponse };
+  const notBluetooth = (sensorId: string) => ({
+    statusCode: 409,
+    error: 'Conflict',
+    message: `"${sensorId}" is a phone: it is stopped and started on the phone's own sensor page`,
+  });
 
   // The sensor panel: disconnect (to swap or free the sensor), connect (scan again), which shin.
   app.post('/sensors/:sensorId/disconnect', { schema: { params: SensorParams, response: sensorResponses } }, async (request, reply) => {
     if (!live.snapshot().some((s) => s.sensorId === request.params.sensorId)) return reply.code(404).send(unknownSensor(request.params.sensorId));
-    await live.disconnectSensor();
+    if (!(await live.disconnectSensor(request.params.sensorId))) return reply.code(409).send(notBluetooth(request.params.sensorId));
     return { sensors: live.snapshot() };
   });
   app.post('/sensors/:sensorId/connect', { schema: { params: SensorParams, response: sensorResponses } }, async (request, reply) => {
     if (!live.snapshot().some((s) => s.sensorId === request.params.sensorId)) return reply.code(404).send(unknownSensor(request.params.sensorId));
-    live.connectSensor();
+    if (!live.connectSensor(request.params.sensorId)) return reply.code(409).send(notBluetooth(request.params.sensorId));
     return { sensors: live.snapshot() };
   });
   app.patch('/sensors/:sensorId', { schema: { params: SensorParams, body: SensorPatch, response: sensorResponses } }, async (request, reply) => {

@@ -18,8 +18,9 @@ export interface LiveSource {
   /** A sensor's settings (its shin) changed. */
   readonly sensorChanges$: Observable<string>;
   snapshot(): SensorSnapshot[];
-  disconnectSensor(): Promise<void>;
-  connectSensor(): void;
+  /** False when `sensorId` is not a Bluetooth sensor (a phone). */
+  disconnectSensor(sensorId: string): Promise<boolean>;
+  connectSensor(sensorId: string): boolean;
   setShin(sensorId: string, shin: 'left' | 'right' | null): boolean;
 }
 

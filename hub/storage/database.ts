@@ -203,6 +203,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN hub_lock TEXT;
     `,
   },
+  {
+    version: 5,
+    description: 'which shin each sensor is on (hub/storage/shin-store.ts)',
+    sql: `
+      -- A physical sensor (its Bluetooth id) and the shin the person last said it is strapped to, so
+      -- that a left/right pair is set once, not at every start.
+      CREATE TABLE sensor_shins (
+        device_id TEXT PRIMARY KEY,
+        shin TEXT NOT NULL CHECK (shin IN ('left', 'right')),
+        set_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

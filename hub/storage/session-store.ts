@@ -30,7 +30,9 @@ export type TimelineBody =
   | { kind: 'scoring'; run: number | null; exerciseId?: ExerciseId; side?: Side; set?: number }
   | { kind: 'event'; event: SessionEvent }
   /** The clock ended a rest (not a command): replay ends it at the same place. */
-  | { kind: 'rest-over' };
+  | { kind: 'rest-over' }
+  /** From here on the session scores this sensor (two sensors: the one on the set's shin); replay follows it too. */
+  | { kind: 'follow'; sensorId: string };
 export type TimelineEntry = TimelineBody & { position: number; at: number };
 
 /** One flush of the recorder: everything since the previous one. */

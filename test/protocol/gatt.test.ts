@@ -158,10 +158,13 @@ describe('simulated person instruction (simulator only)', () => {
   it('round-trips "exercise,side" and refuses anything else with a message', () => {
     expect(Array.from(encodeSimPersonInstruction({ exercise: 'rom-prone', side: 'right' }))).toEqual(Array.from(new TextEncoder().encode('rom-prone,right')));
     expect(decodeSimPersonInstruction(encodeSimPersonInstruction({ exercise: 'side-lie', side: 'left' }))).toEqual({ ok: true, instruction: { exercise: 'side-lie', side: 'left' } });
-    for (const bad of ['side-lie', 'side-lie,up', ',left', 'side-lie,left,again']) {
+    // Mid-set, after the sensor came back: resume.
+    expect(new TextDecoder().decode(encodeSimPersonInstruction({ exercise: 'rom-prone', side: 'right', resume: true }))).toBe('rom-prone,right,resume');
+    expect(decodeSimPersonInstruction(new TextEncoder().encode('rom-prone,right,resume'))).toEqual({ ok: true, instruction: { exercise: 'rom-prone', side: 'right', resume: true } });
+    for (const bad of ['side-lie', 'side-lie,up', ',left', 'side-lie,left,again', 'side-lie,left,resume,x']) {
       const decoded = decodeSimPersonInstruction(new TextEncoder().encode(bad));
       expect(decoded.ok).toBe(false);
-      if (!decoded.ok) expect(decoded.message).toMatch(/^a simulated person's instruction is "exercise,left\|right", got /);
+      if (!decoded.ok) expect(decoded.message).toMatch(/^a simulated person's instruction is "exercise,left\|right" or "exercise,left\|right,resume", got /);
     }
   });
 });

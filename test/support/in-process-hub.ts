@@ -39,6 +39,11 @@ export interface InProcessHubOptions {
   host?: string;
   /** Who may reach the hub (default: pairings in memory, codes lasting 10 minutes). */
   access?: AccessControl;
+  /**
+   * Two Bluetooth sensors, one on each shin (as `swivel serve --sensors 2`): a second simulated device
+   * on the right shin, the first on the left, and each set scores the sensor on its side.
+   */
+  bleSensors?: 2;
 }
 
 /**
@@ -48,17 +53,47 @@ export interface InProcessHubOptions {
  * can be exact.
  */
 export async function inProcessHub(options: InProcessHubOptions = {}) {
-  const device = new SwivelDevice({ address: '5e:1f:00:00:00:31', seed: options.seed ?? 31, ...(options.exercise ? { exercise: options.exercise } : {}), ...(options.speed ? { speed: options.speed } : {}) });
+  const twoShins = options.bleSensors === 2;
+  const device = new SwivelDevice({
+    address: '5e:1f:00:00:00:31',
+    seed: options.seed ?? 31,
+    ...(options.exercise ? { exercise: options.exercise } : {}),
+    ...(options.speed ? { speed: options.speed } : {}),
+    ...(twoShins ? { shin: 'left', side: 'left' } : {}),
+  });
+  const devices = twoShins
+    ? [
+        device,
+        new SwivelDevice({
+          address: '5e:1f:00:00:00:32',
+          seed: (options.seed ?? 31) + 1,
+          shin: 'right',
+          side: 'right',
+          ...(options.exercise ? { exercise: options.exercise } : {}),
+          ...(options.speed ? { speed: options.speed } : {}),
+        }),
+      ]
+    : [device];
   const log: string[] = [];
   const hub = new SensorHub({
-    bindings: new RadioBindings(inProcessRadio([device])),
+    ...(twoShins ? { bleSensors: 2 } : {}),
+    bindings: new RadioBindings(inProcessRadio(devices)),
     source: 'sim',
     sourceReason: 'using the simulated sensor (test)',
     timings: { backoffStartMs: 20, backoffMaxMs: 100, rssiEveryMs: 200 },
     log: (line) => log.push(line),
   });
   const programme = options.programme ?? (await loadDefaultProgramme());
-  const session = new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
+  // Two sensors: the session scores the followed one, as startHub wires it (hub/main.ts).
+  const session = twoShins
+    ? new SessionService({ programme, frames$: hub.sessionFrames$, link$: hub.sessionLink$, resetAngle: (epoch) => hub.resetAngle(epoch) })
+    : new SessionService({ programme, frames$: hub.frames$, link$: hub.link$, resetAngle: (epoch) => hub.resetAngle(epoch) });
+  if (twoShins) {
+    session.view$.subscribe((view) => {
+      const side = view.current?.side;
+      if (side) queueMicrotask(() => hub.followSide(side));
+    });
+  }
   const storage = options.record ? (() => {
     const dataDir = mkdtempSync(join(tmpdir(), 'swivel-recording-'));
     const db = openDatabase(dataDir);
@@ -88,6 +123,8 @@ export async function inProcessHub(options: InProcessHubOptions = {}) {
     hub,
     session,
     device,
+    /** Every simulated device (two with `bleSensors: 2`: left shin, then right). */
+    devices,
     log,
     port,
     programme,
@@ -99,7 +136,7 @@ export async function inProcessHub(options: InProcessHubOptions = {}) {
       storage?.recorder.stop();
       await hub.stop();
       await app.close();
-      device.close();
+      for (const each of devices) each.close();
       if (storage) {
         storage.db.close();
         rmSync(storage.dataDir, { recursive: true, force: true });

@@ -52,13 +52,14 @@ export function aSensor(overrides: Partial<SensorFacts> = {}): SensorFacts {
   return {
     id: 'swivel-0001',
     shin: null,
-    info: { name: 'Swivel-0001' },
+    info: { name: 'Swivel-0001', manufacturer: null, model: null, firmware: null },
     state: 'connected',
     detail: 'Connected',
     stats: null,
     angle: 12.5,
     angleAt: 9_900,
     angleHealth: 'ok',
+    counting: false,
     ...overrides,
   };
 }
@@ -79,6 +80,7 @@ export function aHub(overrides: Partial<HubFacts> = {}): HubFacts {
     session: aSession(),
     programme: null,
     primary: aSensor(),
+    sensors: [aSensor()],
     ...overrides,
   };
 }

@@ -161,6 +161,7 @@ export class SwivelApp extends LitElement {
         return html`<swivel-programme-screen
           .programme=${programme}
           .sensor=${v.sensor}
+          .sensors=${v.sensors}
           .backTo=${v.running ? 'exercise' : v.status === 'finished' ? 'summary' : null}
           .currentExercise=${v.currentExercise}
           .running=${v.running}
@@ -196,6 +197,7 @@ export class SwivelApp extends LitElement {
           ? html`<swivel-exercise-screen
               .view=${v.exercise}
               .sensor=${v.sensor}
+              .countingText=${v.countingText}
               .flash=${v.flash}
               .announcement=${v.announcement}
               .traceSamples=${this.trace.samples}
@@ -226,7 +228,7 @@ export class SwivelApp extends LitElement {
 
   private readonly onSensorAction = (event: SensorActionEvent): void => {
     event.stopPropagation();
-    const id = this.view?.sensor.sensorId ?? null;
+    const id = event.sensorId ?? this.view?.sensor.sensorId ?? null;
     if (id !== null) this.hub.sensorAction(id, event.request);
   };
 

@@ -51,7 +51,11 @@ export type SensorAction = { action: 'shin'; shin: 'left' | 'right' } | { action
 
 export class SensorActionEvent extends Event {
   static readonly eventName = 'swivel-sensor-action' as const;
-  constructor(readonly request: SensorAction) {
+  /** `sensorId`: the sensor it is about, from a panel that lists several; null: the one shown. */
+  constructor(
+    readonly request: SensorAction,
+    readonly sensorId: string | null = null,
+  ) {
     super(SensorActionEvent.eventName, { bubbles: true, composed: true });
   }
 }

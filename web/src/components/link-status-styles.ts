@@ -56,6 +56,12 @@ export const linkStatusStyles = [buttonStyles, css`
     letter-spacing: 0;
     color: var(--sw-fg, #f4f6f8);
   }
+  .make {
+    margin: -0.4rem 0 0;
+    font-size: 1rem;
+    color: var(--sw-muted, #a7b0bc);
+    overflow-wrap: anywhere;
+  }
   .state {
     display: flex;
     align-items: center;

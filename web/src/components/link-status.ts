@@ -26,6 +26,8 @@ export class SwivelLinkStatus extends LitElement {
   /** The hub's sentence about the state. */
   @property() detail = '';
   @property({ attribute: 'sensor-name' }) sensorName = '';
+  /** Make, model and firmware in a line ("Swivel SW-1 · firmware 1.2.0"); empty: the sensor does not say. */
+  @property({ attribute: 'make-text' }) makeText = '';
   @property({ type: Number }) battery: number | null = null;
   @property({ type: Number }) rssi: number | null = null;
   @property({ type: Number }) packets = 0;
@@ -122,6 +124,7 @@ export class SwivelLinkStatus extends LitElement {
     return html`
       <section class="panel" data-tone=${this.tone} aria-labelledby="heading">
         <h2 id="heading">Sensor${this.sensorName ? html` <span class="name">${this.sensorName}</span>` : ''}</h2>
+        ${this.makeText ? html`<p class="make" data-testid="sensor-make">${this.makeText}</p>` : ''}
         <div class="state" role="status" aria-live="polite" aria-atomic="true">
           <span class=${busy ? 'dot pulse' : 'dot'} aria-hidden="true"></span>
           <span class="state-text" data-testid="link-state" id="link-state" data-state=${this.state}>${this.label}</span>

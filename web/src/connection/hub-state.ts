@@ -3,7 +3,7 @@ import type { HelloMessage, ServerMessage } from '../../../hub/protocol/messages
 import type { Programme } from '../../../hub/protocol/programme.ts';
 import type { ReplayState } from '../../../hub/protocol/replay.ts';
 import type { SessionEvent, SessionView } from '../../../hub/protocol/session.ts';
-import { applyAngle, applyLink, breakTrace, newSensorModel, sensorFromSnapshot, type SensorModel } from './sensor-model.ts';
+import { applyAngle, applyLink, applySensorSettings, breakTrace, newSensorModel, sensorFromSnapshot, type SensorModel } from './sensor-model.ts';
 
 /**
  * The hub socket as the dashboard sees it:
@@ -79,11 +79,15 @@ export abstract class HubState {
   private readonly listeners = new Set<SessionListener>();
 
   /**
-   * The sensor the dashboard shows: the one connected last, as the hub's session follows it; else the
-   * one heard from last (a phone that went quiet stays on screen, lost, rather than the Bluetooth link
-   * that is still scanning); else the first one the hub listed.
+   * The sensor the dashboard shows: the one the hub says it counts (with a sensor on each shin, the one
+   * on the set's side, even while its link is down: a lost sensor shows as lost). A hub that says none
+   * yet: the one connected last, as the hub's session follows it; else the one heard from last (a phone
+   * that went quiet stays on screen, lost, rather than the Bluetooth link that is still scanning); else
+   * the first one the hub listed.
    */
   get primary(): SensorModel | null {
+    const counting = this.sensors.find((sensor) => sensor.counting);
+    if (counting) return counting;
     let connected: SensorModel | null = null;
     for (const sensor of this.sensors) if (sensor.state === 'connected' && (connected === null || sensor.connectedAt > connected.connectedAt)) connected = sensor;
     if (connected) return connected;
@@ -123,8 +127,8 @@ export abstract class HubState {
         this.onSession(message.session);
         break;
       case 'sensor': {
-        const sensor = this.sensors.find((s) => s.id === message.sensor.sensorId);
-        if (sensor) sensor.shin = message.sensor.shin;
+        // The hub moved the counting to another sensor: it says so of the old one first, so at most one counts here too.
+        applySensorSettings(this.sensorFor(message.sensor.sensorId), message.sensor);
         break;
       }
       case 'event':

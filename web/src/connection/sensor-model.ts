@@ -35,11 +35,13 @@ export interface SensorModel {
   lastT: number | null;
   /** `performance.now()` when its link last became connected (0: connected before this page knew): the hub follows the sensor connected last. */
   connectedAt: number;
+  /** The hub scores this sensor's angle (at most one at a time): the screens follow it. */
+  counting: boolean;
 }
 
 /** A sensor a message named before any `hello` listed it. */
 export function newSensorModel(id: string): SensorModel {
-  return { id, shin: null, info: null, state: 'idle', detail: '', stats: null, angle: null, angleAt: null, angleHealth: null, trace: new TraceBuffer(TRACE_CAPACITY), sampleRateHz: null, lastT: null, connectedAt: 0 };
+  return { id, shin: null, info: null, state: 'idle', detail: '', stats: null, angle: null, angleAt: null, angleHealth: null, trace: new TraceBuffer(TRACE_CAPACITY), sampleRateHz: null, lastT: null, connectedAt: 0, counting: false };
 }
 
 /** A sensor as a `hello` lists it, keeping the trace (and rate) of the same sensor seen before. */
@@ -58,7 +60,18 @@ export function sensorFromSnapshot(snapshot: SensorSnapshot, before: SensorModel
     sampleRateHz: before?.sampleRateHz ?? null,
     lastT: null,
     connectedAt: before?.connectedAt ?? 0,
+    counting: snapshot.counting,
   };
+}
+
+/**
+ * A `sensor` message: the hub's settings for the sensor changed (its shin, or whether it counts).
+ * Only those are taken: its link state arrives in order with `link` messages.
+ */
+export function applySensorSettings(sensor: SensorModel, snapshot: SensorSnapshot): void {
+  sensor.shin = snapshot.shin;
+  sensor.counting = snapshot.counting;
+  if (snapshot.info) sensor.info = snapshot.info;
 }
 
 /** An angle frame: the newest angle, its trace, and the sample rate learnt from the sensor's clock. */

@@ -26,6 +26,8 @@ export class SwivelExerciseScreen extends ScreenElement {
   @property({ attribute: false }) announcement: Announcement | null = null;
   @property({ attribute: false }) traceSamples: Float32Array = new Float32Array(0);
   @property({ type: Number }) traceRate = 100;
+  /** With two sensors or more, which one the set counts with; empty with one. */
+  @property() countingText = '';
   /** A replay plays as it happened: no controls. */
   @property({ type: Boolean }) replay = false;
   /** This device may steer the session (false on a viewer, whose commands the hub refuses): else only the way to the programme. */
@@ -41,7 +43,7 @@ export class SwivelExerciseScreen extends ScreenElement {
     if (!v || !s) return nothing;
     const announcement = this.announcement;
     return html`
-      ${screenTitle(v.name, v.side, v.setText, v.whereText)}
+      ${screenTitle(v.name, v.side, v.setText, v.whereText, this.countingText)}
       ${v.shinWarning ? html`<p class="shin-warning" role="status" data-testid="shin-warning">${v.shinWarning}</p>` : nothing}
       ${v.postureWarning ? postureWarningPart(v.postureWarning, this.replay || !this.steers ? null : () => this.send({ action: 'calibrate' })) : nothing}
       <p class="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="set-announcement">${announcement

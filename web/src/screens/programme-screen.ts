@@ -1,19 +1,23 @@
 import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { Programme } from '../../../hub/protocol/programme.ts';
 import { NavigateEvent } from '../components/events.ts';
-import type { SensorView } from '../view-model/sensor.ts';
+import type { SensorRowView, SensorView } from '../view-model/sensor.ts';
 import { ScreenElement } from './screen-element.ts';
 import '../components/angle-readout.ts';
 import '../components/link-status.ts';
 import '../components/phone-invite.ts';
 import '../components/programme-list.ts';
+import '../components/sensor-card.ts';
 
 /** The programme with a start button per exercise, beside the sensor: its live angle and link panel. */
 @customElement('swivel-programme-screen')
 export class SwivelProgrammeScreen extends ScreenElement {
   @property({ attribute: false }) programme: Programme | null = null;
   @property({ attribute: false }) sensor: SensorView | null = null;
+  /** Every sensor when the hub has two or more (each gets its card); empty: the single sensor's panel. */
+  @property({ attribute: false }) sensors: readonly SensorRowView[] = [];
   /** Where "back" goes: the set under way, the summary, or nowhere (no session). */
   @property() backTo: 'exercise' | 'summary' | null = null;
   @property() currentExercise: string | null = null;
@@ -27,7 +31,6 @@ export class SwivelProgrammeScreen extends ScreenElement {
   protected override render() {
     const s = this.sensor;
     if (!s) return nothing;
-    const stats = s.stats;
     return html`
       <div class="programme-list">
         ${this.backTo
@@ -54,25 +57,55 @@ export class SwivelProgrammeScreen extends ScreenElement {
             .tone=${s.tone}
           ></swivel-angle-readout>
         </section>
-        <swivel-link-status
-          class="status"
-          compact
-          .state=${s.linkState}
-          .detail=${s.detail}
-          .sensorName=${s.sensorName}
-          .battery=${stats?.battery ?? null}
-          .rssi=${stats?.rssi ?? null}
-          .packets=${stats?.packets ?? 0}
-          .lostPackets=${stats?.lostPackets ?? 0}
-          .malformed=${stats?.malformedPackets ?? 0}
-          .rateHz=${stats?.rateHz ?? null}
-          .linkLosses=${stats?.linkLosses ?? 0}
-          .shin=${s.shin}
-          .controls=${s.sensorId !== null && this.steers}
-        ></swivel-link-status>
+        ${this.sensors.length > 1 ? this.renderSensorCards() : this.renderLinkStatus(s)}
         <swivel-phone-invite></swivel-phone-invite>
       </aside>
     `;
+  }
+
+  /** Two sensors or more: a card each, the counting one marked, each with its own shin. */
+  private renderSensorCards() {
+    return html`<section class="sensor-cards" aria-label="Sensors" data-testid="sensor-cards">
+      ${repeat(
+        this.sensors,
+        (row) => row.sensorId,
+        (row) => html`<swivel-sensor-card
+          data-testid="sensor-card"
+          data-sensor-id=${row.sensorId}
+          .sensorId=${row.sensorId}
+          .name=${row.name}
+          .makeText=${row.makeText}
+          .state=${row.linkState}
+          .detail=${row.detail}
+          .battery=${row.battery}
+          .shin=${row.shin}
+          .counting=${row.counting}
+          .phone=${row.phone}
+          .controls=${row.linkState !== 'unknown' && this.steers}
+        ></swivel-sensor-card>`,
+      )}
+    </section>`;
+  }
+
+  private renderLinkStatus(s: SensorView) {
+    const stats = s.stats;
+    return html`<swivel-link-status
+      class="status"
+      compact
+      .state=${s.linkState}
+      .detail=${s.detail}
+      .sensorName=${s.sensorName}
+      .makeText=${s.makeText}
+      .battery=${stats?.battery ?? null}
+      .rssi=${stats?.rssi ?? null}
+      .packets=${stats?.packets ?? 0}
+      .lostPackets=${stats?.lostPackets ?? 0}
+      .malformed=${stats?.malformedPackets ?? 0}
+      .rateHz=${stats?.rateHz ?? null}
+      .linkLosses=${stats?.linkLosses ?? 0}
+      .shin=${s.shin}
+      .controls=${s.sensorId !== null && this.steers}
+    ></swivel-link-status>`;
   }
 }
 

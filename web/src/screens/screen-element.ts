@@ -13,13 +13,14 @@ export class ScreenElement extends LitElement {
 }
 
 /** The heading line of the exercise and rest screens. */
-export function screenTitle(name: string, side: string, setText: string, detail: string) {
+export function screenTitle(name: string, side: string, setText: string, detail: string, countingText = '') {
   return html`
     <div class="title">
       <h2 data-testid="exercise-name">${name}</h2>
       ${side ? html`<span class="side-chip" data-testid="exercise-side">${side} side</span>` : nothing}
       ${setText ? html`<span class="set" data-testid="exercise-set">${setText}</span>` : nothing}
       <span class="where">${detail}</span>
+      ${countingText ? html`<span class="counting-sensor" data-testid="counting-sensor">${countingText}</span>` : nothing}
     </div>
   `;
 }

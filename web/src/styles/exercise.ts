@@ -38,6 +38,13 @@ export const exerciseStyles = css`
       font-size: 1.1rem;
       color: var(--sw-muted);
     }
+    .counting-sensor {
+      padding: 0.1rem 0.7rem;
+      border-radius: 0.5rem;
+      border: 2px solid var(--sw-accent);
+      font-size: 1.2rem;
+      font-weight: 700;
+    }
     .end-hold {
       display: flex;
       align-items: center;

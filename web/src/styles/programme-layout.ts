@@ -9,6 +9,11 @@ export const programmeStyles = css`
       grid-template-columns: minmax(0, 1fr) 24rem;
       grid-template-areas: 'list sensor';
     }
+    /* Two sensors' cards: a wider side panel, so each card's buttons fit on one row. (:where keeps the
+       specificity of .screen-programme, so the portrait layout in responsive.ts still wins.) */
+    .screen-programme:where(:has(.sensor-cards)) {
+      grid-template-columns: minmax(0, 1fr) 27rem;
+    }
     .programme-list {
       grid-area: list;
       min-height: 0;
@@ -29,6 +34,11 @@ export const programmeStyles = css`
     .sensor .angle {
       display: grid;
       padding: 0.75rem;
+    }
+    .sensor-cards {
+      display: grid;
+      gap: 0.75rem;
+      align-content: start;
     }
     swivel-angle-readout {
       min-height: 0;

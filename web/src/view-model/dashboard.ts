@@ -6,7 +6,7 @@ import type { SessionStatus, SessionView, SetResult } from '../../../hub/protoco
 import { deriveExercise, type ExerciseView } from './exercise.ts';
 import { doneKey } from './programme-text.ts';
 import { deriveRest, type RestView } from './rest.ts';
-import { deriveSensor, type SensorFacts, type SensorView } from './sensor.ts';
+import { countingText, deriveSensor, deriveSensorList, type SensorFacts, type SensorRowView, type SensorView } from './sensor.ts';
 import { shownFlash, type Announcement, type Flash, type SetFeedback } from './set-feedback.ts';
 
 /** A hub error stays on screen this long unless dismissed, ms. */
@@ -43,6 +43,8 @@ export interface HubFacts {
   session: SessionView | null;
   programme: Programme | null;
   primary: SensorFacts | null;
+  /** Every sensor the hub knows, in its order. */
+  sensors: readonly SensorFacts[];
 }
 
 export interface DashboardInput {
@@ -66,6 +68,10 @@ export interface DashboardView {
   /** A set or a rest is under way. */
   running: boolean;
   sensor: SensorView;
+  /** Each sensor's line when the hub has two or more (one per shin, or a phone too); else empty. */
+  sensors: SensorRowView[];
+  /** With two sensors or more, which one counts ("Counting with Swivel-0002 on the right shin"); else empty. */
+  countingText: string;
   hubLabel: string;
   bannerKind: BannerKind | null;
   retryIn: number | null;
@@ -132,6 +138,7 @@ export function deriveDashboard(input: DashboardInput, previous: DashboardView |
   const running = status === 'calibrating' || status === 'active' || status === 'rest';
   const screen = chooseScreen(input.asked, session);
   const sensor = deriveSensor(hub.status === 'live', hub.everLive, hub.primary, now);
+  const sensors = deriveSensorList(hub.status === 'live', hub.sensors);
   const results = session?.results ?? null;
   const done =
     previous && previous.doneFrom === results
@@ -143,6 +150,8 @@ export function deriveDashboard(input: DashboardInput, previous: DashboardView |
     status: session?.status ?? 'none',
     running,
     sensor,
+    sensors,
+    countingText: countingText(sensors),
     hubLabel: hubLabel(hub),
     bannerKind: bannerKind(hub),
     retryIn: hub.retryAt === null ? null : Math.max(0, Math.ceil((hub.retryAt - input.wallNow) / 1000)),

@@ -12,7 +12,7 @@ export type SensorStats = SensorSnapshot['stats'];
 export interface SensorFacts {
   id: string;
   shin: 'left' | 'right' | null;
-  info: { name: string } | null;
+  info: { name: string; manufacturer: string | null; model: string | null; firmware: string | null } | null;
   state: LinkState;
   detail: string;
   stats: SensorStats | null;
@@ -20,6 +20,8 @@ export interface SensorFacts {
   /** ms on the view's clock when the newest angle arrived. */
   angleAt: number | null;
   angleHealth: AngleMessage['health'] | null;
+  /** The hub scores this sensor's angle. */
+  counting: boolean;
 }
 
 export interface SensorView {
@@ -31,6 +33,8 @@ export interface SensorView {
   linkState: ShownLinkState;
   detail: string;
   sensorName: string;
+  /** Make, model and firmware in a line ("Swivel SW-1 · firmware 1.2.0"); empty when the sensor does not say. */
+  makeText: string;
   stats: SensorStats | null;
   connected: boolean;
   /** The sensor the panel's controls act on (null while the hub is unreachable or has none). */
@@ -97,9 +101,71 @@ export function deriveSensor(live: boolean, everLive: boolean, sensor: SensorFac
         ? sensor.detail
         : 'The hub has not reported a sensor yet.',
     sensorName: sensor?.info?.name ?? '',
+    makeText: makeText(sensor?.info ?? null),
     stats: sensor?.stats ?? null,
     connected: live && sensor?.state === 'connected',
     sensorId: live && sensor ? sensor.id : null,
     shin: sensor?.shin ?? null,
   };
+}
+
+/**
+ * Make, model and firmware as one short line, leaving out what the sensor does not say; a model that
+ * already starts with the maker's name is not repeated after it.
+ */
+export function makeText(info: SensorFacts['info']): string {
+  if (!info) return '';
+  const maker = info.manufacturer?.trim() ?? '';
+  const model = info.model?.trim() ?? '';
+  const device = maker && model.toLowerCase().startsWith(maker.toLowerCase()) ? model : [maker, model].filter(Boolean).join(' ');
+  const firmware = info.firmware?.trim() ? `firmware ${info.firmware.trim()}` : '';
+  return [device, firmware].filter(Boolean).join(' \u00b7 ');
+}
+
+/** The hub names the phones streaming as sensors `phone-…` (hub/phone): they are stopped and started on the phone. */
+export function isPhoneSensor(sensorId: string): boolean {
+  return sensorId.startsWith('phone-');
+}
+
+/** One sensor's line in the panel that lists them all (two or more sensors). */
+export interface SensorRowView {
+  sensorId: string;
+  /** The sensor's own name, else what the hub calls it. */
+  name: string;
+  makeText: string;
+  linkState: ShownLinkState;
+  /** The hub's sentence about the link (why it cannot use a device, what it is doing). */
+  detail: string;
+  battery: number | null;
+  shin: 'left' | 'right' | null;
+  counting: boolean;
+  /** A phone: stopped and started on the phone itself, so the panel offers no connect or disconnect. */
+  phone: boolean;
+}
+
+/**
+ * Every sensor, for the panel, when the hub has more than one (a sensor on each shin, or a phone beside
+ * a Bluetooth sensor); empty with one or none, where the single sensor's panel says it all. While the
+ * hub is unreachable every row says so: what it last said may no longer be true.
+ */
+export function deriveSensorList(live: boolean, sensors: readonly SensorFacts[]): SensorRowView[] {
+  if (sensors.length < 2) return [];
+  return sensors.map((sensor) => ({
+    sensorId: sensor.id,
+    name: sensor.info?.name || sensor.id,
+    makeText: makeText(sensor.info),
+    linkState: live ? sensor.state : 'unknown',
+    detail: live ? sensor.detail : 'The hub is unreachable.',
+    battery: sensor.stats?.battery ?? null,
+    shin: sensor.shin,
+    counting: live && sensor.counting,
+    phone: isPhoneSensor(sensor.id),
+  }));
+}
+
+/** With two sensors or more, which one the set counts with, said on the exercise screen; else empty. */
+export function countingText(rows: readonly SensorRowView[]): string {
+  const counting = rows.find((row) => row.counting);
+  if (!counting) return '';
+  return `Counting with ${counting.name}${counting.shin ? ` on the ${counting.shin} shin` : ''}`;
 }
