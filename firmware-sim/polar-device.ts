@@ -42,6 +42,8 @@ const FRAME_SECONDS = 0.25;
 export interface PolarDeviceOptions extends Omit<DeviceOptions, 'config'> {
   /** Polar's SDK mode: 26–416 Hz and ±2–16 g instead of 52 Hz and ±8 g (SdkModeExplained.md). Default off. */
   sdkMode?: boolean;
+  /** A Polar sensor without a gyroscope stream (as the OH1 or the H10 straps): no GYRO in its features. Default false. */
+  withoutGyro?: boolean;
 }
 
 interface RunningStream {
@@ -69,6 +71,7 @@ const clampInt16 = (value: number) => Math.max(-32768, Math.min(32767, Math.roun
 export class PolarDevice extends SimulatedDevice {
   protected readonly data = { service: PMD_SERVICE, characteristic: PMD_DATA };
   readonly sdkMode: boolean;
+  private readonly withoutGyro: boolean;
   private controlPointNotify = false;
   private batteryNotify = false;
   private readonly streams = new Map<number, RunningStream>();
@@ -78,6 +81,7 @@ export class PolarDevice extends SimulatedDevice {
   constructor(options: PolarDeviceOptions) {
     super(options, POLAR_SIM_NAME_PREFIX);
     this.sdkMode = options.sdkMode ?? false;
+    this.withoutGyro = options.withoutGyro ?? false;
   }
 
   /** The rate both streams run at; the default while none runs. */
@@ -93,7 +97,7 @@ export class PolarDevice extends SimulatedDevice {
   private offered(type: number): PmdSettings | null {
     const sampleRate = [...(this.sdkMode ? VERITY_SDK_MODE_RATES_HZ : VERITY_RATES_HZ)];
     if (type === PMD_TYPE.acc) return { sampleRate, resolution: [VERITY_RESOLUTION_BITS], range: [...(this.sdkMode ? VERITY_SDK_MODE_ACC_RANGES_G : VERITY_ACC_RANGES_G)] };
-    if (type === PMD_TYPE.gyro) return { sampleRate, resolution: [VERITY_RESOLUTION_BITS], range: [...VERITY_GYRO_RANGES_DPS] };
+    if (type === PMD_TYPE.gyro && !this.withoutGyro) return { sampleRate, resolution: [VERITY_RESOLUTION_BITS], range: [...VERITY_GYRO_RANGES_DPS] };
     return null;
   }
 
@@ -125,7 +129,9 @@ export class PolarDevice extends SimulatedDevice {
   protected readCharacteristic(service: string, characteristic: string): Uint8Array | null {
     const text = (s: string) => new TextEncoder().encode(s);
     // Verity Sense's PMD measurements (README): PPG, PPI, ACC, GYRO, magnetometer.
-    if (characteristic === PMD_CONTROL_POINT) return encodePmdFeatures([PMD_TYPE.ppg, PMD_TYPE.acc, PMD_TYPE.ppi, PMD_TYPE.gyro, PMD_TYPE.magnetometer]);
+    if (characteristic === PMD_CONTROL_POINT) {
+      return encodePmdFeatures([PMD_TYPE.ppg, PMD_TYPE.acc, PMD_TYPE.ppi, ...(this.withoutGyro ? [] : [PMD_TYPE.gyro]), PMD_TYPE.magnetometer]);
+    }
     if (service === BATTERY_SERVICE && characteristic === BATTERY_LEVEL_CHARACTERISTIC) return encodeBatteryLevel(this.battery());
     if (service === DEVICE_INFORMATION_SERVICE) {
       if (characteristic === MANUFACTURER_NAME_CHARACTERISTIC) return text('Polar Electro Oy');

@@ -20,7 +20,7 @@ import {
   type PmdSettings,
   type PmdStartSettings,
 } from '../protocol/polar-pmd.ts';
-import { followBatteryLevel, listen, readDeviceInformation, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
+import { UnusableSensorError, followBatteryLevel, listen, readDeviceInformation, type ProfileLink, type SensorProfile } from './sensor-profile.ts';
 
 /** The rate the hub asks for when it sets none: the nearest both streams offer (52 Hz on a Verity Sense in normal mode). */
 export const POLAR_HUB_RATE_HZ = 100;
@@ -54,13 +54,14 @@ export const polarProfile: SensorProfile = {
 
   async connect(link: ProfileLink) {
     const controlPoint = link.find(PMD_CONTROL_POINT);
-    if (!controlPoint) throw new Error(`${link.sensorName} has no PMD control point`);
+    if (!controlPoint) throw new UnusableSensorError(`${link.sensorName} is named like a Polar sensor but has no PMD control point to start its motion streams with`);
     const information = await readDeviceInformation(link);
     const control = new ControlPoint(link, controlPoint);
     await link.gatt(controlPoint.subscribeAsync(), 'subscribing to the PMD control point');
     const features = decodePmdFeatures(new Uint8Array(await link.gatt(controlPoint.readAsync(), 'reading the PMD features')));
     const missing = [PMD_TYPE.acc, PMD_TYPE.gyro].filter((type) => !features?.has(type));
-    if (missing.length > 0) throw new Error(`${link.sensorName} does not stream ${missing.map(name).join(' or ')} over PMD, so it cannot be a shin sensor`);
+    // Another Polar model (a strap, an arm band without a gyroscope): left alone for a while, not retried at once.
+    if (missing.length > 0) throw new UnusableSensorError(`${link.sensorName} does not stream ${missing.map(name).join(' or ')} over Polar's PMD service, so Swivel cannot use it as a shin sensor (a Polar Verity Sense can)`);
     await followBatteryLevel(link);
 
     let rateHz: number | undefined;

@@ -87,6 +87,16 @@ describe('SensorLink with a simulated Polar Verity Sense', () => {
     expect(h.stats().lastMalformed).toMatch(/^Polar: (ACC|GYRO) compressed frame type 0/);
   });
 
+  it('does not use a Polar sensor without a gyroscope stream, and says why on the link', async () => {
+    const strapLike = new PolarDevice({ address: 'a0:9e:1a:00:00:06', seed: 8, withoutGyro: true });
+    const h = harness([strapLike], 100);
+    use(h);
+    h.link.start();
+    await waitFor('the reason on the link', () => /does not stream GYRO over Polar's PMD service/.test(h.link.currentLink.detail));
+    expect(h.link.currentLink.state).not.toBe('connected');
+    expect(strapLike.running).toEqual([]);
+  });
+
   it('goes lost → reconnecting → connected when the sensor drops out of range, starts its streams again, and streams on the same clock', async () => {
     const device = new PolarDevice({ address: 'a0:9e:1a:00:00:05', seed: 7 });
     const h = harness([device], 50);
