@@ -34,8 +34,8 @@
  * timed as the hub times it, on arrival (trackArrivalClock): what a WitMotion sensor costs.
  *
  * With --polar every set is sampled at a Verity Sense's rates (52 Hz, and 104 and 208 Hz of its SDK
- * mode), put in delta-compressed ACC and GYRO frames (±8 g and ±2000 °/s in 16 bits, a quarter of a
- * second a frame, each stream its own frames and timestamps), lost frame by frame, and paired back
+ * mode), put in delta-compressed ACC and GYRO frames (±8 g and ±2000 °/s in 16 bits, 30 samples a
+ * frame as in the PMD specification's example, each stream its own frames and timestamps), lost frame by frame, and paired back
  * into samples by the hub's own decoder (hub/pipeline/polar-decode.ts): what a Polar sensor costs.
  *
  * With --dot every sample goes through a Movella DOT Rate quantities notification (float32 m/s² and
@@ -144,7 +144,7 @@ function timedOnArrival(csv: string, rateHz: number): string {
 
 /**
  * A set as a Polar Verity Sense streams it: the sensor model sampled at `rateHz`, ACC and GYRO each in
- * delta-compressed frames of a quarter second stamped with their last sample's sensor time, frames
+ * delta-compressed frames of 30 samples stamped with their last sample's sensor time, frames
  * lost in bursts, and the rest decoded and paired by the hub's decoder. The truth is kept for the
  * samples that come out, on the decoder's clock.
  */
@@ -161,7 +161,8 @@ function polarRecording(exercise: ExerciseId, seed: number, rateHz: number, loss
   const lossRandom = seededRandom(deriveSeed(seed, 'recording-loss'));
   const factor = { [PMD_TYPE.acc]: Math.fround(8 / 32768), [PMD_TYPE.gyro]: Math.fround(2000 / 32768) };
   const state: VendorDecodeState = {};
-  const perFrame = Math.round(rateHz / 4);
+  // 30 samples a frame, as the PMD specification's Verity Sense example.
+  const perFrame = 30;
   const total = model.samplesBy(options.seconds, rateHz);
   const trueTimes: number[] = [];
   const lines = ['t,ax,ay,az,gx,gy,gz'];

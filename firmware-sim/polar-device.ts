@@ -17,7 +17,9 @@ import {
   PMD_SERVICE,
   PMD_STATUS_CODE,
   PMD_TYPE,
+  PMD_MIN_MTU,
   VERITY_ACC_RANGES_G,
+  VERITY_CHANNELS,
   VERITY_DEFAULT_TIME_NS,
   VERITY_GYRO_RANGES_DPS,
   VERITY_RATES_HZ,
@@ -36,8 +38,11 @@ import type { RadioService } from '../hub/protocol/radio.ts';
 import { SimulatedDevice, type DeviceLink, type DeviceOptions } from './device.ts';
 
 export const POLAR_SIM_NAME_PREFIX = 'Polar Sense ';
-/** How much signal a frame holds at most, seconds: frames fill up to this or to the MTU, whichever is first. */
-const FRAME_SECONDS = 0.25;
+/**
+ * Samples a frame holds: the specification's Verity Sense ACC example is a reference sample and 29
+ * deltas. Fewer if they do not fit the MTU.
+ */
+const FRAME_SAMPLES = 30;
 
 export interface PolarDeviceOptions extends Omit<DeviceOptions, 'config'> {
   /** Polar's SDK mode: 26–416 Hz and ±2–16 g instead of 52 Hz and ±8 g (SdkModeExplained.md). Default off. */
@@ -64,7 +69,7 @@ const clampInt16 = (value: number) => Math.max(-32768, Math.min(32767, Math.roun
  * PMD service with its control point (read: feature bits; write: requests; answers `F0 …` notified
  * on it, with error statuses for bad requests) and data characteristic, Battery and Device
  * Information. ACC and GYRO stream separately once each is started, at 52 Hz (26–416 Hz in SDK mode),
- * in delta-compressed frames (frame type 0x80, 16-bit reference sample, deltas in the fewest bits)
+ * in delta-compressed frames of 30 samples (frame type 0x80, 16-bit reference sample, deltas in the fewest bits)
  * stamped with the sensor time of their last sample: ns since 2000-01-01, counting from Verity's
  * default time. Both streams run at the same rate here (a real one could run them at two).
  */
@@ -96,8 +101,9 @@ export class PolarDevice extends SimulatedDevice {
 
   private offered(type: number): PmdSettings | null {
     const sampleRate = [...(this.sdkMode ? VERITY_SDK_MODE_RATES_HZ : VERITY_RATES_HZ)];
-    if (type === PMD_TYPE.acc) return { sampleRate, resolution: [VERITY_RESOLUTION_BITS], range: [...(this.sdkMode ? VERITY_SDK_MODE_ACC_RANGES_G : VERITY_ACC_RANGES_G)] };
-    if (type === PMD_TYPE.gyro && !this.withoutGyro) return { sampleRate, resolution: [VERITY_RESOLUTION_BITS], range: [...VERITY_GYRO_RANGES_DPS] };
+    const channels = [VERITY_CHANNELS];
+    if (type === PMD_TYPE.acc) return { sampleRate, resolution: [VERITY_RESOLUTION_BITS], range: [...(this.sdkMode ? VERITY_SDK_MODE_ACC_RANGES_G : VERITY_ACC_RANGES_G)], channels };
+    if (type === PMD_TYPE.gyro && !this.withoutGyro) return { sampleRate, resolution: [VERITY_RESOLUTION_BITS], range: [...VERITY_GYRO_RANGES_DPS], channels };
     return null;
   }
 
@@ -130,7 +136,10 @@ export class PolarDevice extends SimulatedDevice {
     const text = (s: string) => new TextEncoder().encode(s);
     // Verity Sense's PMD measurements (README): PPG, PPI, ACC, GYRO, magnetometer.
     if (characteristic === PMD_CONTROL_POINT) {
-      return encodePmdFeatures([PMD_TYPE.ppg, PMD_TYPE.acc, PMD_TYPE.ppi, ...(this.withoutGyro ? [] : [PMD_TYPE.gyro]), PMD_TYPE.magnetometer]);
+      // 17 bytes, as the specification's Verity Sense example: 0F 6E and zeros.
+      const features = new Uint8Array(17);
+      features.set(encodePmdFeatures([PMD_TYPE.ppg, PMD_TYPE.acc, PMD_TYPE.ppi, ...(this.withoutGyro ? [] : [PMD_TYPE.gyro]), PMD_TYPE.magnetometer]));
+      return features;
     }
     if (service === BATTERY_SERVICE && characteristic === BATTERY_LEVEL_CHARACTERISTIC) return encodeBatteryLevel(this.battery());
     if (service === DEVICE_INFORMATION_SERVICE) {
@@ -166,12 +175,16 @@ export class PolarDevice extends SimulatedDevice {
       const [rateHz] = settings.sampleRate ?? [];
       const [resolution] = settings.resolution ?? [];
       const [range] = settings.range ?? [];
+      const [channels] = settings.channels ?? [VERITY_CHANNELS];
       const other = [...this.streams.entries()].find(([t]) => t !== type)?.[1];
       let status: number = PMD_STATUS_CODE.success;
       if (this.streams.has(type)) status = PMD_STATUS_CODE.alreadyInState;
       else if (rateHz === undefined || !offered.sampleRate!.includes(rateHz) || (other && other.rateHz !== rateHz)) status = PMD_STATUS_CODE.invalidSampleRate;
       else if (resolution === undefined || !offered.resolution!.includes(resolution)) status = PMD_STATUS_CODE.invalidResolution;
       else if (range === undefined || !offered.range!.includes(range)) status = PMD_STATUS_CODE.invalidRange;
+      else if (channels !== VERITY_CHANNELS) status = PMD_STATUS_CODE.invalidChannels;
+      // The specification's host exchanges an MTU of at least 232 first; a frame would not fit a smaller one.
+      else if (this.linkMtu < PMD_MIN_MTU) status = PMD_STATUS_CODE.invalidMtu;
       if (status !== PMD_STATUS_CODE.success) return answer(op, type, status), null;
       // One count is range / 2^15: full scale in 16 bits. The factor says so, as a float32.
       const factor = range! / 32768;
@@ -216,8 +229,7 @@ export class PolarDevice extends SimulatedDevice {
         const xyz = type === PMD_TYPE.acc ? [r.ax, r.ay, r.az] : [r.gx, r.gy, r.gz];
         stream.pending.push({ index, counts: xyz.map((v) => clampInt16(v * stream.perUnit)) });
       });
-      const perFrame = Math.max(1, Math.round(stream.rateHz * FRAME_SECONDS));
-      while (stream.pending.length >= perFrame) frames.push(this.frame(type, stream, perFrame));
+      while (stream.pending.length >= FRAME_SAMPLES) frames.push(this.frame(type, stream, FRAME_SAMPLES));
     }
     return frames;
   }

@@ -7,6 +7,7 @@ import {
   PMD_STATUS_CODE,
   PMD_TYPE,
   POLAR_NAME_PREFIX,
+  VERITY_CHANNELS,
   VERITY_RESOLUTION_BITS,
   decodePmdFeatures,
   decodePmdResponse,
@@ -88,6 +89,7 @@ export const polarProfile: SensorProfile = {
             sampleRate: rate,
             resolution: resolutions.includes(VERITY_RESOLUTION_BITS) ? VERITY_RESOLUTION_BITS : Math.max(...resolutions),
             range: ranges.includes(preferredRange) ? preferredRange : Math.max(0, ...ranges),
+            ...(offered.channels?.includes(VERITY_CHANNELS) ? { channels: VERITY_CHANNELS } : {}),
           };
         };
         scales[PMD_TYPE.acc] = await control.start(PMD_TYPE.acc, choose(acc, PREFERRED_ACC_RANGE_G));

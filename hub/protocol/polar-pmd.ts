@@ -54,6 +54,8 @@ export const PMD_STATUS = [
   'disk full',
 ] as const;
 export const PMD_STATUS_CODE = {
+  invalidMtu: 10,
+  invalidChannels: 11,
   success: 0,
   invalidOpCode: 1,
   invalidMeasurementType: 2,
@@ -96,6 +98,8 @@ export interface PmdStartSettings {
   sampleRate: number;
   resolution: number;
   range: number;
+  /** Sent when the sensor lists it (Verity Sense: 3), as the specification's start request does. */
+  channels?: number;
 }
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -159,7 +163,16 @@ export function decodePmdSettings(bytes: Uint8Array): PmdSettingsResult {
 export const encodeGetSettings = (type: number): Uint8Array => Uint8Array.of(PMD_OP.getSettings, type);
 /** `02 type settings…`: start streaming it with these settings. */
 export const encodeStartMeasurement = (type: number, settings: PmdStartSettings): Uint8Array =>
-  Uint8Array.of(PMD_OP.start, type, ...encodePmdSettings({ sampleRate: [settings.sampleRate], resolution: [settings.resolution], range: [settings.range] }));
+  Uint8Array.of(
+    PMD_OP.start,
+    type,
+    ...encodePmdSettings({
+      sampleRate: [settings.sampleRate],
+      resolution: [settings.resolution],
+      range: [settings.range],
+      ...(settings.channels !== undefined ? { channels: [settings.channels] } : {}),
+    }),
+  );
 /** `03 type`: stop it. */
 export const encodeStopMeasurement = (type: number): Uint8Array => Uint8Array.of(PMD_OP.stop, type);
 
@@ -384,3 +397,6 @@ export const VERITY_ACC_RANGES_G = [8] as const;
 export const VERITY_SDK_MODE_ACC_RANGES_G = [2, 4, 8, 16] as const;
 export const VERITY_GYRO_RANGES_DPS = [250, 500, 1000, 2000] as const;
 export const VERITY_RESOLUTION_BITS = 16;
+export const VERITY_CHANNELS = 3;
+/** The specification's host set-up exchanges an ATT MTU of at least this before streaming. */
+export const PMD_MIN_MTU = 232;

@@ -34,8 +34,9 @@ describe('SensorLink with a simulated Polar Verity Sense', () => {
       model: 'Polar Sense (simulated)',
       firmware: '2.1.0-sim',
     });
-    // Settings of each, then start each: 52 Hz (the only rate both offer outside SDK mode), 16 bits, ±8 g and ±2000 °/s.
-    expect(device.requests).toEqual(['01 02', '01 05', '02 02 00 01 34 00 01 01 10 00 02 01 08 00', '02 05 00 01 34 00 01 01 10 00 02 01 d0 07']);
+    // Settings of each, then start each: 52 Hz (the only rate both offer outside SDK mode), 16 bits,
+    // ±8 g and ±2000 °/s, 3 channels — the ACC request byte for byte the specification's.
+    expect(device.requests).toEqual(['01 02', '01 05', '02 02 00 01 34 00 01 01 10 00 02 01 08 00 04 01 03', '02 05 00 01 34 00 01 01 10 00 02 01 d0 07 04 01 03']);
     expect(device.running.sort()).toEqual([PMD_TYPE.acc, PMD_TYPE.gyro]);
     await waitFor('60 samples', () => h.samples().reduce((n, e) => n + e.batch.count, 0) >= 60);
     await waitFor('the battery', () => h.stats().battery !== null);
@@ -73,16 +74,16 @@ describe('SensorLink with a simulated Polar Verity Sense', () => {
     h.link.start();
     await waitFor('30 samples', () => h.samples().reduce((n, e) => n + e.batch.count, 0) >= 30);
     // The next two frames: an ACC and a GYRO frame (the streams started together fill their frames
-    // together), 13 samples each at 52 Hz. Without the GYRO frame its samples are lost; a lost ACC
-    // frame alone would be bridged.
+    // together), 30 samples each. Without the GYRO frame its samples are lost; a lost ACC frame alone
+    // would be bridged.
     device.dropNext(2);
     await waitFor('the gap to be noticed', () => h.stats().lostPackets > 0);
     device.corruptNext(1);
     await waitFor('a malformed frame', () => h.stats().malformedPackets >= 1);
     const before = h.samples().length;
     await waitFor('samples after them', () => h.samples().length > before + 4);
-    // 13 for the dropped pair; 13 more if the damaged frame was a GYRO one.
-    expect([13, 26]).toContain(h.stats().lostPackets);
+    // 30 for the dropped pair; 30 more if the damaged frame was a GYRO one.
+    expect([30, 60]).toContain(h.stats().lostPackets);
     expect(h.stats().malformedPackets).toBe(1);
     expect(h.stats().lastMalformed).toMatch(/^Polar: (ACC|GYRO) compressed frame type 0/);
   });

@@ -47,6 +47,32 @@ describe('Polar PMD codec', () => {
     expect(halved.ok && [...halved.frame.values]).toEqual([-11, 4, 6.5, -11.5, 5.5, 8]);
   });
 
+  it('decodes the Verity Sense ACC delta frame of the PMD specification: reference −48, 357, 4068, then 8-bit deltas', () => {
+    // "Polar Measurement Data Specification for 3rd Party", start stream (delta framed): 02 | timestamp
+    // 540368444604181604 | 80 | D0 FF 65 01 E4 0F | 08 1D | FC 07 FF | 0C 13 F2 | … (29 deltas; the
+    // document shows the first two). With the count cut to the two shown, it decodes to the values the
+    // document gives; with the count 29 and two deltas it does not fit together.
+    const shown = bytes('02  64 6c 76 c4 3c c6 7f 07  80  d0 ff 65 01 e4 0f  08 02  fc 07 ff  0c 13 f2');
+    const decoded = decodePmdImuFrame(shown, 1);
+    expect(decoded.ok && decoded.frame.timestampNs).toBe(540368444604181604n);
+    expect(decoded.ok && [...decoded.frame.values]).toEqual([-48, 357, 4068, -52, 364, 4067, -40, 383, 4053]);
+    const promised = bytes('02  64 6c 76 c4 3c c6 7f 07  80  d0 ff 65 01 e4 0f  08 1d  fc 07 ff  0c 13 f2');
+    expect(decodePmdImuFrame(promised)).toMatchObject({ ok: false, error: { kind: 'bad-content' } });
+    // The start answer's factor, 0x397FDA40 = 0.000243999995291: 4068 counts are 0.9926 g.
+    const factor = decodePmdSettings(decodePmdResponse(bytes('f0 02 02 00 00 05 01 40 da 7f 39'))!.parameters);
+    expect(factor.ok && factor.settings.factor).toBeCloseTo(0.000243999995291, 12);
+    const scaled = decodePmdImuFrame(shown, factor.ok ? factor.settings.factor : 0);
+    expect(scaled.ok && scaled.frame.values[2]).toBeCloseTo(0.9926, 4);
+  });
+
+  it('decodes the H10 raw ACC frame of the PMD specification: −187, −28, 949 mg', () => {
+    // The document writes "45 FF = -184 millig"; 0xFF45 is −187 (its own other values agree with 16-bit LE).
+    const frame = bytes('02  ea 54 a2 42 8b 45 52 08  01  45 ff e4 ff b5 03  45 ff e4 ff b8 03');
+    const decoded = decodePmdImuFrame(frame);
+    expect(decoded.ok && decoded.frame.timestampNs).toBe(599618164814402794n);
+    expect(decoded.ok && [...decoded.frame.values].map((g) => Math.round(g * 1e6) / 1e3)).toEqual([-187, -28, 949, -187, -28, 952]);
+  });
+
   it('reads the 64-bit timestamp: the H10 example of TimeSystemExplained.md, 599616023171427290 ns since 2000', () => {
     // ACC raw type 1 (16-bit mg, as an H10 sends): x -1000 mg, y 0, z +1000 mg.
     const frame = bytes('02  da eb c3 9e 98 43 52 08  01  18 fc 00 00 e8 03');
@@ -81,17 +107,21 @@ describe('Polar PMD codec', () => {
   it('writes the control point requests in the documented layout', () => {
     expect(hex(encodeGetSettings(PMD_TYPE.acc))).toBe('01 02');
     expect(hex(encodeStopMeasurement(PMD_TYPE.gyro))).toBe('03 05');
-    // op 02, ACC, then setting type / count / value: rate 52, resolution 16, range 8.
+    // The specification's Verity Sense start request: rate 52, resolution 16, range 8, 3 channels.
+    expect(hex(encodeStartMeasurement(PMD_TYPE.acc, { sampleRate: 52, resolution: 16, range: 8, channels: 3 }))).toBe('02 02 00 01 34 00 01 01 10 00 02 01 08 00 04 01 03');
     expect(hex(encodeStartMeasurement(PMD_TYPE.acc, { sampleRate: 52, resolution: 16, range: 8 }))).toBe('02 02 00 01 34 00 01 01 10 00 02 01 08 00');
-    // A request as third-party clients write it for an H10 (range first): ACC at ±8 g, 100 Hz, 16 bits.
-    expect(decodePmdRequest(bytes('02 02 02 01 08 00 00 01 64 00 01 01 10 00'))).toEqual({ ok: true, op: 2, type: 2, settings: { range: [8], sampleRate: [100], resolution: [16] } });
+    // The specification's H10 start request (range first): ACC at ±8 g, 200 Hz, 16 bits.
+    expect(decodePmdRequest(bytes('02 02 02 01 08 00 00 01 c8 00 01 01 10 00'))).toEqual({ ok: true, op: 2, type: 2, settings: { range: [8], sampleRate: [200], resolution: [16] } });
     expect(decodePmdRequest(bytes('09 02'))).toMatchObject({ ok: false, status: PMD_STATUS_CODE.invalidOpCode, message: 'unknown PMD op code 0x9' });
     expect(decodePmdRequest(bytes('02'))).toMatchObject({ ok: false, status: PMD_STATUS_CODE.invalidLength });
     expect(decodePmdRequest(bytes('02 02 00 03 34 00'))).toMatchObject({ ok: false, status: PMD_STATUS_CODE.invalidParameter });
   });
 
   it('reads the control point answers: a settings list, and a start answer with its float32 factor', () => {
-    // F0, op 01, ACC, success, no more; rate 52; resolution 16; range 8; channels 3.
+    // The specification's H10 answer: rates 25, 50, 100, 200; 16 bits; ±2, 4, 8 g.
+    const h10 = decodePmdResponse(bytes('f0 01 02 00 00 00 04 19 00 32 00 64 00 c8 00 01 01 10 00 02 03 02 00 04 00 08 00'));
+    expect(decodePmdSettings(h10!.parameters)).toEqual({ ok: true, settings: { sampleRate: [25, 50, 100, 200], resolution: [16], range: [2, 4, 8] } });
+    // The specification's Verity Sense answer: F0, op 01, ACC, success, no more; 52 Hz; 16 bits; ±8 g; 3 channels.
     const settings = decodePmdResponse(bytes('f0 01 02 00 00  00 01 34 00  01 01 10 00  02 01 08 00  04 01 03'));
     expect(settings).toMatchObject({ op: 1, type: 2, status: 0, more: false });
     expect(decodePmdSettings(settings!.parameters)).toEqual({ ok: true, settings: { sampleRate: [52], resolution: [16], range: [8], channels: [3] } });
@@ -100,6 +130,8 @@ describe('Polar PMD codec', () => {
     expect(decodePmdSettings(started!.parameters)).toEqual({ ok: true, settings: { factor: 0.06103515625 } });
     // An error answer: start ACC, invalid sample rate.
     expect(decodePmdResponse(bytes('f0 02 02 08'))).toMatchObject({ op: 2, type: 2, status: PMD_STATUS_CODE.invalidSampleRate, more: false });
+    // The specification's stop answer.
+    expect(decodePmdResponse(bytes('f0 03 02 00 00'))).toMatchObject({ op: 3, type: 2, status: 0, more: false });
     // A "measurement stopped" notice from the sensor is not an answer.
     expect(decodePmdResponse(bytes('01 02'))).toBeNull();
     expect(hex(encodePmdResponse({ op: 2, type: 5, status: 0, more: false, parameters: encodePmdSettings({ factor: 2000 / 32768 }) }))).toBe('f0 02 05 00 00 05 01 00 00 7a 3d');
@@ -108,6 +140,8 @@ describe('Polar PMD codec', () => {
   it('reads the feature bits: Verity Sense has PPG, ACC, PPI, GYRO and magnetometer', () => {
     const features = encodePmdFeatures([PMD_TYPE.ppg, PMD_TYPE.acc, PMD_TYPE.ppi, PMD_TYPE.gyro, PMD_TYPE.magnetometer]);
     expect(hex(features)).toBe('0f 6e 00');
+    // As the specification shows a Verity Sense answering the read: 17 bytes.
+    expect([...decodePmdFeatures(bytes('0f 6e 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00'))!].sort()).toEqual([1, 2, 3, 5, 6]);
     expect([...decodePmdFeatures(features)!].sort()).toEqual([1, 2, 3, 5, 6]);
     expect(decodePmdFeatures(bytes('f0 01'))).toBeNull();
   });
