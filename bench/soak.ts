@@ -337,6 +337,11 @@ async function main(): Promise<void> {
   console.log(`reps: ${countedReps} counted in the recorded sessions, ${repEvents} rep events seen by a viewer`);
   console.log(`reps against the simulator's truth: ${reps.sets} rep sets, truth ${reps.truth} full reps, counted ${reps.counted}: phantom ${reps.phantom}, lost ${reps.lost} (${reps.lostInFaults} of them ended during a fault)\n${reps.rows.join('\n')}`);
   console.log(`viewers: ${viewerState.filter((v) => !v.stalled && !v.closed).length} of ${VIEWERS - STALLED} reading still connected (median ${viewerState.filter((v) => !v.stalled).map((v) => v.messages).sort((a, b) => a - b)[Math.floor((VIEWERS - STALLED) / 2)]} messages each); stalled viewers dropped by the hub: ${(hub.out().match(/closing a viewer: [^\n]*/g) ?? []).length} of ${STALLED} (${[...new Set(hub.out().match(/closing a viewer: [^\n]*/g) ?? [])].join('; ') || 'none'}); schema-less messages: ${invalid}`);
+  if (memory.length > 0) {
+    // One figure a minute, so a reader can see whether memory levels off or keeps climbing.
+    const byMinute = Array.from({ length: Math.ceil(MINUTES) }, (_, i) => memory.filter((m) => m.at >= i * 60_000 && m.at < (i + 1) * 60_000).at(-1)).filter((m) => m !== undefined);
+    console.log(`memory at the end of each minute: heap ${byMinute.map((m) => (m.heap / 1048576).toFixed(0)).join(', ')} MB; RSS ${byMinute.map((m) => (m.rss / 1048576).toFixed(0)).join(', ')} MB`);
+  }
   if (afterWarmUp.length > 1) {
     console.log(`memory after warm-up (${(warmUpMs / 1000).toFixed(0)} s, ${afterWarmUp.length} samples): heap ${range(afterWarmUp.map((m) => m.heap))} (first ${mb(afterWarmUp[0]!.heap)}, last ${mb(afterWarmUp.at(-1)!.heap)}); RSS ${range(afterWarmUp.map((m) => m.rss))} (first ${mb(afterWarmUp[0]!.rss)}, last ${mb(afterWarmUp.at(-1)!.rss)}); at the end heap ${mb(end.heapUsedBytes)}, RSS ${mb(end.rss)}`);
   }

@@ -5,6 +5,8 @@ import { SensorHub, shinMemoryInMemory, type ShinMemory } from '../../hub/sensor
 import type { AngleFrame } from '../../hub/pipeline/operators.ts';
 import type { LinkEvent } from '../../hub/pipeline/events.ts';
 import { SwivelDevice } from '../../firmware-sim/device.ts';
+import { DotDevice } from '../../firmware-sim/dot-device.ts';
+import { WitmotionDevice } from '../../firmware-sim/witmotion-device.ts';
 import { inProcessRadio } from '../../firmware-sim/in-process-radio.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -187,4 +189,26 @@ describe('a sensor the hub finds but cannot use', () => {
     await waitFor('connected to the usable one', () => hub.snapshot()[0]?.state === 'connected', 15_000);
     expect(hub.snapshot()[0]!.info?.name).toBe('Swivel-0052');
   }, 30_000);
+});
+
+describe('two sensors of different makes at once', () => {
+  it('connects a WitMotion module and a Movella DOT on two links, each streaming samples in its own format', async () => {
+    const devices = [
+      new WitmotionDevice({ address: 'c4:ee:00:00:00:61', seed: 61, shin: 'left' }),
+      new DotDevice({ address: 'd4:22:cd:00:00:62', seed: 62, shin: 'right', side: 'right' }),
+    ];
+    const hub = new SensorHub({ bindings: new RadioBindings(inProcessRadio(devices)), source: 'sim', sourceReason: 'test', timings: FAST, bleSensors: 2 });
+    const samples = new Map<string, number>();
+    const subscription = hub.frames$.subscribe((frame) => samples.set(frame.sensorId, (samples.get(frame.sensorId) ?? 0) + frame.trace.length));
+    hub.start();
+    cleanup = async () => {
+      subscription.unsubscribe();
+      await hub.stop();
+      devices.forEach((d) => d.close());
+    };
+    await waitFor('both connected', () => hub.snapshot().filter((s) => s.state === 'connected').length === 2, 20_000);
+    const makes = hub.snapshot().map((s) => s.info?.manufacturer).sort();
+    expect(makes).toEqual(['Movella', 'WitMotion']);
+    await waitFor('samples from both', () => samples.size === 2 && [...samples.values()].every((n) => n >= 100), 20_000);
+  }, 40_000);
 });

@@ -1,8 +1,9 @@
 import { css } from 'lit';
 import { buttonStyles } from '../styles/shared-styles.ts';
+import { linkDotStyles } from './link-parts.ts';
 
 /** The sensor panel: state, battery, signal, packet figures and the shin and connection controls. */
-export const linkStatusStyles = [buttonStyles, css`
+export const linkStatusStyles = [buttonStyles, linkDotStyles, css`
   :host {
     display: block;
     color: var(--sw-fg, #f4f6f8);
@@ -70,26 +71,6 @@ export const linkStatusStyles = [buttonStyles, css`
     font-size: clamp(1.75rem, 9cqi, 3.5rem);
     font-weight: 800;
     line-height: 1.05;
-  }
-  .dot {
-    flex: none;
-    width: 0.6em;
-    height: 0.6em;
-    border-radius: 50%;
-    background: currentColor;
-  }
-  .pulse {
-    animation: pulse 1.2s ease-in-out infinite;
-  }
-  @keyframes pulse {
-    50% {
-      opacity: 0.25;
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .pulse {
-      animation: none;
-    }
   }
   .detail {
     margin: 0;

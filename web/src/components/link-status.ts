@@ -1,4 +1,5 @@
 import { LitElement, html, svg, type PropertyValues } from 'lit';
+import { batteryIcon } from './link-parts.ts';
 import { linkStatusStyles } from './link-status-styles.ts';
 import { customElement, property } from 'lit/decorators.js';
 import { SensorActionEvent } from './events.ts';
@@ -87,15 +88,6 @@ export class SwivelLinkStatus extends LitElement {
     }
   }
 
-  private batteryIcon() {
-    const level = this.battery === null ? 0 : Math.max(0, Math.min(100, this.battery)) / 100;
-    return svg`<svg class="icon" viewBox="0 0 28 14" aria-hidden="true" focusable="false">
-      <rect x="1" y="1" width="23" height="12" rx="2.5" class="outline" />
-      <rect x="25" y="4.5" width="2.5" height="5" rx="1" class="nub" />
-      <rect x="3" y="3" width=${(19 * level).toFixed(1)} height="8" rx="1" class="level" />
-    </svg>`;
-  }
-
   private signalIcon() {
     return svg`<svg class="icon" viewBox="0 0 20 14" aria-hidden="true" focusable="false">
       ${[0, 1, 2, 3].map(
@@ -132,7 +124,7 @@ export class SwivelLinkStatus extends LitElement {
         <p class="detail" data-testid="link-detail">${this.detail}</p>
         <dl class="metrics">
           <div class="metric" data-tone=${this.batteryTone}>
-            <dt>Battery ${this.batteryIcon()}</dt>
+            <dt>Battery ${batteryIcon(this.battery)}</dt>
             <dd><span class="big" data-testid="battery">${this.batteryText}</span><span class="u" ?hidden=${this.battery === null}>%</span></dd>
           </div>
           <div class="metric" data-tone=${this.rssi === null ? 'off' : this.bars >= 2 ? 'ok' : 'warn'}>

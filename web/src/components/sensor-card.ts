@@ -1,9 +1,10 @@
-import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { SensorActionEvent, type SensorAction } from './events.ts';
 import type { ShownLinkState } from '../view-model/sensor.ts';
 import { LINK_STATE_LABEL, LINK_STATE_TONE, batteryTone, type Tone } from '../view-model/format.ts';
 import { buttonStyles, srOnlyStyles } from '../styles/shared-styles.ts';
+import { batteryIcon, linkDotStyles } from './link-parts.ts';
 
 /**
  * One sensor among several (one on each shin, or a phone beside a Bluetooth sensor): its name, make,
@@ -51,15 +52,6 @@ export class SwivelSensorCard extends LitElement {
     this.dispatchEvent(new SensorActionEvent(request, this.sensorId));
   }
 
-  private batteryIcon() {
-    const level = this.battery === null ? 0 : Math.max(0, Math.min(100, this.battery)) / 100;
-    return svg`<svg class="icon" viewBox="0 0 28 14" aria-hidden="true" focusable="false">
-      <rect x="1" y="1" width="23" height="12" rx="2.5" class="outline" />
-      <rect x="25" y="4.5" width="2.5" height="5" rx="1" class="nub" />
-      <rect x="3" y="3" width=${(19 * level).toFixed(1)} height="8" rx="1" class="level" />
-    </svg>`;
-  }
-
   private renderControls() {
     const shinButton = (shin: 'left' | 'right', label: string) =>
       html`<button type="button" data-testid=${`sensor-shin-${shin}`} aria-pressed=${this.shin === shin ? 'true' : 'false'}
@@ -98,7 +90,7 @@ export class SwivelSensorCard extends LitElement {
             ? nothing /* the pressed shin button says it */
             : html`<span class="shin" data-testid="sensor-shin-text" ?data-unset=${this.shin === null}>${shinText}</span>`}
           <span class="battery" data-tone=${this.batteryTone}>
-            ${this.batteryIcon()}<span class="sr-only">Battery </span><span data-testid="battery">${this.batteryText}</span>
+            ${batteryIcon(this.battery)}<span class="sr-only">Battery </span><span data-testid="battery">${this.batteryText}</span>
           </span>
         </div>
         ${this.state !== 'connected' && this.detail ? html`<p class="detail" data-testid="link-detail">${this.detail}</p>` : nothing}
@@ -110,6 +102,7 @@ export class SwivelSensorCard extends LitElement {
   static override styles = [
     buttonStyles,
     srOnlyStyles,
+    linkDotStyles,
     css`
       :host {
         display: block;
@@ -188,26 +181,6 @@ export class SwivelSensorCard extends LitElement {
       .battery[data-tone='warn'],
       .battery[data-tone='bad'] {
         color: var(--tone-color);
-      }
-      .dot {
-        flex: none;
-        width: 0.65em;
-        height: 0.65em;
-        border-radius: 50%;
-        background: currentColor;
-      }
-      .pulse {
-        animation: pulse 1.2s ease-in-out infinite;
-      }
-      @keyframes pulse {
-        50% {
-          opacity: 0.25;
-        }
-      }
-      @media (prefers-reduced-motion: reduce) {
-        .pulse {
-          animation: none;
-        }
       }
       .detail {
         margin: 0;
