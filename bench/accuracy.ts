@@ -10,6 +10,7 @@
  *   npm run bench:accuracy -- --habits-except tremor,unsteadyStart   # habits but those
  *   npm run bench:accuracy -- --habits-only strapSlip --seeds 3      # only habit sets, with only those habits
  *   npm run bench:accuracy -- --witmotion  # through the WitMotion BLE 5.0 codec (docs/sensors.md)
+ *   npm run bench:accuracy -- --polar      # through Polar PMD frames and the hub's ACC/GYRO pairing (docs/sensors.md)
  *   npm run bench:accuracy -- --dot        # through the Movella DOT codec (docs/sensors.md)
  *
  * Besides the angle: rep counts against the truth's reps; range-of-motion trials (each counted rep's
@@ -32,6 +33,11 @@
  * ±2000 °/s in 16 bits, one sample a notification, lost one by one) at 50, 100 and 200 Hz, and is
  * timed as the hub times it, on arrival (trackArrivalClock): what a WitMotion sensor costs.
  *
+ * With --polar every set is sampled at a Verity Sense's rates (52 Hz, and 104 and 208 Hz of its SDK
+ * mode), put in delta-compressed ACC and GYRO frames (±8 g and ±2000 °/s in 16 bits, 30 samples a
+ * frame as in the PMD specification's example, each stream its own frames and timestamps), lost frame by frame, and paired back
+ * into samples by the hub's own decoder (hub/pipeline/polar-decode.ts): what a Polar sensor costs.
+ *
  * With --dot every sample goes through a Movella DOT Rate quantities notification (float32 m/s² and
  * °/s, a 32-bit µs timestamp, one sample a notification, lost one by one) at 60 and 30 Hz (the slowest
  * rates `swivel analyze` takes are 25 Hz), and is timed as the hub times it, by its timestamp
@@ -49,6 +55,13 @@ import { exerciseSpec } from '../firmware-sim/person/exercises.ts';
 import { ALL_HABITS, type PersonHabits } from '../firmware-sim/person/person.ts';
 import { record, type Recording } from '../firmware-sim/record.ts';
 import { initialArrivalClock, trackArrivalClock } from '../hub/pipeline/samples.ts';
+import { decodeVendorNotification, type VendorDecodeState } from '../hub/pipeline/vendor-decode.ts';
+import { encodeDeltaContent, encodePmdFrame, PMD_COMPRESSED, PMD_TYPE, VERITY_DEFAULT_TIME_NS } from '../hub/protocol/polar-pmd.ts';
+import { sensorClockReading } from '../firmware-sim/imu.ts';
+import { burstLoss, nextLost } from '../firmware-sim/loss.ts';
+import { deriveSeed, seededRandom } from '../firmware-sim/random.ts';
+import { SensorModel } from '../firmware-sim/sensor.ts';
+import type { RecordingTruth } from '../firmware-sim/record.ts';
 import { initialDotClock, trackDotClock } from '../hub/pipeline/dot-decode.ts';
 import { decodeDotRateQuantities, encodeDotRateQuantities, DOT_TIMESTAMP_WRAP_US } from '../hub/protocol/dot.ts';
 
@@ -58,9 +71,10 @@ const SECONDS = 120;
 /** Hold sets are longer: a release held 2 minutes, plus its break out of position, has to end in the recording. */
 const HOLD_SECONDS = 160;
 const WITMOTION = process.argv.includes('--witmotion');
+const POLAR = process.argv.includes('--polar');
 const DOT = process.argv.includes('--dot');
 // DOT: seeds 1–4 are 60 Hz, 60 Hz with loss, 30 Hz, 30 Hz with loss.
-const RATES: readonly number[] = WITMOTION ? [50, 100, 200] : DOT ? [60, 60, 30, 30] : [60, 100, 104, 200];
+const RATES: readonly number[] = POLAR ? [52, 104, 208] : WITMOTION ? [50, 100, 200] : DOT ? [60, 60, 30, 30] : [60, 100, 104, 200];
 /** Time at the start left out: the person stands still while the start posture is captured. */
 const SETTLE_SECONDS = 2;
 
@@ -129,6 +143,76 @@ function timedOnArrival(csv: string, rateHz: number): string {
 }
 
 /**
+ * A set as a Polar Verity Sense streams it: the sensor model sampled at `rateHz`, ACC and GYRO each in
+ * delta-compressed frames of 30 samples stamped with their last sample's sensor time, frames
+ * lost in bursts, and the rest decoded and paired by the hub's decoder. The truth is kept for the
+ * samples that come out, on the decoder's clock.
+ */
+function polarRecording(exercise: ExerciseId, seed: number, rateHz: number, loss: number, options: { seconds: number; holdBreak?: boolean; habits?: PersonHabits }): Recording {
+  const model = new SensorModel({
+    seed,
+    exercise,
+    mounting: 'random',
+    ...(options.holdBreak ? { holdBreak: true } : {}),
+    ...(options.habits ? { habits: options.habits } : {}),
+  });
+  const person = model.person!;
+  const channel = burstLoss(loss, 3);
+  const lossRandom = seededRandom(deriveSeed(seed, 'recording-loss'));
+  const factor = { [PMD_TYPE.acc]: Math.fround(8 / 32768), [PMD_TYPE.gyro]: Math.fround(2000 / 32768) };
+  const state: VendorDecodeState = {};
+  // 30 samples a frame, as the PMD specification's Verity Sense example.
+  const perFrame = 30;
+  const total = model.samplesBy(options.seconds, rateHz);
+  const trueTimes: number[] = [];
+  const lines = ['t,ax,ay,az,gx,gy,gz'];
+  const samples: RecordingTruth['samples'] = { t: [], trueTime: [], angleDeg: [], quat: [] };
+  const epochS = model.clock.epochS ?? 0;
+  const originS = () => Number(state.polar!.originNs! - VERITY_DEFAULT_TIME_NS) / 1e9;
+  for (let first = 0; first + perFrame <= total; first += perFrame) {
+    const readings = Array.from({ length: perFrame }, (_, i) => {
+      const s = model.sample(first + i, rateHz);
+      trueTimes[first + i] = s.trueTime;
+      return s.reading;
+    });
+    const stampNs = VERITY_DEFAULT_TIME_NS + BigInt(Math.round(model.timestampUs(first + perFrame - 1, rateHz) * 1000));
+    for (const type of [PMD_TYPE.acc, PMD_TYPE.gyro]) {
+      const counts = readings.map((r) => (type === PMD_TYPE.acc ? [r.ax, r.ay, r.az] : [r.gx, r.gy, r.gz]).map((v) => Math.max(-32768, Math.min(32767, Math.round(v / factor[type]!)))));
+      if (nextLost(channel, lossRandom)) continue;
+      const bytes = encodePmdFrame(type, stampNs, PMD_COMPRESSED, encodeDeltaContent(counts, 3, 16));
+      const out = decodeVendorNotification(state, { kind: 'notification', sensorId: 'bench', linkEpoch: 1, bytes, receivedAt: 0, format: 'polar', rateHz, scales: factor });
+      if (out?.kind === 'malformed') throw new Error(`the Polar decoder refuses a frame the codec made: ${out.message}`);
+      if (out?.kind !== 'samples') continue;
+      const { t0, dt, count, imu } = out.batch;
+      for (let i = 0; i < count; i++) {
+        const t = round6(t0 + i * dt);
+        // Which sample this is: its sensor time, k / rate after the clock's epoch.
+        const k = Math.round((t + originS() - epochS) * rateHz);
+        const trueTime = trueTimes[k]!;
+        lines.push([t, ...imu.subarray(6 * i, 6 * i + 6)].join(','));
+        samples.t.push(t);
+        samples.trueTime.push(trueTime);
+        samples.angleDeg.push(person.angleAt(trueTime));
+        samples.quat.push([1, 0, 0, 0]);
+      }
+    }
+  }
+  const onDecoderClock = (trueTime: number) => round6(sensorClockReading(model.clock, trueTime) - originS());
+  const reps = person.reps(options.seconds).map((rep) => ({
+    ...rep,
+    start: onDecoderClock(rep.start),
+    end: onDecoderClock(rep.end),
+    peakTime: onDecoderClock(rep.peakTime),
+    endHoldStart: onDecoderClock(rep.endHoldStart),
+    endHoldEnd: onDecoderClock(rep.endHoldEnd),
+    inPosition: rep.inPosition.map((span) => ({ start: onDecoderClock(span.start), end: onDecoderClock(span.end) })),
+  }));
+  // The bench reads only the samples and the reps of the truth.
+  return { csv: `${lines.join('\n')}\n`, truth: { samples, reps } as unknown as RecordingTruth };
+}
+const round6 = (x: number) => Number(x.toFixed(6));
+
+/**
  * A recording at 60 Hz, one sample a packet, as a DOT at `rateHz` would send it: every (60 / rate)-th
  * sample, through a Rate quantities notification and back, timed by trackDotClock. The truth keeps the
  * same samples.
@@ -165,7 +249,7 @@ function throughDotCodec(recording: Recording, rateHz: number): Recording {
 async function analysedSet(exercise: ExerciseId, seed: number, options: { seconds: number; holdBreak?: boolean; habits?: PersonHabits; name: string }) {
   const rateHz = RATES[(seed - 1) % RATES.length]!;
   const loss = seed % 2 === 0 ? 0.05 : 0;
-  const recorded: Recording = record({
+  const recorded: Recording = POLAR ? polarRecording(exercise, 1000 * (EXERCISE_IDS.indexOf(exercise) + 1) + seed, rateHz, loss, options) : record({
     exercise,
     seed: 1000 * (EXERCISE_IDS.indexOf(exercise) + 1) + seed,
     mounting: 'random',
@@ -306,7 +390,7 @@ await rm(dir, { recursive: true, force: true });
 
 const f = (x: number) => x.toFixed(2).padStart(6);
 if (results.length) {
-  console.log(`${WITMOTION ? "WitMotion-codec" : DOT ? "Movella DOT-codec" : "Swivel"} angle accuracy: ${SEEDS} simulated sets per exercise, ${SECONDS} s each, random mountings,`);
+  console.log(`${POLAR ? "Polar-codec" : WITMOTION ? "WitMotion-codec" : DOT ? "Movella DOT-codec" : "Swivel"} angle accuracy: ${SEEDS} simulated sets per exercise, ${SECONDS} s each, random mountings,`);
   console.log(`rates ${[...new Set(RATES)].join('/')} Hz, 5 % burst loss on every other set; error = hub angle − truth angle\n`);
   console.log('exercise                   | sets | median RMSE ° | worst RMSE ° | median p95 ° | worst p95 ° | worst |max − truth max| °');
   for (const exercise of exercises) {

@@ -5,6 +5,8 @@ import { defaultRadioDir, isSimDeviceKind, SIM_DEVICE_KINDS } from '../hub/proto
 import { WITMOTION_DEFAULT_RATE_HZ, WITMOTION_RATES } from '../hub/protocol/witmotion.ts';
 import { SwivelDevice, type DeviceOptions, type SimulatedDevice } from './device.ts';
 import { WitmotionDevice } from './witmotion-device.ts';
+import { PolarDevice } from './polar-device.ts';
+import { VERITY_RATES_HZ, VERITY_SDK_MODE_RATES_HZ } from '../hub/protocol/polar-pmd.ts';
 import { DOT_DEFAULT_RATE_HZ, DOT_STREAMING_RATES_HZ } from '../hub/protocol/dot.ts';
 import { DotDevice } from './dot-device.ts';
 import { EXERCISE_IDS, isExerciseId } from './person/exercises.ts';
@@ -17,10 +19,11 @@ const HELP = `swivel-sim: a virtual shin sensor on the simulated radio
 Usage: npm run sim -- [options]
 
   --device KIND    which sensor it is: swivel (default; our own GATT profile, docs/gatt.md),
-                   witmotion (a WitMotion BLE 5.0 module, WT901BLECL/WT9011DCL; docs/sensors.md) or
-                   dot (a Movella DOT, formerly Xsens DOT, named "Movella DOT"; docs/sensors.md)
-  --address A      BLE address (default 5e:1f:00:00:00:01; the name is Swivel- or WT901BLE + its last 4 digits,
-                   or "Movella DOT" for every dot)
+                   witmotion (a WitMotion BLE 5.0 module, WT901BLECL/WT9011DCL; docs/sensors.md),
+                   dot (a Movella DOT, formerly Xsens DOT, named "Movella DOT"; docs/sensors.md) or
+                   polar (a Polar Verity Sense streaming ACC and GYRO over PMD; docs/sensors.md)
+  --address A      BLE address (default 5e:1f:00:00:00:01; the name is Swivel-, WT901BLE or
+                   "Polar Sense " + its last 4 digits, or "Movella DOT" for every dot)
   --seed N         seed for the sensor (noise, bias, clock) and, unless --person, the person (default 1)
   --exercise ID    what the simulated person does (default seated-hip-ir); ids: see below
   --person N       seed for the person: body, range, tempo, rep-to-rep variation (default: --seed)
@@ -32,7 +35,9 @@ Usage: npm run sim -- [options]
                    and height on the shin, all from --seed)
   --rate HZ        sample rate at power-on: ${SAMPLE_RATES_HZ.join(', ')} (default ${DEFAULT_SENSOR_CONFIG.rateHz});
                    witmotion: ${WITMOTION_RATES.map(([, hz]) => hz).join(', ')} (default ${WITMOTION_DEFAULT_RATE_HZ});
-                   dot: ${DOT_STREAMING_RATES_HZ.join(', ')} (default ${DOT_DEFAULT_RATE_HZ}); the hub sets its own
+                   dot: ${DOT_STREAMING_RATES_HZ.join(', ')} (default ${DOT_DEFAULT_RATE_HZ});
+                   polar: ${VERITY_RATES_HZ.join(', ')}, with --sdk-mode ${VERITY_SDK_MODE_RATES_HZ.join(', ')}; the hub sets its own
+  --sdk-mode       polar: offer Polar's SDK mode rates and ranges (26-416 Hz, ±2-16 g) instead of 52 Hz, ±8 g
   --mtu N          largest ATT MTU the sensor accepts, 23..517 (default 247; witmotion: always 23)
   --loss P         long-run fraction of notifications lost, 0..1, in bursts (default 0)
   --burst N        mean length of a burst of lost notifications (default 3)
@@ -95,6 +100,7 @@ try {
       'link-loss-for': { type: 'string' },
       radio: { type: 'string' },
       parent: { type: 'string' },
+      'sdk-mode': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -110,8 +116,13 @@ if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(args.address!)) fail(`--address must
 if (args.parent !== undefined && !/^[1-9]\d*$/.test(args.parent)) fail(`--parent must be a process id, got "${args.parent}"`);
 const kind = args.device!;
 if (!isSimDeviceKind(kind)) fail(`--device must be one of ${SIM_DEVICE_KINDS.join(', ')}, got "${kind}"`);
-const rates: readonly number[] = kind === 'witmotion' ? WITMOTION_RATES.map(([, hz]) => hz) : kind === 'dot' ? DOT_STREAMING_RATES_HZ : SAMPLE_RATES_HZ;
-const rate = option(args.rate, 'rate', 0.2, 800, kind === 'witmotion' ? WITMOTION_DEFAULT_RATE_HZ : kind === 'dot' ? DOT_DEFAULT_RATE_HZ : DEFAULT_SENSOR_CONFIG.rateHz);
+if (args['sdk-mode'] && kind !== 'polar') fail(`--sdk-mode is for a polar sensor, not a ${kind} one`);
+const polarRates: readonly number[] = args['sdk-mode'] ? VERITY_SDK_MODE_RATES_HZ : VERITY_RATES_HZ;
+const rates: readonly number[] =
+  kind === 'witmotion' ? WITMOTION_RATES.map(([, hz]) => hz) : kind === 'dot' ? DOT_STREAMING_RATES_HZ : kind === 'polar' ? polarRates : SAMPLE_RATES_HZ;
+const defaultRate =
+  kind === 'witmotion' ? WITMOTION_DEFAULT_RATE_HZ : kind === 'dot' ? DOT_DEFAULT_RATE_HZ : kind === 'polar' ? VERITY_RATES_HZ[0] : DEFAULT_SENSOR_CONFIG.rateHz;
+const rate = option(args.rate, 'rate', 0.2, 800, defaultRate);
 if (!rates.includes(rate)) fail(`--rate must be one of ${rates.join(', ')} for a ${kind} sensor, got ${rate}`);
 
 const exercise = args.exercise ?? 'seated-hip-ir';
@@ -147,7 +158,9 @@ const device: SimulatedDevice =
     ? new WitmotionDevice({ ...common, rateHz: rate })
     : kind === 'dot'
       ? new DotDevice({ ...common, mtu, rateHz: rate })
-      : new SwivelDevice({ ...common, mtu, config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz } });
+      : kind === 'polar'
+        ? new PolarDevice({ ...common, mtu, sdkMode: args['sdk-mode'] ?? false })
+        : new SwivelDevice({ ...common, mtu, config: { ...DEFAULT_SENSOR_CONFIG, rateHz: rate as SampleRateHz } });
 const linkLossEvery = option(args['link-loss-every'], 'link-loss-every', 1, 86_400, 0);
 const linkLossFor = option(args['link-loss-for'], 'link-loss-for', 0, 600_000, 3000);
 if (linkLossEvery > 0) setInterval(() => device.loseLink(linkLossFor), linkLossEvery * 1000);

@@ -208,8 +208,11 @@ export abstract class SimulatedDevice {
   protected notifyOther(_characteristic: string, _enable: boolean): void {}
   /** The link ended: subscriptions are gone. */
   protected linkEnded(): void {}
-  /** One notification holding the samples `firstIndex`, `firstIndex + 1`, … */
-  protected abstract encodeSamples(firstIndex: number, readings: ImuReading[]): Uint8Array;
+  /**
+   * One notification holding the samples `firstIndex`, `firstIndex + 1`, … — or several, or none yet,
+   * for a format that streams its measurements apart and in frames of its own (Polar PMD).
+   */
+  protected abstract encodeSamples(firstIndex: number, readings: ImuReading[]): Uint8Array | Uint8Array[];
   /** How many samples one notification holds at the current MTU. */
   protected abstract samplesPerPacket(): number;
   /** The battery level changed while connected. */
@@ -405,8 +408,11 @@ export abstract class SimulatedDevice {
       for (let i = 0; i < count; i++) readings.push(this.sensor.sample(firstIndex + i, rateHz).reading);
       this.nextSampleIndex += count;
       this.stats.samples += count;
-      this.sendImu(link, this.encodeSamples(firstIndex, readings));
-      this.seq = (this.seq + 1) & 0xffff;
+      const encoded = this.encodeSamples(firstIndex, readings);
+      for (const packet of Array.isArray(encoded) ? encoded : [encoded]) {
+        this.sendImu(link, packet);
+        this.seq = (this.seq + 1) & 0xffff;
+      }
     }
     const battery = this.battery();
     if (battery !== this.lastBattery) {

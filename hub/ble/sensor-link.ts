@@ -10,6 +10,7 @@ import { UnusableSensorError, listen, scanFilterOf, type ProfileConnection, type
 import { swivelProfile } from './swivel-profile.ts';
 import { witmotionProfile } from './witmotion-profile.ts';
 import { dotProfile } from './dot-profile.ts';
+import { polarProfile } from './polar-profile.ts';
 
 export type { SensorEvent, LinkEvent };
 
@@ -39,7 +40,7 @@ export interface SensorLinkDeps {
 }
 
 /** Every kind of sensor the hub can use, in order of preference when several are in range at once. */
-export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile, dotProfile];
+export const SENSOR_PROFILES: readonly SensorProfile[] = [swivelProfile, witmotionProfile, dotProfile, polarProfile];
 
 /** A sensor found unusable is tried again after this long (the person may have changed its mode or firmware), ms. */
 const UNUSABLE_RETRY_MS = 30_000;
@@ -286,6 +287,7 @@ export class SensorLink {
           const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
           if (connection.intercept?.(bytes)) return;
           const rateHz = connection.rateHz();
+          const scales = connection.scales?.();
           this.eventsSubject.next({
             kind: 'notification',
             sensorId: this.sensorId,
@@ -294,6 +296,7 @@ export class SensorLink {
             receivedAt: performance.now(),
             ...format,
             ...(rateHz !== undefined ? { rateHz } : {}),
+            ...(scales !== undefined ? { scales } : {}),
           });
         }),
       );

@@ -47,6 +47,8 @@ export interface ProfileConnection {
   firmware: string | null;
   /** The rate that data notifications are put on the wire at now, for formats whose packets do not say. */
   rateHz(): number | undefined;
+  /** Scale factors the set-up gave, for formats whose packets do not carry them (Polar PMD). */
+  scales?(): Readonly<Record<number, number>> | undefined;
   /** A notification on the data characteristic that is not data (a register reply): handled, kept out of the pipeline. */
   intercept?(bytes: Uint8Array): boolean;
   /** After the data characteristic is subscribed: set-up whose answers come on it. */

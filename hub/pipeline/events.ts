@@ -1,6 +1,7 @@
 import type { ImuDecodeError } from '../protocol/gatt.ts';
 import type { WitmotionDecodeError } from '../protocol/witmotion.ts';
 import type { DotDecodeError } from '../protocol/dot.ts';
+import type { PmdDecodeError } from '../protocol/polar-pmd.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { SampleBatch } from './samples.ts';
 
@@ -8,7 +9,7 @@ import type { SampleBatch } from './samples.ts';
  * The byte format of a sensor's notifications: our own (hub/protocol/gatt.ts) or a vendor's
  * (hub/protocol/witmotion.ts, hub/protocol/dot.ts). A notification without one is ours.
  */
-export type WireFormat = 'swivel' | 'witmotion' | 'dot';
+export type WireFormat = 'swivel' | 'witmotion' | 'dot' | 'polar';
 
 /**
  * What a sensor link reports: domain events only. hub/ble produces them from noble; replay and file
@@ -25,6 +26,8 @@ export type SensorEvent =
       format?: WireFormat;
       /** The rate the link set, for formats whose packets do not say (WitMotion). */
       rateHz?: number;
+      /** Scale factors the link's set-up gave, for formats whose packets do not carry them (Polar PMD: by measurement type). */
+      scales?: Readonly<Record<number, number>>;
     }
   | { kind: 'link'; sensorId: string; state: LinkState; detail: string; info: SensorInfo | null; at: number }
   | { kind: 'battery'; sensorId: string; percent: number }
@@ -36,5 +39,5 @@ export type LinkEvent = Extract<SensorEvent, { kind: 'link' }>;
 /** What the decoder makes of a sensor's events: sample batches, malformed packets, and the rest as they came. */
 export type PipelineEvent =
   | { kind: 'samples'; sensorId: string; batch: SampleBatch; lost: number }
-  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError | WitmotionDecodeError | DotDecodeError }
+  | { kind: 'malformed'; sensorId: string; message: string; error: ImuDecodeError | WitmotionDecodeError | DotDecodeError | PmdDecodeError }
   | Exclude<SensorEvent, { kind: 'notification' }>;

@@ -31,7 +31,7 @@ export function decodeNotifications(): OperatorFunction<SensorEvent, PipelineEve
       // arrived, though, so it is subtracted from that gap rather than counted as lost too.
       const sensors = new Map<string, { sequence: SequenceState; malformedSinceGood: number } & VendorDecodeState>();
       return source.pipe(
-        map((event): PipelineEvent => {
+        map((event): PipelineEvent | null => {
           if (event.kind !== 'notification') return event;
           let sensor = sensors.get(event.sensorId);
           if (!sensor) {
@@ -56,6 +56,8 @@ export function decodeNotifications(): OperatorFunction<SensorEvent, PipelineEve
             batch: { sensorId: event.sensorId, seq: packet.seq, t0: tracked.t0, dt: 1 / packet.config.rateHz, count: packet.count, imu: packet.imu, receivedAt: event.receivedAt },
           };
         }),
+        // A vendor notification may complete no samples yet (Polar's ACC waits for its GYRO frame).
+        filter((event): event is PipelineEvent => event !== null),
       );
     });
 }

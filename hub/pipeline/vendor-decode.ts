@@ -5,6 +5,7 @@
 import { decodeWitmotionSamples, WITMOTION_DEFAULT_RATE_HZ } from '../protocol/witmotion.ts';
 import { decodeDotNotification, type DotDecodeState } from './dot-decode.ts';
 import type { PipelineEvent, SensorEvent } from './events.ts';
+import { decodePolarNotification, newPolarDecodeState, type PolarDecodeState } from './polar-decode.ts';
 import { initialArrivalClock, trackArrivalClock, type ArrivalClockState } from './samples.ts';
 
 /** What decodeNotifications keeps per sensor for vendor formats. */
@@ -12,6 +13,8 @@ export interface VendorDecodeState extends DotDecodeState {
   arrival?: ArrivalClockState;
   /** No sequence number on the wire: the index of the next sample, counting lost ones, mod 2^16. */
   nextSeq?: number;
+  /** Polar PMD: ACC and GYRO frames waiting to be paired (polar-decode.ts). */
+  polar?: PolarDecodeState;
 }
 
 type Notification = Extract<SensorEvent, { kind: 'notification' }>;
@@ -21,8 +24,10 @@ type Notification = Extract<SensorEvent, { kind: 'notification' }>;
  * timed by trackArrivalClock at the rate the link set (the documented default if it set none), and
  * loss shows only as a gap in arrival. Malformed packets are counted, never thrown.
  */
-export function decodeVendorNotification(sensor: VendorDecodeState, event: Notification): PipelineEvent {
+export function decodeVendorNotification(sensor: VendorDecodeState, event: Notification): PipelineEvent | null {
   if (event.format === 'dot') return decodeDotNotification(sensor, event);
+  // Null: nothing complete yet (a Polar frame whose partner stream has not covered it).
+  if (event.format === 'polar') return decodePolarNotification((sensor.polar ??= newPolarDecodeState()), event);
   const rateHz = event.rateHz ?? WITMOTION_DEFAULT_RATE_HZ;
   const decoded = decodeWitmotionSamples(event.bytes);
   if (!decoded.ok) {

@@ -49,7 +49,7 @@ export type PeripheralMessage =
   | { op: 'error'; id: number; message: string };
 
 /** The kinds of simulated sensor (`npm run sim -- --device …`, `swivel serve --sim-device …`). */
-export const SIM_DEVICE_KINDS = ['swivel', 'witmotion', 'dot'] as const;
+export const SIM_DEVICE_KINDS = ['swivel', 'witmotion', 'dot', 'polar'] as const;
 export type SimDeviceKind = (typeof SIM_DEVICE_KINDS)[number];
 export const isSimDeviceKind = (value: string): value is SimDeviceKind => (SIM_DEVICE_KINDS as readonly string[]).includes(value);
 
