@@ -38,7 +38,7 @@ async function writeHour(): Promise<void> {
     const gyro = [0.3 + n(), -0.2 + n(), (time < 2 ? 0 : rate) + 0.45 + n()].map((v) => quantised(v, GYRO_STEP));
     chunk += `${(1000 + time).toFixed(6)},${acc.join(',')},${gyro.join(',')}\n`;
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       chunk = '';
     }
   }

@@ -2,14 +2,14 @@
  * Reading a recorded IMU file: a CSV with the header `t,ax,ay,az,gx,gy,gz`, one sample per row, t in
  * seconds on any clock. What loggers and spreadsheets write is understood too: the columns in any
  * order, `;` or tab between values (with `;`, a decimal comma), and units named in the header
- * (`ax (m/s^2)`, `gx [rad/s]`, `t_ms`), which then win over the --acc-unit / --gyro-unit defaults. The file is read line by line (an hour at 400 Hz is 1.44 million rows) into
- * columns of doubles, converted to the units the pipeline uses (acceleration in g, rotation in deg/s).
+ * (`ax (m/s^2)`, `gx [rad/s]`, `t_ms`), which then win over the --acc-unit / --gyro-unit defaults. The file is read as a stream of bytes
+ * (an hour at 400 Hz is 1.44 million rows), each plain row parsed straight from them, into columns of
+ * doubles, converted to the units the pipeline uses (acceleration in g, rotation in deg/s).
  *
  * A malformed file is a value, not an exception: the error names the line (when there is one) and says
  * what is wrong and what was expected.
  */
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { ImuReading } from '../protocol/gatt.ts';
 
@@ -118,41 +118,75 @@ export type ImuCsvResult = { ok: true; samples: ImuSamples; timing: SampleTiming
 class SampleColumns {
   length = 0;
   private capacity: number;
-  private columns: Float64Array[];
+  private t: Float64Array;
+  private ax: Float64Array;
+  private ay: Float64Array;
+  private az: Float64Array;
+  private gx: Float64Array;
+  private gy: Float64Array;
+  private gz: Float64Array;
 
   constructor(capacity = 4096) {
     this.capacity = Math.max(16, capacity);
-    this.columns = Array.from({ length: 7 }, () => new Float64Array(this.capacity));
+    this.t = new Float64Array(this.capacity);
+    this.ax = new Float64Array(this.capacity);
+    this.ay = new Float64Array(this.capacity);
+    this.az = new Float64Array(this.capacity);
+    this.gx = new Float64Array(this.capacity);
+    this.gy = new Float64Array(this.capacity);
+    this.gz = new Float64Array(this.capacity);
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const grown = (old: Float64Array) => {
+      const column = new Float64Array(this.capacity);
+      column.set(old);
+      return column;
+    };
+    this.t = grown(this.t);
+    this.ax = grown(this.ax);
+    this.ay = grown(this.ay);
+    this.az = grown(this.az);
+    this.gx = grown(this.gx);
+    this.gy = grown(this.gy);
+    this.gz = grown(this.gz);
   }
 
   push(t: number, ax: number, ay: number, az: number, gx: number, gy: number, gz: number): void {
-    if (this.length === this.capacity) {
-      this.capacity *= 2;
-      this.columns = this.columns.map((old) => {
-        const grown = new Float64Array(this.capacity);
-        grown.set(old);
-        return grown;
-      });
-    }
-    const [ct, cax, cay, caz, cgx, cgy, cgz] = this.columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    if (this.length === this.capacity) this.grow();
     const i = this.length++;
-    ct[i] = t;
-    cax[i] = ax;
-    cay[i] = ay;
-    caz[i] = az;
-    cgx[i] = gx;
-    cgy[i] = gy;
-    cgz[i] = gz;
+    this.t[i] = t;
+    this.ax[i] = ax;
+    this.ay[i] = ay;
+    this.az[i] = az;
+    this.gx[i] = gx;
+    this.gy[i] = gy;
+    this.gz[i] = gz;
   }
 
   finish(): ImuSamples {
-    const [t, ax, ay, az, gx, gy, gz] = this.columns.map((c) => c.subarray(0, this.length)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    return { length: this.length, t, ax, ay, az, gx, gy, gz };
+    const n = this.length;
+    return { length: n, t: this.t.subarray(0, n), ax: this.ax.subarray(0, n), ay: this.ay.subarray(0, n), az: this.az.subarray(0, n), gx: this.gx.subarray(0, n), gy: this.gy.subarray(0, n), gz: this.gz.subarray(0, n) };
   }
 }
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:inf(?:inity)?|nan)$/i;
+
+const [DOT, COMMA, PLUS, MINUS, ZERO, NINE, CR, LF] = ['.', ',', '+', '-', '0', '9', '\r', '\n'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number, number, number];
+/** A mantissa up to this can take one more digit and stay an exact integer in a double (under 2⁵³). */
+const MAX_EXACT_MANTISSA = Math.floor((2 ** 53 - 9) / 10);
+/** Powers of ten up to 10²² are exact in a double. */
+const MAX_EXACT_DECIMALS = 22;
+const POWERS_OF_TEN = Array.from({ length: MAX_EXACT_DECIMALS + 1 }, (_, i) => Number(`1e${i}`));
+
+/** A line's text: ASCII (nearly every line) decoded the cheap way. */
+function latin1OrUtf8(bytes: Uint8Array, start: number, end: number): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return buffer.toString('utf8', start, end);
+  return buffer.toString('latin1', start, end);
+}
 
 /** A cell or line quoted in a message: JSON-escaped (so it stays on one line) and shortened. */
 function quote(text: string, max = 40): string {
@@ -227,6 +261,8 @@ export class ImuCsvParser {
   private error: ImuCsvError | null = null;
   private readonly columns = new SampleColumns();
   private readonly values = new Float64Array(7);
+  /** A plain row's values in the file's column order. */
+  private readonly cells = new Float64Array(7);
   private lastT = Number.NaN;
   /** Per canonical column (t, ax … gz): its index in a row and the factor to pipeline units. */
   private layout: HeaderLayout = { separator: ',', decimalComma: false, index: [0, 1, 2, 3, 4, 5, 6], scale: [1, 1, 1, 1, 1, 1, 1] };
@@ -242,6 +278,70 @@ export class ImuCsvParser {
 
   private fail(kind: ImuCsvErrorKind, line: number | null, problem: string): void {
     this.error = { kind, line, message: line === null ? problem : `line ${line}: ${problem}` };
+  }
+
+  /**
+   * One line as bytes (without its line ending). The common form (plain decimals, no spaces, the
+   * header's separator) is read straight from the bytes; anything else, and every problem, goes
+   * through `push` as text, so the rules and the messages are the same either way.
+   */
+  pushBytes(bytes: Uint8Array, start: number, end: number): void {
+    if (!this.pushPlain(bytes, start, end)) this.push(latin1OrUtf8(bytes, start, end));
+  }
+
+  /** The fast path of `pushBytes`: false (and nothing changed) unless the row is plain and good. */
+  pushPlain(bytes: Uint8Array, start: number, end: number): boolean {
+    if (!this.headerSeen || this.error !== null || this.blankSince !== null) return false;
+    const layout = this.layout;
+    const separator = layout.separator.charCodeAt(0);
+    const point = layout.decimalComma ? COMMA : DOT;
+    const cells = this.cells;
+    let at = start;
+    for (let cell = 0; cell < IMU_CSV_COLUMNS.length; cell++) {
+      // [+-]? digits [point digits]: the mantissa as an exact integer and the count of decimals.
+      let negative = false;
+      let byte = bytes[at];
+      if (byte === MINUS || byte === PLUS) {
+        negative = byte === MINUS;
+        at++;
+      }
+      let mantissa = 0;
+      let decimals = 0;
+      let digits = 0;
+      let seenPoint = false;
+      for (; at < end; at++) {
+        byte = bytes[at]!;
+        if (byte >= ZERO && byte <= NINE) {
+          if (mantissa > MAX_EXACT_MANTISSA) return false;
+          mantissa = mantissa * 10 + (byte - ZERO);
+          digits++;
+          if (seenPoint) decimals++;
+        } else if (byte === point && !seenPoint) {
+          seenPoint = true;
+        } else {
+          break;
+        }
+      }
+      if (digits === 0 || decimals > MAX_EXACT_DECIMALS) return false;
+      // Both exact, so the one rounding of the division gives the nearest double: what Number() gives.
+      const value = mantissa / POWERS_OF_TEN[decimals]!;
+      cells[cell] = negative ? -value : value;
+      if (cell < IMU_CSV_COLUMNS.length - 1) {
+        if (at >= end || bytes[at] !== separator) return false;
+        at++;
+      } else if (at !== end) {
+        return false;
+      }
+    }
+    const { index, scale } = layout;
+    const values = this.values;
+    for (let c = 0; c < IMU_CSV_COLUMNS.length; c++) values[c] = cells[index[c]!]! * scale[c]!;
+    const t = values[0]!;
+    if (!(t > this.lastT) && this.columns.length > 0) return false;
+    this.lineNumber++;
+    this.lastT = t;
+    this.columns.push(t, values[1]!, values[2]!, values[3]!, values[4]!, values[5]!, values[6]!);
+    return true;
   }
 
   push(raw: string): void {
@@ -348,7 +448,7 @@ function unreadable(error: unknown): ImuCsvResult {
 }
 
 /**
- * Reads and checks an IMU CSV file, streaming it line by line; `-` is standard input. Never throws
+ * Reads and checks an IMU CSV file, streaming it chunk by chunk; `-` is standard input. Never throws
  * for a bad or missing file. `onBytes` hears how far it has read, for a progress line.
  */
 export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS, onBytes?: (read: number, total: number | null) => void): Promise<ImuCsvResult> {
@@ -364,7 +464,7 @@ export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_
     await handle?.close();
     return unreadable(error);
   }
-  const input = handle.createReadStream({ autoClose: false, highWaterMark: 1 << 16 });
+  const input = handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 });
   const size = (await handle.stat()).size;
   try {
     return await readLines(input, units, size, onBytes);
@@ -374,29 +474,114 @@ export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_
   }
 }
 
+/**
+ * Splits the bytes into lines as readline does (a line ends at "\n", "\r\n" or a lone "\r"; a last
+ * line without an ending counts) and hands each to the parser as bytes, without making a string of it.
+ */
+class LineSplitter {
+  /** The start of a line that the previous chunk did not end. */
+  private carry: Buffer | null = null;
+  /** The previous chunk ended in "\r": a "\n" starting the next one belongs to it. */
+  private afterCr = false;
+
+  constructor(private readonly parser: ImuCsvParser) {}
+
+  push(chunk: Buffer): void {
+    const parser = this.parser;
+    const bytes = chunk;
+    let start = this.afterCr && bytes[0] === LF ? 1 : 0;
+    this.afterCr = false;
+    if (this.carry) {
+      // Only the line that runs over is joined up, not the whole chunk.
+      const lf = chunk.indexOf(LF);
+      const cr = chunk.indexOf(CR);
+      const ends = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      if (ends < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      const joined = Buffer.concat([this.carry, chunk.subarray(0, ends + 1)]);
+      this.carry = null;
+      this.push(joined);
+      if (parser.failed) return;
+      // A "\r" that ended the joined line may have its "\n" next (or at the start of the next chunk).
+      if (ends + 1 === chunk.length) return;
+      start = this.afterCr && chunk[ends + 1] === LF ? ends + 2 : ends + 1;
+      this.afterCr = false;
+    }
+    for (;;) {
+      const lf = bytes.indexOf(LF, start);
+      if (lf < 0) break;
+      const end = lf > start && bytes[lf - 1] === CR ? lf - 1 : lf;
+      this.lines(bytes, start, end);
+      start = lf + 1;
+      if (parser.failed) return;
+    }
+    // No "\n" in the rest: lines ended by a lone "\r" are whole; what follows the last waits.
+    const cr = bytes.lastIndexOf(CR);
+    if (cr >= start) {
+      this.lines(bytes, start, cr);
+      start = cr + 1;
+      this.afterCr = cr === bytes.length - 1;
+    }
+    if (start < bytes.length) this.carry = Buffer.from(bytes.subarray(start));
+  }
+
+  /** The end of the input: a last line without a line ending. */
+  finish(): void {
+    if (this.carry && this.carry.length > 0) this.lines(this.carry, 0, this.carry.length);
+    this.carry = null;
+  }
+
+  /** The bytes from start to end: one line, or several split by lone "\r"s. */
+  private lines(bytes: Buffer, start: number, end: number): void {
+    const parser = this.parser;
+    // A plain row has no "\r" in it.
+    if (parser.pushPlain(bytes, start, end)) return;
+    let cr = start;
+    while (cr < end && bytes[cr] !== CR) cr++;
+    if (cr === end) {
+      parser.pushBytes(bytes, start, end);
+      return;
+    }
+    for (let from = start; from <= end && !parser.failed; ) {
+      let to = from;
+      while (to < end && bytes[to] !== CR) to++;
+      parser.pushBytes(bytes, from, to);
+      from = to + 1;
+    }
+  }
+}
+
+/** Parses bytes already in memory, in the chunks given, as readImuCsv parses a stream. */
+export function parseImuCsvChunks(chunks: Iterable<Uint8Array>, units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS): ImuCsvResult {
+  const parser = new ImuCsvParser(units);
+  const lines = new LineSplitter(parser);
+  for (const chunk of chunks) {
+    lines.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (parser.failed) break;
+  }
+  if (!parser.failed) lines.finish();
+  return parser.finish();
+}
+
+/** The input's bytes through the parser, chunk by chunk. */
 async function readLines(input: Readable, units: ImuCsvUnits, total: number | null, onBytes?: (read: number, total: number | null) => void): Promise<ImuCsvResult> {
   const parser = new ImuCsvParser(units);
-  if (onBytes) {
-    let read = 0;
-    input.on('data', (chunk: Buffer | string) => onBytes((read += chunk.length), total));
-  }
-  input.setEncoding('utf8');
-  let readError: unknown = null;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  input.once('error', (error) => {
-    readError = error;
-    lines.close();
-  });
+  const lines = new LineSplitter(parser);
+  let read = 0;
   try {
-    for await (const line of lines) {
-      parser.push(line);
+    // Standard input is not destroyed when the parse stops early: it belongs to the process.
+    for await (const chunk of input.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer | string>) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      read += bytes.length;
+      onBytes?.(read, total);
+      lines.push(bytes);
       if (parser.failed) break;
     }
+    if (!parser.failed) lines.finish();
   } catch (error) {
-    readError = error;
-  } finally {
-    lines.close();
+    return unreadable(error);
   }
-  if (readError) return unreadable(readError);
   return parser.finish();
 }

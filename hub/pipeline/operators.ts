@@ -91,6 +91,15 @@ export interface AngleFrame {
   stillSeconds: number;
   /** Hub clock when the newest notification arrived (performance.now, ms). */
   receivedAt: number;
+  /** Each sample's own time, when the batch had them (see SampleBatch.times); `sampleTime` reads either. */
+  times?: Float64Array;
+  /** With `times`, also the orientation of every sample, [w, x, y, z] four by four, for a file's analysis. */
+  orientations?: Float64Array;
+}
+
+/** The time of sample i of a frame's trace, seconds on the sensor's clock. */
+export function sampleTime(frame: AngleFrame, i: number): number {
+  return frame.times ? frame.times[i]! : frame.t - (frame.trace.length - 1 - i) * frame.dt;
 }
 
 /**
@@ -119,12 +128,13 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, r
             states.set(batch.sensorId, state);
           }
           const { fusion, angle } = state;
-          const trace = angleTrace(fusion, angle, batch, options);
+          const orientations = batch.times ? new Float64Array(batch.count * 4) : null;
+          const trace = angleTrace(fusion, angle, batch, options, orientations);
           const q = fusion.q;
-          return {
+          const frame: AngleFrame = {
             sensorId: batch.sensorId,
             seq: batch.seq,
-            t: batch.t0 + (batch.count - 1) * batch.dt,
+            t: batch.times ? batch.times[batch.count - 1]! : batch.t0 + (batch.count - 1) * batch.dt,
             angle: angle.angleDeg,
             trace,
             dt: batch.dt,
@@ -134,19 +144,34 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, r
             stillSeconds: Number.isNaN(fusion.stillSince) ? 0 : Math.max(0, fusion.lastT - Math.max(fusion.stillSince, angle.startedAt)),
             receivedAt: batch.receivedAt,
           };
+          if (orientations) {
+            frame.times = batch.times;
+            frame.orientations = orientations;
+          }
+          return frame;
         }),
       );
     });
 }
 
-/** A batch's samples through fusion and the exercise angle, in place: the angle of each sample. */
-function angleTrace(fusion: FusionState, angle: ExerciseAngleState, batch: SampleBatch, options: FusionOptions): number[] {
-  const { imu, count, t0, dt } = batch;
+/**
+ * A batch's samples through fusion and the exercise angle, in place: the angle of each sample (and,
+ * given somewhere to put them, each sample's orientation).
+ */
+function angleTrace(fusion: FusionState, angle: ExerciseAngleState, batch: SampleBatch, options: FusionOptions, orientations: Float64Array | null): number[] {
+  const { imu, count, t0, dt, times } = batch;
   const trace = new Array<number>(count);
   for (let i = 0, o = 0; i < count; i++, o += IMU_VALUES_PER_SAMPLE) {
-    stepFusion(fusion, imu, o, t0 + i * dt, options);
+    stepFusion(fusion, imu, o, times ? times[i]! : t0 + i * dt, options);
     stepExerciseAngle(angle, fusion);
     trace[i] = angle.angleDeg;
+    if (orientations) {
+      const q = fusion.q;
+      orientations[4 * i] = q[0]!;
+      orientations[4 * i + 1] = q[1]!;
+      orientations[4 * i + 2] = q[2]!;
+      orientations[4 * i + 3] = q[3]!;
+    }
   }
   return trace;
 }
@@ -226,7 +251,7 @@ export function repEvents(options: RepOptions = DEFAULT_REP_OPTIONS): OperatorFu
           const out: (RepEvent & { sensorId: string })[] = [];
           const n = frame.trace.length;
           for (let i = 0; i < n; i++) {
-            state = stepReps(state, frame.trace[i]!, frame.t - (n - 1 - i) * frame.dt, options);
+            state = stepReps(state, frame.trace[i]!, sampleTime(frame, i), options);
             for (const event of state.events) out.push({ ...event, sensorId: frame.sensorId });
           }
           states.set(frame.sensorId, state);

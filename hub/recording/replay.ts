@@ -8,7 +8,7 @@
 import { Subject, VirtualTimeScheduler, type Observable, type Subscription } from 'rxjs';
 import { sampleTiming } from '../analyze/imu-csv.ts';
 import type { AnalysisSummary, Hold, PartialRep, Rep } from '../analyze/analyze.ts';
-import { toAngleFrames, type AngleFrame } from '../pipeline/operators.ts';
+import { sampleTime, toAngleFrames, type AngleFrame } from '../pipeline/operators.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
 import { imuOf } from '../protocol/gatt.ts';
 import { holdTimer } from '../pipeline/timing-operators.ts';
@@ -93,7 +93,7 @@ class SetReplay {
     this.timingSensor ??= frame.sensorId;
     if (frame.sensorId === this.timingSensor) {
       const n = frame.trace.length;
-      for (let i = 0; i < n; i++) this.times.push(frame.t - (n - 1 - i) * frame.dt);
+      for (let i = 0; i < n; i++) this.times.push(sampleTime(frame, i));
     }
     this.samples += frame.trace.length;
     for (const angle of frame.trace) if (angle > this.maxAngle) this.maxAngle = angle;
