@@ -155,7 +155,9 @@ export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptio
         tap((frame) => {
           // Batches with per-sample times give every sample's orientation.
           orientations.set(frame.orientations!, count * 4);
-          for (const angle of frame.trace) angles[count++] = angle;
+          const trace = frame.trace;
+          for (let i = 0; i < trace.length; i++) angles[count + i] = trace[i]!;
+          count += trace.length;
         }),
         // The rep counter and the hold timer see the very same frames, as they do live.
         connect((frames) =>

@@ -78,9 +78,13 @@ export function sampleTiming(t: ArrayLike<number>): SampleTiming {
   if (n < 2) throw new RangeError(`sample timing needs at least 2 samples, got ${n}`);
   const intervals = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) intervals[i - 1] = t[i]! - t[i - 1]!;
-  const sorted = intervals.slice().sort();
-  const mid = sorted.length >> 1;
-  const medianInterval = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const mid = intervals.length >> 1;
+  const sorted = intervals.slice();
+  const upper = selectNth(sorted, mid);
+  // For an even count, the lower middle is the largest of what selection left below the upper one.
+  let lower = -Infinity;
+  if (sorted.length % 2 === 0) for (let i = 0; i < mid; i++) if (sorted[i]! > lower) lower = sorted[i]!;
+  const medianInterval = sorted.length % 2 === 1 ? upper : (lower + upper) / 2;
   let gapCount = 0;
   let gapSeconds = 0;
   for (const interval of intervals) {
@@ -90,6 +94,39 @@ export function sampleTiming(t: ArrayLike<number>): SampleTiming {
     }
   }
   return { medianInterval, rateHz: 1 / medianInterval, duration: t[n - 1]! - t[0]!, gapCount, gapSeconds };
+}
+
+/**
+ * The value that would be at index k if `values` were sorted, found by selection (Hoare's partition,
+ * median-of-three pivot), linear on average where a sort is n log n; `values` is reordered so that
+ * everything before k is not larger and everything after is not smaller. No NaN expected.
+ */
+export function selectNth(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (hi > lo) {
+    const a = values[lo]!;
+    const b = values[(lo + hi) >> 1]!;
+    const c = values[hi]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i] = values[j]!;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k]!;
+  }
+  return values[k]!;
 }
 
 export type ImuCsvErrorKind =
@@ -137,8 +174,13 @@ class SampleColumns {
     this.gz = new Float64Array(this.capacity);
   }
 
-  private grow(): void {
-    this.capacity *= 2;
+  /** Makes room for this many samples in all, at once (a file's size tells about how many it has). */
+  reserve(capacity: number): void {
+    if (capacity > this.capacity) this.grow(capacity);
+  }
+
+  private grow(capacity = this.capacity * 2): void {
+    this.capacity = capacity;
     const grown = (old: Float64Array) => {
       const column = new Float64Array(this.capacity);
       column.set(old);
@@ -270,6 +312,16 @@ export class ImuCsvParser {
 
   constructor(units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS) {
     this.units = units;
+  }
+
+  /** Rows seen so far, the header and blank lines included. */
+  get lines(): number {
+    return this.lineNumber;
+  }
+
+  /** A hint: about this many rows are coming in all (room is made for them in one go). */
+  expectRows(rows: number): void {
+    this.columns.reserve(Math.ceil(rows));
   }
 
   get failed(): boolean {
@@ -574,10 +626,14 @@ async function readLines(input: Readable, units: ImuCsvUnits, total: number | nu
     // Standard input is not destroyed when the parse stops early: it belongs to the process.
     for await (const chunk of input.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer | string>) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      const first = read === 0;
       read += bytes.length;
       onBytes?.(read, total);
       lines.push(bytes);
       if (parser.failed) break;
+      // From the rows of the first chunk and the file's size, room for all of them (and a little more)
+      // in one go, rather than growing the columns again and again.
+      if (first && total !== null && total > read && parser.lines > 1) parser.expectRows((total / read) * parser.lines * 1.02 + 1024);
     }
     if (!parser.failed) lines.finish();
   } catch (error) {
