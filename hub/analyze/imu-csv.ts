@@ -10,7 +10,6 @@
  * what is wrong and what was expected.
  */
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import type { ImuReading } from '../protocol/gatt.ts';
 
 export const IMU_CSV_COLUMNS = ['t', 'ax', 'ay', 'az', 'gx', 'gy', 'gz'] as const;
@@ -216,9 +215,9 @@ class SampleColumns {
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:inf(?:inity)?|nan)$/i;
 
-const [DOT, COMMA, PLUS, MINUS, ZERO, NINE, CR, LF] = ['.', ',', '+', '-', '0', '9', '\r', '\n'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number, number, number];
-/** A mantissa up to this can take one more digit and stay an exact integer in a double (under 2⁵³). */
-const MAX_EXACT_MANTISSA = Math.floor((2 ** 53 - 9) / 10);
+const [DOT, COMMA, PLUS, MINUS, ZERO, CR, LF] = ['.', ',', '+', '-', '0', '\r', '\n'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number, number];
+/** Integers below 2⁵³ are exact in a double. */
+const EXACT_INTEGERS = 2 ** 53;
 /** Powers of ten up to 10²² are exact in a double. */
 const MAX_EXACT_DECIMALS = 22;
 const POWERS_OF_TEN = Array.from({ length: MAX_EXACT_DECIMALS + 1 }, (_, i) => Number(`1e${i}`));
@@ -245,6 +244,7 @@ const RAD_TO_DEG = 180 / Math.PI;
 /** How a file's rows are laid out, read from its header. */
 interface HeaderLayout {
   separator: ',' | ';' | '\t';
+  separatorCode: number;
   /** With `;` between values, "0,5" is a half (a spreadsheet in many European locales writes that). */
   decimalComma: boolean;
   index: number[];
@@ -288,7 +288,7 @@ function readHeader(text: string, units: ImuCsvUnits): HeaderLayout | string {
   }
   const missing = IMU_CSV_COLUMNS.filter((_, c) => index[c] === -1);
   if (missing.length > 0) return `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`;
-  return { separator, decimalComma: separator === ';', index, scale };
+  return { separator, separatorCode: separator.charCodeAt(0), decimalComma: separator === ';', index, scale };
 }
 
 /**
@@ -307,7 +307,7 @@ export class ImuCsvParser {
   private readonly cells = new Float64Array(7);
   private lastT = Number.NaN;
   /** Per canonical column (t, ax … gz): its index in a row and the factor to pipeline units. */
-  private layout: HeaderLayout = { separator: ',', decimalComma: false, index: [0, 1, 2, 3, 4, 5, 6], scale: [1, 1, 1, 1, 1, 1, 1] };
+  private layout: HeaderLayout = { separator: ',', separatorCode: COMMA, decimalComma: false, index: [0, 1, 2, 3, 4, 5, 6], scale: [1, 1, 1, 1, 1, 1, 1] };
   private readonly units: ImuCsvUnits;
 
   constructor(units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS) {
@@ -343,57 +343,73 @@ export class ImuCsvParser {
 
   /** The fast path of `pushBytes`: false (and nothing changed) unless the row is plain and good. */
   pushPlain(bytes: Uint8Array, start: number, end: number): boolean {
-    if (!this.headerSeen || this.error !== null || this.blankSince !== null) return false;
+    return this.plainRow(bytes, start, end, false) >= 0;
+  }
+
+  /**
+   * Reads a plain, good row that starts at `start`: with `terminated`, one that ends at a "\r" or "\n"
+   * before `limit` (the row's end is then found as it is read); otherwise one that ends at `limit`.
+   * Returns where the row's text ends, or -1 (and nothing changed) when the row is not plain or not
+   * good, to go the text way.
+   */
+  plainRow(bytes: Uint8Array, start: number, limit: number, terminated: boolean): number {
+    if (!this.headerSeen || this.error !== null || this.blankSince !== null) return -1;
     const layout = this.layout;
-    const separator = layout.separator.charCodeAt(0);
+    const separator = layout.separatorCode;
     const point = layout.decimalComma ? COMMA : DOT;
     const cells = this.cells;
     let at = start;
     for (let cell = 0; cell < IMU_CSV_COLUMNS.length; cell++) {
-      // [+-]? digits [point digits]: the mantissa as an exact integer and the count of decimals.
+      // [+-]? digits [point digits]: the mantissa as an integer and the count of decimals.
       let negative = false;
-      let byte = bytes[at];
-      if (byte === MINUS || byte === PLUS) {
-        negative = byte === MINUS;
-        at++;
-      }
-      let mantissa = 0;
-      let decimals = 0;
-      let digits = 0;
-      let seenPoint = false;
-      for (; at < end; at++) {
-        byte = bytes[at]!;
-        if (byte >= ZERO && byte <= NINE) {
-          if (mantissa > MAX_EXACT_MANTISSA) return false;
-          mantissa = mantissa * 10 + (byte - ZERO);
-          digits++;
-          if (seenPoint) decimals++;
-        } else if (byte === point && !seenPoint) {
-          seenPoint = true;
-        } else {
-          break;
+      if (at < limit) {
+        const sign = bytes[at]!;
+        if (sign === MINUS || sign === PLUS) {
+          negative = sign === MINUS;
+          at++;
         }
       }
-      if (digits === 0 || decimals > MAX_EXACT_DECIMALS) return false;
+      let mantissa = 0;
+      const wholeFrom = at;
+      while (at < limit) {
+        const digit = bytes[at]! - ZERO;
+        if (digit < 0 || digit > 9) break;
+        mantissa = mantissa * 10 + digit;
+        at++;
+      }
+      let digits = at - wholeFrom;
+      let decimals = 0;
+      if (at < limit && bytes[at] === point) {
+        const fractionFrom = ++at;
+        while (at < limit) {
+          const digit = bytes[at]! - ZERO;
+          if (digit < 0 || digit > 9) break;
+          mantissa = mantissa * 10 + digit;
+          at++;
+        }
+        decimals = at - fractionFrom;
+        digits += decimals;
+      }
+      // Below 2⁵³ every step above was exact (and at or over it, the rounded one is too: monotonic).
+      if (digits === 0 || mantissa >= EXACT_INTEGERS || decimals > MAX_EXACT_DECIMALS) return -1;
       // Both exact, so the one rounding of the division gives the nearest double: what Number() gives.
       const value = mantissa / POWERS_OF_TEN[decimals]!;
       cells[cell] = negative ? -value : value;
       if (cell < IMU_CSV_COLUMNS.length - 1) {
-        if (at >= end || bytes[at] !== separator) return false;
+        if (at >= limit || bytes[at] !== separator) return -1;
         at++;
-      } else if (at !== end) {
-        return false;
       }
     }
+    if (terminated ? at >= limit || (bytes[at] !== LF && bytes[at] !== CR) : at !== limit) return -1;
     const { index, scale } = layout;
     const values = this.values;
     for (let c = 0; c < IMU_CSV_COLUMNS.length; c++) values[c] = cells[index[c]!]! * scale[c]!;
     const t = values[0]!;
-    if (!(t > this.lastT) && this.columns.length > 0) return false;
+    if (!(t > this.lastT) && this.columns.length > 0) return -1;
     this.lineNumber++;
     this.lastT = t;
     this.columns.push(t, values[1]!, values[2]!, values[3]!, values[4]!, values[5]!, values[6]!);
-    return true;
+    return at;
   }
 
   push(raw: string): void {
@@ -504,7 +520,8 @@ function unreadable(error: unknown): ImuCsvResult {
  * for a bad or missing file. `onBytes` hears how far it has read, for a progress line.
  */
 export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS, onBytes?: (read: number, total: number | null) => void): Promise<ImuCsvResult> {
-  if (path === '-') return readLines(process.stdin, units, null, onBytes);
+  // Standard input is not destroyed when the parse stops early: it belongs to the process.
+  if (path === '-') return readLines(process.stdin.iterator({ destroyOnReturn: false }), units, null, onBytes);
   let handle;
   try {
     handle = await open(path, 'r');
@@ -516,15 +533,26 @@ export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_
     await handle?.close();
     return unreadable(error);
   }
-  const input = handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 });
-  const size = (await handle.stat()).size;
+  const file = handle;
+  const size = (await file.stat()).size;
+  // One buffer, read into again and again (the parser keeps nothing of it): no new megabyte per read.
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  }
   try {
-    return await readLines(input, units, size, onBytes);
+    return await readLines(chunks(), units, size, onBytes);
   } finally {
-    input.destroy();
-    await handle.close();
+    await file.close();
   }
 }
+
+/** How much of a file is read at a time. */
+const READ_CHUNK_BYTES = 1 << 20;
 
 /**
  * Splits the bytes into lines as readline does (a line ends at "\n", "\r\n" or a lone "\r"; a last
@@ -561,7 +589,19 @@ class LineSplitter {
       start = this.afterCr && chunk[ends + 1] === LF ? ends + 2 : ends + 1;
       this.afterCr = false;
     }
+    const length = bytes.length;
     for (;;) {
+      // A plain row is read as its end is found; anything else is cut at its "\n" and goes the text way.
+      const ends = parser.plainRow(bytes, start, length, true);
+      if (ends >= 0) {
+        if (bytes[ends] === LF) start = ends + 1;
+        else if (ends + 1 < length) start = bytes[ends + 1] === LF ? ends + 2 : ends + 1;
+        else {
+          this.afterCr = true;
+          return;
+        }
+        continue;
+      }
       const lf = bytes.indexOf(LF, start);
       if (lf < 0) break;
       const end = lf > start && bytes[lf - 1] === CR ? lf - 1 : lf;
@@ -618,13 +658,12 @@ export function parseImuCsvChunks(chunks: Iterable<Uint8Array>, units: ImuCsvUni
 }
 
 /** The input's bytes through the parser, chunk by chunk. */
-async function readLines(input: Readable, units: ImuCsvUnits, total: number | null, onBytes?: (read: number, total: number | null) => void): Promise<ImuCsvResult> {
+async function readLines(input: AsyncIterable<Buffer | string>, units: ImuCsvUnits, total: number | null, onBytes?: (read: number, total: number | null) => void): Promise<ImuCsvResult> {
   const parser = new ImuCsvParser(units);
   const lines = new LineSplitter(parser);
   let read = 0;
   try {
-    // Standard input is not destroyed when the parse stops early: it belongs to the process.
-    for await (const chunk of input.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer | string>) {
+    for await (const chunk of input) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       const first = read === 0;
       read += bytes.length;
