@@ -3,10 +3,11 @@
  * and loads this module only when the command runs.
  */
 import { NotFoundError } from '../exit-codes.ts';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { exerciseKind, type ExerciseId } from '../protocol/exercises.ts';
-import { analyzeSamples, type AnalysisResult, type Side } from './analyze.ts';
-import { readImuCsv, type ImuCsvUnits } from './imu-csv.ts';
+import { SampleAnalysis, analyzeSamples, type AnalysisResult, type Side } from './analyze.ts';
+import { loadDefaultProgramme } from '../programme/load-programme.ts';
+import { readImuCsv, type ImuCsvResult, type ImuCsvUnits, type ImuSamples } from './imu-csv.ts';
 
 export interface AnalyzeCommand {
   file: string;
@@ -109,17 +110,62 @@ function progressLine(what: string, stream: NodeJS.WriteStream = process.stderr)
   };
 }
 
+/** Files at least this large are read on a second thread while the first analyses (read-in-worker.ts). */
+const READ_IN_WORKER_BYTES = 4 << 20;
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    // Whatever is wrong with it, readImuCsv says it in its own words.
+    return 0;
+  }
+}
+
+/**
+ * A long file read on a second thread and analysed piece by piece as it is read; null when that could
+ * not be done (the caller then reads it itself).
+ */
+async function readAndAnalyseInParallel(command: AnalyzeCommand, onBytes: (read: number, total: number | null) => void): Promise<{ read: ImuCsvResult; result: AnalysisResult | null } | null> {
+  const { canReadInWorker, readImuCsvInWorker } = await import('./read-in-worker.ts');
+  if (!canReadInWorker()) return null;
+  // The worker starts reading first; the programme loads meanwhile.
+  const pieces: ImuSamples[] = [];
+  let run: SampleAnalysis | null = null;
+  let failure: unknown = null;
+  const reading = readImuCsvInWorker(command.file, command.units, {
+    onBytes,
+    onSamples(samples) {
+      if (failure) return;
+      try {
+        if (run) run.push(samples);
+        else pieces.push(samples);
+      } catch (error) {
+        failure = error;
+      }
+    },
+  });
+  const programme = await loadDefaultProgramme();
+  run = new SampleAnalysis({ exercise: command.exercise, side: command.side, programme });
+  for (const piece of pieces.splice(0)) run.push(piece);
+  const read = await reading;
+  if (failure) throw failure;
+  if (read === null) return null;
+  return { read, result: read.ok ? run.finish(read.samples, read.timing) : null };
+}
+
 /** Reads, analyses and reports. File problems throw AnalyzeFileError with a one-line message. */
 export async function runAnalyze(command: AnalyzeCommand, stdout: NodeJS.WritableStream = process.stdout): Promise<AnalysisResult> {
   const progress = progressLine(command.file === '-' ? 'standard input' : command.file);
-  const read = await readImuCsv(command.file, command.units, progress.onBytes);
+  const parallel = command.file !== '-' && (await fileSize(command.file)) >= READ_IN_WORKER_BYTES ? await readAndAnalyseInParallel(command, progress.onBytes) : null;
+  const read = parallel?.read ?? (await readImuCsv(command.file, command.units, progress.onBytes));
   if (!read.ok) {
     progress.done();
     const message = `${command.file}: ${read.error.message}`;
     throw read.error.kind === 'missing' ? new NotFoundError(message) : new AnalyzeFileError(message);
   }
-  progress.say(`analysing ${read.samples.length.toLocaleString('en')} samples…`);
-  const result = await analyzeSamples(read.samples, { exercise: command.exercise, side: command.side, timing: read.timing });
+  if (!parallel) progress.say(`analysing ${read.samples.length.toLocaleString('en')} samples…`);
+  const result = parallel?.result ?? (await analyzeSamples(read.samples, { exercise: command.exercise, side: command.side, timing: read.timing }));
   progress.done();
   if (command.anglesPath) await writeAngles(command.anglesPath, read.samples.t, result.angles);
   if (command.orientationPath) await writeOrientations(command.orientationPath, read.samples.t, result.orientations);

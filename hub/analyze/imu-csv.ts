@@ -206,6 +206,11 @@ class SampleColumns {
     this.gz[i] = gz;
   }
 
+  view(from: number): ImuSamples {
+    const n = this.length;
+    return { length: n - from, t: this.t.subarray(from, n), ax: this.ax.subarray(from, n), ay: this.ay.subarray(from, n), az: this.az.subarray(from, n), gx: this.gx.subarray(from, n), gy: this.gy.subarray(from, n), gz: this.gz.subarray(from, n) };
+  }
+
   finish(): ImuSamples {
     const n = this.length;
     return { length: n, t: this.t.subarray(0, n), ax: this.ax.subarray(0, n), ay: this.ay.subarray(0, n), az: this.az.subarray(0, n), gx: this.gx.subarray(0, n), gy: this.gy.subarray(0, n), gz: this.gz.subarray(0, n) };
@@ -317,6 +322,16 @@ export class ImuCsvParser {
   /** Rows seen so far, the header and blank lines included. */
   get lines(): number {
     return this.lineNumber;
+  }
+
+  /** Samples read so far. */
+  get samples(): number {
+    return this.columns.length;
+  }
+
+  /** The samples from `from` on, read so far: views, valid until the next push. */
+  samplesFrom(from: number): ImuSamples {
+    return this.columns.view(from);
   }
 
   /** A hint: about this many rows are coming in all (room is made for them in one go). */
@@ -517,11 +532,18 @@ function unreadable(error: unknown): ImuCsvResult {
 
 /**
  * Reads and checks an IMU CSV file, streaming it chunk by chunk; `-` is standard input. Never throws
- * for a bad or missing file. `onBytes` hears how far it has read, for a progress line.
+ * for a bad or missing file. `onBytes` hears how far it has read, for a progress line; `onSamples`
+ * gets the samples read so far, piece by piece (views, to use or copy at once), before the file has
+ * been checked to the end: only the result says whether the file is good.
  */
-export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS, onBytes?: (read: number, total: number | null) => void): Promise<ImuCsvResult> {
+export async function readImuCsv(
+  path: string,
+  units: ImuCsvUnits = DEFAULT_IMU_CSV_UNITS,
+  onBytes?: (read: number, total: number | null) => void,
+  onSamples?: (samples: ImuSamples) => void,
+): Promise<ImuCsvResult> {
   // Standard input is not destroyed when the parse stops early: it belongs to the process.
-  if (path === '-') return readLines(process.stdin.iterator({ destroyOnReturn: false }), units, null, onBytes);
+  if (path === '-') return readLines(process.stdin.iterator({ destroyOnReturn: false }), units, null, onBytes, onSamples);
   let handle;
   try {
     handle = await open(path, 'r');
@@ -545,7 +567,7 @@ export async function readImuCsv(path: string, units: ImuCsvUnits = DEFAULT_IMU_
     }
   }
   try {
-    return await readLines(chunks(), units, size, onBytes);
+    return await readLines(chunks(), units, size, onBytes, onSamples);
   } finally {
     await file.close();
   }
@@ -658,7 +680,14 @@ export function parseImuCsvChunks(chunks: Iterable<Uint8Array>, units: ImuCsvUni
 }
 
 /** The input's bytes through the parser, chunk by chunk. */
-async function readLines(input: AsyncIterable<Buffer | string>, units: ImuCsvUnits, total: number | null, onBytes?: (read: number, total: number | null) => void): Promise<ImuCsvResult> {
+async function readLines(
+  input: AsyncIterable<Buffer | string>,
+  units: ImuCsvUnits,
+  total: number | null,
+  onBytes?: (read: number, total: number | null) => void,
+  onSamples?: (samples: ImuSamples) => void,
+): Promise<ImuCsvResult> {
+  let handedOver = 0;
   const parser = new ImuCsvParser(units);
   const lines = new LineSplitter(parser);
   let read = 0;
@@ -673,10 +702,16 @@ async function readLines(input: AsyncIterable<Buffer | string>, units: ImuCsvUni
       // From the rows of the first chunk and the file's size, room for all of them (and a little more)
       // in one go, rather than growing the columns again and again.
       if (first && total !== null && total > read && parser.lines > 1) parser.expectRows((total / read) * parser.lines * 1.02 + 1024);
+      // The good samples so far, for a reader that works on them while the rest is read.
+      if (onSamples && parser.samples > handedOver) {
+        onSamples(parser.samplesFrom(handedOver));
+        handedOver = parser.samples;
+      }
     }
     if (!parser.failed) lines.finish();
   } catch (error) {
     return unreadable(error);
   }
+  if (onSamples && !parser.failed && parser.samples > handedOver) onSamples(parser.samplesFrom(handedOver));
   return parser.finish();
 }
