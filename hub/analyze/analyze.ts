@@ -137,17 +137,9 @@ const ROM_TESTS: readonly ExerciseId[] = ['rom-prone', 'rom-seated'];
 export async function analyzeSamples(samples: ImuSamples, options: AnalysisOptions): Promise<AnalysisResult> {
   const timing = options.timing ?? sampleTiming(samples.t);
   const programme = options.programme ?? (await loadDefaultProgramme());
-  const run = new SampleAnalysis({ ...options, programme }, samples.length);
+  const run = new SampleAnalysis({ ...options, programme });
   run.push(samples);
   return run.finish(samples, timing);
-}
-
-/** Room for `needed` values, keeping the first `used`. */
-function grown(values: Float64Array, used: number, needed: number): Float64Array {
-  if (needed <= values.length) return values;
-  const bigger = new Float64Array(Math.max(needed, values.length * 2));
-  bigger.set(values.subarray(0, used));
-  return bigger;
 }
 
 /**
@@ -158,8 +150,8 @@ function grown(values: Float64Array, used: number, needed: number): Float64Array
 export class SampleAnalysis {
   private readonly batches = new Subject<SampleBatch>();
   private readonly subscription: Subscription;
-  private angles: Float64Array;
-  private orientations: Float64Array;
+  private readonly traces: number[][] = [];
+  private readonly frameOrientations: Float64Array[] = [];
   private count = 0;
   private pushed = 0;
   private readonly reps: Rep[] = [];
@@ -172,12 +164,7 @@ export class SampleAnalysis {
   private error: unknown = null;
   private completed = false;
 
-  constructor(
-    private readonly options: AnalysisOptions & { programme: Programme },
-    expectedSamples = 0,
-  ) {
-    this.angles = new Float64Array(expectedSamples);
-    this.orientations = new Float64Array(expectedSamples * 4);
+  constructor(private readonly options: AnalysisOptions & { programme: Programme }) {
     this.kind = options.exercise === null ? null : exerciseKind(options.exercise);
     this.sensorId = options.sensorId;
     // One file is one side; a side not given files its trials under the left.
@@ -192,13 +179,11 @@ export class SampleAnalysis {
       .pipe(
         toAngleFrames(),
         tap((frame) => {
-          // Batches with per-sample times give every sample's orientation.
-          const trace = frame.trace;
-          this.angles = grown(this.angles, this.count, this.count + trace.length);
-          this.orientations = grown(this.orientations, this.count * 4, (this.count + trace.length) * 4);
-          this.orientations.set(frame.orientations!, this.count * 4);
-          for (let i = 0; i < trace.length; i++) this.angles[this.count + i] = trace[i]!;
-          this.count += trace.length;
+          // Kept as the frames give them (batches with per-sample times give every sample's
+          // orientation), and joined once at the end.
+          this.traces.push(frame.trace);
+          this.frameOrientations.push(frame.orientations!);
+          this.count += frame.trace.length;
         }),
         // The rep counter and the hold timer see the very same frames, as they do live.
         connect((frames) =>
@@ -253,8 +238,14 @@ export class SampleAnalysis {
     const { options, kind, count } = this;
     if (this.pushed !== samples.length) throw new Error(`the analysis was given ${this.pushed} samples of ${samples.length}`);
     if (count !== samples.length) throw new Error(`the angle pipeline gave ${count} angles for ${samples.length} samples`);
-    const angles = this.angles.length === count ? this.angles : this.angles.slice(0, count);
-    const orientations = this.orientations.length === count * 4 ? this.orientations : this.orientations.slice(0, count * 4);
+    const angles = new Float64Array(count);
+    const orientations = new Float64Array(count * 4);
+    let at = 0;
+    for (const [f, trace] of this.traces.entries()) {
+      for (let i = 0; i < trace.length; i++) angles[at + i] = trace[i]!;
+      orientations.set(this.frameOrientations[f]!, at * 4);
+      at += trace.length;
+    }
     // Reps are counted only where the exercise is measured in reps (efforts are timed, the hip click is
     // an instruction).
     const counted = kind === 'reps' ? this.reps : [];
