@@ -1,13 +1,15 @@
 /**
- * `swivel analyze`: the pipeline on a recorded file. hub/cli.ts parses the options (./options.ts)
- * and loads this module only when the command runs.
+ * `swivel analyze`: the pipeline on a recorded file. hub/cli.ts parses the options (./options.ts),
+ * starts reading a long file on a second thread (./read-in-worker.ts), and loads this module only
+ * when the command runs.
  */
 import { NotFoundError } from '../exit-codes.ts';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import type { EarlyRead } from './read-in-worker.ts';
 import { exerciseKind, type ExerciseId } from '../protocol/exercises.ts';
 import { SampleAnalysis, analyzeSamples, type AnalysisResult, type Side } from './analyze.ts';
 import { loadDefaultProgramme } from '../programme/load-programme.ts';
-import { readImuCsv, type ImuCsvResult, type ImuCsvUnits, type ImuSamples } from './imu-csv.ts';
+import { readImuCsv, type ImuCsvResult, type ImuCsvUnits } from './imu-csv.ts';
 
 export interface AnalyzeCommand {
   file: string;
@@ -110,54 +112,39 @@ function progressLine(what: string, stream: NodeJS.WriteStream = process.stderr)
   };
 }
 
-/** Files at least this large are read on a second thread while the first analyses (read-in-worker.ts). */
-const READ_IN_WORKER_BYTES = 4 << 20;
-
-async function fileSize(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    // Whatever is wrong with it, readImuCsv says it in its own words.
-    return 0;
-  }
-}
-
 /**
- * A long file read on a second thread and analysed piece by piece as it is read; null when that could
- * not be done (the caller then reads it itself).
+ * A long file read on a second thread (started by the caller, or here) and analysed piece by piece
+ * as it is read; null when that could not be done (the caller then reads it itself).
  */
-async function readAndAnalyseInParallel(command: AnalyzeCommand, onBytes: (read: number, total: number | null) => void): Promise<{ read: ImuCsvResult; result: AnalysisResult | null } | null> {
-  const { canReadInWorker, readImuCsvInWorker } = await import('./read-in-worker.ts');
-  if (!canReadInWorker()) return null;
-  // The worker starts reading first; the programme loads meanwhile.
-  const pieces: ImuSamples[] = [];
-  let run: SampleAnalysis | null = null;
-  let failure: unknown = null;
-  const reading = readImuCsvInWorker(command.file, command.units, {
-    onBytes,
-    onSamples(samples) {
-      if (failure) return;
-      try {
-        if (run) run.push(samples);
-        else pieces.push(samples);
-      } catch (error) {
-        failure = error;
-      }
-    },
-  });
+async function readAndAnalyseInParallel(
+  command: AnalyzeCommand,
+  early: EarlyRead | null | undefined,
+  onBytes: (read: number, total: number | null) => void,
+): Promise<{ read: ImuCsvResult; result: AnalysisResult | null } | null> {
+  const reader = early === undefined ? await (await import('./read-in-worker.ts')).startReadInWorker(command.file, command.units) : early;
+  if (reader === null) return null;
+  // The worker reads on; the programme loads meanwhile, and the pieces read so far wait for it.
   const programme = await loadDefaultProgramme();
-  run = new SampleAnalysis({ exercise: command.exercise, side: command.side, programme });
-  for (const piece of pieces.splice(0)) run.push(piece);
-  const read = await reading;
+  const run = new SampleAnalysis({ exercise: command.exercise, side: command.side, programme });
+  let failure: unknown = null;
+  reader.take((samples) => {
+    if (failure) return;
+    try {
+      run.push(samples);
+    } catch (error) {
+      failure = error;
+    }
+  }, onBytes);
+  const read = await reader.result;
   if (failure) throw failure;
   if (read === null) return null;
   return { read, result: read.ok ? run.finish(read.samples, read.timing) : null };
 }
 
 /** Reads, analyses and reports. File problems throw AnalyzeFileError with a one-line message. */
-export async function runAnalyze(command: AnalyzeCommand, stdout: NodeJS.WritableStream = process.stdout): Promise<AnalysisResult> {
+export async function runAnalyze(command: AnalyzeCommand, stdout: NodeJS.WritableStream = process.stdout, early?: EarlyRead | null): Promise<AnalysisResult> {
   const progress = progressLine(command.file === '-' ? 'standard input' : command.file);
-  const parallel = command.file !== '-' && (await fileSize(command.file)) >= READ_IN_WORKER_BYTES ? await readAndAnalyseInParallel(command, progress.onBytes) : null;
+  const parallel = await readAndAnalyseInParallel(command, early, progress.onBytes);
   const read = parallel?.read ?? (await readImuCsv(command.file, command.units, progress.onBytes));
   if (!read.ok) {
     progress.done();

@@ -7,6 +7,7 @@
  * Only the built command uses it: a worker cannot load TypeScript sources (tests, or the tsx fallback),
  * and there the caller reads in its own thread, as it does for standard input and short files.
  */
+import { stat } from 'node:fs/promises';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readImuCsv, type ImuCsvResult, type ImuCsvUnits, type ImuSamples } from './imu-csv.ts';
 
@@ -90,4 +91,45 @@ export function readImuCsvInWorker(
     });
     worker.once('exit', () => settle(null));
   });
+}
+
+/** Files at least this large are worth a second thread (a small one is read before a worker has started). */
+export const READ_IN_WORKER_BYTES = 4 << 20;
+
+/**
+ * A worker read started as early as the file is known (before the pipeline's modules have loaded):
+ * its pieces wait here until `take` hands them, and the ones still coming, to the analysis.
+ */
+export class EarlyRead {
+  private readonly waiting: ImuSamples[] = [];
+  private sink: ((samples: ImuSamples) => void) | null = null;
+  private bytes: ((read: number, total: number | null) => void) | null = null;
+  /** readImuCsvInWorker's answer: the result, or null if the worker could not do it. */
+  readonly result: Promise<ImuCsvResult | null>;
+
+  constructor(path: string, units: ImuCsvUnits) {
+    this.result = readImuCsvInWorker(path, units, {
+      onBytes: (read, total) => this.bytes?.(read, total),
+      onSamples: (samples) => (this.sink ? this.sink(samples) : this.waiting.push(samples)),
+    });
+  }
+
+  /** From now on the pieces go to `onSamples`, those that came already first. */
+  take(onSamples: (samples: ImuSamples) => void, onBytes?: (read: number, total: number | null) => void): void {
+    this.bytes = onBytes ?? null;
+    for (const samples of this.waiting.splice(0)) onSamples(samples);
+    this.sink = onSamples;
+  }
+}
+
+/** Starts reading `path` on a worker if it is long enough and this is the built command; else null. */
+export async function startReadInWorker(path: string, units: ImuCsvUnits): Promise<EarlyRead | null> {
+  if (path === '-' || !canReadInWorker()) return null;
+  try {
+    if ((await stat(path)).size < READ_IN_WORKER_BYTES) return null;
+  } catch {
+    // Whatever is wrong with the file, readImuCsv says it in its own words.
+    return null;
+  }
+  return new EarlyRead(path, units);
 }
