@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ACC_RANGES_G, DEFAULT_SENSOR_CONFIG, GYRO_RANGES_DPS, SAMPLE_RATES_HZ, type AccRangeG, type GyroRangeDps, type SampleRateHz } from '../hub/protocol/gatt.ts';
 import { EXERCISE_IDS, isExerciseId } from './person/exercises.ts';
-import { record, recordingName, writeRecording } from './record.ts';
+import { recordToFiles, recordingName } from './record.ts';
 import { UsageError, numberOption } from './options.ts';
 
 const HELP = `swivel-sim record: a simulated recording, made as fast as possible (no real time)
@@ -78,7 +78,7 @@ export async function runRecord(argv: string[]): Promise<number> {
     if (mounting !== 'random' && !Number.isInteger(mounting)) throw new UsageError(`--mounting must be 0..23 or "random", got "${args.mounting}"`);
     const name = args.name ?? recordingName({ exercise, seed });
     if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name may hold letters, digits, "_", "-" and "." only, got "${name}"`);
-    const recording = record({
+    const recorded = await recordToFiles(args.out, name, {
       exercise,
       seed,
       personSeed: numberOption(args.person, 'person', 0, 2 ** 32 - 1, seed),
@@ -95,11 +95,8 @@ export async function runRecord(argv: string[]): Promise<number> {
       burstLength: numberOption(args.burst, 'burst', 1, 1000, 3),
       mtu: numberOption(args.mtu, 'mtu', 23, 517, 247),
     });
-    const files = await writeRecording(args.out, name, recording);
-    const { truth } = recording;
-    process.stdout.write(
-      `${JSON.stringify({ event: 'recorded', ...files, samples: truth.samples.t.length, packetsSent: truth.packets.sent, packetsLost: truth.packets.lost, reps: truth.reps.length })}\n`,
-    );
+    const { csv, truth, samples, packets, reps } = recorded;
+    process.stdout.write(`${JSON.stringify({ event: 'recorded', csv, truth, samples, packetsSent: packets.sent, packetsLost: packets.lost, reps })}\n`);
     return 0;
   } catch (error) {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -94,7 +95,16 @@ export interface Recording {
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
-export function record(options: RecordOptions): Recording {
+/** Where a recording's rows go as they are made: the CSV row and that sample's truth. */
+interface RecordingSink {
+  sample(row: string, t: number, trueTime: number, angleDeg: number, quat: Quat): void;
+}
+
+/** Everything in the truth but the per-sample columns (known only once the recording is done). */
+type TruthWithoutSamples = Omit<RecordingTruth, 'samples'>;
+
+/** The recording itself, row by row into `sink`; returns the rest of the truth. */
+function recordInto(options: RecordOptions, sink: RecordingSink): TruthWithoutSamples {
   const config = options.config ?? DEFAULT_SENSOR_CONFIG;
   const { rateHz } = config;
   const intervalS = (options.connectionIntervalMs ?? 20) / 1000;
@@ -115,8 +125,6 @@ export function record(options: RecordOptions): Recording {
   const lossRandom = seededRandom(deriveSeed(options.seed, 'recording-loss'));
   const biasStart = [...model.errors.gyroBias];
 
-  const lines = ['t,ax,ay,az,gx,gy,gz'];
-  const samples: RecordingTruth['samples'] = { t: [], trueTime: [], angleDeg: [], quat: [] };
   let next = 0;
   let seq = 0;
   let sent = 0;
@@ -150,12 +158,14 @@ export function record(options: RecordOptions): Recording {
       const t0 = witmotion ? event * intervalS : timestampUs / 1e6;
       received.forEach((r, i) => {
         const t = round(t0 + i / rateHz, 6);
-        lines.push([t, r.ax, r.ay, r.az, r.gx, r.gy, r.gz].join(','));
         const q = truth[i]!.quat;
-        samples.t.push(t);
-        samples.trueTime.push(round(truth[i]!.trueTime, 6));
-        samples.angleDeg.push(round(truth[i]!.angle, 4));
-        samples.quat.push([round(q[0], 7), round(q[1], 7), round(q[2], 7), round(q[3], 7)]);
+        sink.sample(
+          [t, r.ax, r.ay, r.az, r.gx, r.gy, r.gz].join(','),
+          t,
+          round(truth[i]!.trueTime, 6),
+          round(truth[i]!.angle, 4),
+          [round(q[0], 7), round(q[1], 7), round(q[2], 7), round(q[3], 7)],
+        );
       });
     }
   }
@@ -174,7 +184,7 @@ export function record(options: RecordOptions): Recording {
     targetDeg: round(rep.targetDeg, 4),
   }));
   const m = model.mounting;
-  const truth: RecordingTruth = {
+  return {
     format: TRUTH_FORMAT,
     exercise: options.exercise,
     side: person.side,
@@ -193,10 +203,25 @@ export function record(options: RecordOptions): Recording {
       accBiasG: model.errors.accBias.map((b) => round(b, 6)),
     },
     packets: { sent, lost, lossRate: channel.lossRate, meanBurst: channel.meanBurst, samplesPerPacket: perPacket },
-    samples,
     reps,
   };
-  return { csv: `${lines.join('\n')}\n`, truth };
+}
+
+/** A recording in memory: for tests and benches of minutes (an hour at 200 Hz holds some 700 MB; see recordToFiles). */
+export function record(options: RecordOptions): Recording {
+  const lines = ['t,ax,ay,az,gx,gy,gz'];
+  const samples: RecordingTruth['samples'] = { t: [], trueTime: [], angleDeg: [], quat: [] };
+  const rest = recordInto(options, {
+    sample(row, t, trueTime, angleDeg, quat) {
+      lines.push(row);
+      samples.t.push(t);
+      samples.trueTime.push(trueTime);
+      samples.angleDeg.push(angleDeg);
+      samples.quat.push(quat);
+    },
+  });
+  const { reps, ...head } = rest;
+  return { csv: `${lines.join('\n')}\n`, truth: { ...head, samples, reps } };
 }
 
 /** Default file name (without extension) for a recording. */
@@ -210,4 +235,111 @@ export async function writeRecording(dir: string, name: string, recording: Recor
   await writeFile(csv, recording.csv);
   await writeFile(truth, `${JSON.stringify(recording.truth)}\n`);
   return { csv, truth };
+}
+
+export interface StreamedRecordingOptions {
+  /** Text held per file before it is written out (default 1 MB). */
+  flushBytes?: number;
+  /** Hears every write of the CSV: how many bytes of it are on disk. */
+  onCsvWritten?: (bytes: number) => void;
+}
+
+/** A file written in pieces of about `flushBytes`, synchronously (the recording itself is synchronous). */
+class PieceWriter {
+  private readonly fd: number;
+  private pending = '';
+  private closed = false;
+  written = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly flushBytes: number,
+    private readonly onWritten?: (bytes: number) => void,
+  ) {
+    this.fd = openSync(path, 'w');
+  }
+
+  add(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= this.flushBytes) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending === '') return;
+    this.written += writeSync(this.fd, this.pending);
+    this.pending = '';
+    this.onWritten?.(this.written);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
+
+/**
+ * Writes `<dir>/<name>.csv` and `<dir>/<name>.truth.json` as the recording is made, so that a long
+ * recording (24 hours at 200 Hz is 17 million rows) runs in bounded memory: the CSV row by row, and the
+ * truth's per-sample columns each into a scratch file, joined into the truth file (the same bytes as
+ * writeRecording writes for `record`) at the end.
+ */
+export async function recordToFiles(dir: string, name: string, options: RecordOptions, stream: StreamedRecordingOptions = {}): Promise<{ csv: string; truth: string; samples: number; packets: RecordingTruth['packets']; reps: number }> {
+  await mkdir(dir, { recursive: true });
+  const flushBytes = stream.flushBytes ?? 1 << 20;
+  const csvPath = join(dir, `${name}.csv`);
+  const truthPath = join(dir, `${name}.truth.json`);
+  const columns = ['t', 'trueTime', 'angleDeg', 'quat'] as const;
+  const writers: PieceWriter[] = [];
+  let samples = 0;
+  try {
+    const csv = new PieceWriter(csvPath, flushBytes, stream.onCsvWritten);
+    writers.push(csv);
+    const [t, trueTime, angleDeg, quat] = columns.map((column) => {
+      const writer = new PieceWriter(join(dir, `${name}.truth.json.${column}.part`), flushBytes);
+      writers.push(writer);
+      return writer;
+    }) as [PieceWriter, PieceWriter, PieceWriter, PieceWriter];
+    csv.add('t,ax,ay,az,gx,gy,gz\n');
+    const rest = recordInto(options, {
+      sample(row, sampleT, sampleTrueTime, sampleAngle, sampleQuat) {
+        const comma = samples++ === 0 ? '' : ',';
+        csv.add(`${row}\n`);
+        t.add(comma + JSON.stringify(sampleT));
+        trueTime.add(comma + JSON.stringify(sampleTrueTime));
+        angleDeg.add(comma + JSON.stringify(sampleAngle));
+        quat.add(comma + JSON.stringify(sampleQuat));
+      },
+    });
+    for (const writer of writers) writer.close();
+    // The truth as JSON.stringify would write it, with the samples spliced in from the scratch files.
+    const { reps, ...head } = rest;
+    const truth = new PieceWriter(truthPath, flushBytes);
+    try {
+      truth.add(`${JSON.stringify(head).slice(0, -1)},"samples":{`);
+      const piece = Buffer.allocUnsafe(1 << 20);
+      columns.forEach((column, c) => {
+        truth.add(`${c === 0 ? '' : ','}${JSON.stringify(column)}:[`);
+        truth.flush();
+        const from = openSync(writers[c + 1]!.path, 'r');
+        try {
+          for (let read; (read = readSync(from, piece, 0, piece.length, null)) > 0; ) truth.add(piece.toString('latin1', 0, read));
+        } finally {
+          closeSync(from);
+        }
+        truth.add(']');
+      });
+      truth.add(`},"reps":${JSON.stringify(reps)}}\n`);
+    } finally {
+      truth.close();
+    }
+    return { csv: csvPath, truth: truthPath, samples, packets: rest.packets, reps: reps.length };
+  } finally {
+    for (const writer of writers) writer.close();
+    for (const writer of writers.slice(1)) rmSync(writer.path, { force: true });
+  }
 }

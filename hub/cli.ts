@@ -227,16 +227,22 @@ async function analyze(args: string[]): Promise<void> {
   if (!isAccUnit(acc)) throw new UsageError(`--acc-unit must be g or mps2, got "${acc}"`);
   const gyro = values['gyro-unit']!;
   if (!isGyroUnit(gyro)) throw new UsageError(`--gyro-unit must be dps or rads, got "${gyro}"`);
+  // A long file starts being read on a second thread now, while the pipeline's modules load.
+  const early = await (await import('./analyze/read-in-worker.ts')).startReadInWorker(positionals[0]!, { acc, gyro });
   const { runAnalyze } = await import('./analyze/command.ts');
-  await runAnalyze({
-    file: positionals[0]!,
-    exercise,
-    side,
-    json: values.json!,
-    anglesPath: values.angles ?? null,
-    orientationPath: values.orientation ?? null,
-    units: { acc, gyro },
-  });
+  await runAnalyze(
+    {
+      file: positionals[0]!,
+      exercise,
+      side,
+      json: values.json!,
+      anglesPath: values.angles ?? null,
+      orientationPath: values.orientation ?? null,
+      units: { acc, gyro },
+    },
+    process.stdout,
+    early,
+  );
 }
 
 const PROGRAMME_HELP = `Usage: swivel programme check FILE [--json]

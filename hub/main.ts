@@ -6,7 +6,6 @@ import type { SampleRateHz } from './protocol/gatt.ts';
 import type { ExerciseId } from './protocol/exercises.ts';
 import { buildApp } from './server/app.ts';
 import { AccessControl, PairingCodes, isLoopbackAddress } from './server/access.ts';
-import { loadOrCreateCertificate } from './server/certificate.ts';
 import { lanAddresses } from './server/pairing.ts';
 import { PairingStore } from './storage/pairing-store.ts';
 import { ShinStore } from './storage/shin-store.ts';
@@ -204,7 +203,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const pairings = storage?.db ? new PairingStore(storage.db) : PairingStore.inMemory().store;
   if (!storage?.db && !isLoopbackAddress(options.host)) log('swivel: paired devices are kept in memory only (no usable data directory): they must pair again after a restart');
   const access = new AccessControl({ pairings, codes: new PairingCodes(options.pairingCodeLifetimeMs ?? 10 * 60_000, Date.now), sweepEveryMs: 5000, log });
-  const certificate = options.https ? await loadOrCreateCertificate(options.dataDir ?? null) : null;
+  // Loaded only for HTTPS: the certificate maker (selfsigned) is some 10 MB an idle hub need not hold.
+  const certificate = options.https ? await (await import('./server/certificate.ts')).loadOrCreateCertificate(options.dataDir ?? null) : null;
   if (certificate) {
     log(`swivel: HTTPS with the certificate in ${certificate.dir ?? 'memory (no data directory: a new one each start)'}; SHA-256 fingerprint ${certificate.fingerprint}`);
     if (certificate.missingAddresses.length > 0) {

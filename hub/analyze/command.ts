@@ -1,12 +1,15 @@
 /**
- * `swivel analyze`: the pipeline on a recorded file. hub/cli.ts parses the options (./options.ts)
- * and loads this module only when the command runs.
+ * `swivel analyze`: the pipeline on a recorded file. hub/cli.ts parses the options (./options.ts),
+ * starts reading a long file on a second thread (./read-in-worker.ts), and loads this module only
+ * when the command runs.
  */
 import { NotFoundError } from '../exit-codes.ts';
 import { open } from 'node:fs/promises';
+import type { EarlyRead } from './read-in-worker.ts';
 import { exerciseKind, type ExerciseId } from '../protocol/exercises.ts';
-import { analyzeSamples, type AnalysisResult, type Side } from './analyze.ts';
-import { readImuCsv, type ImuCsvUnits } from './imu-csv.ts';
+import { SampleAnalysis, analyzeSamples, type AnalysisResult, type Side } from './analyze.ts';
+import { loadDefaultProgramme } from '../programme/load-programme.ts';
+import { readImuCsv, type ImuCsvResult, type ImuCsvUnits } from './imu-csv.ts';
 
 export interface AnalyzeCommand {
   file: string;
@@ -109,17 +112,47 @@ function progressLine(what: string, stream: NodeJS.WriteStream = process.stderr)
   };
 }
 
+/**
+ * A long file read on a second thread (started by the caller, or here) and analysed piece by piece
+ * as it is read; null when that could not be done (the caller then reads it itself).
+ */
+async function readAndAnalyseInParallel(
+  command: AnalyzeCommand,
+  early: EarlyRead | null | undefined,
+  onBytes: (read: number, total: number | null) => void,
+): Promise<{ read: ImuCsvResult; result: AnalysisResult | null } | null> {
+  const reader = early === undefined ? await (await import('./read-in-worker.ts')).startReadInWorker(command.file, command.units) : early;
+  if (reader === null) return null;
+  // The worker reads on; the programme loads meanwhile, and the pieces read so far wait for it.
+  const programme = await loadDefaultProgramme();
+  const run = new SampleAnalysis({ exercise: command.exercise, side: command.side, programme });
+  let failure: unknown = null;
+  reader.take((samples) => {
+    if (failure) return;
+    try {
+      run.push(samples);
+    } catch (error) {
+      failure = error;
+    }
+  }, onBytes);
+  const read = await reader.result;
+  if (failure) throw failure;
+  if (read === null) return null;
+  return { read, result: read.ok ? run.finish(read.samples, read.timing) : null };
+}
+
 /** Reads, analyses and reports. File problems throw AnalyzeFileError with a one-line message. */
-export async function runAnalyze(command: AnalyzeCommand, stdout: NodeJS.WritableStream = process.stdout): Promise<AnalysisResult> {
+export async function runAnalyze(command: AnalyzeCommand, stdout: NodeJS.WritableStream = process.stdout, early?: EarlyRead | null): Promise<AnalysisResult> {
   const progress = progressLine(command.file === '-' ? 'standard input' : command.file);
-  const read = await readImuCsv(command.file, command.units, progress.onBytes);
+  const parallel = await readAndAnalyseInParallel(command, early, progress.onBytes);
+  const read = parallel?.read ?? (await readImuCsv(command.file, command.units, progress.onBytes));
   if (!read.ok) {
     progress.done();
     const message = `${command.file}: ${read.error.message}`;
     throw read.error.kind === 'missing' ? new NotFoundError(message) : new AnalyzeFileError(message);
   }
-  progress.say(`analysing ${read.samples.length.toLocaleString('en')} samples…`);
-  const result = await analyzeSamples(read.samples, { exercise: command.exercise, side: command.side, timing: read.timing });
+  if (!parallel) progress.say(`analysing ${read.samples.length.toLocaleString('en')} samples…`);
+  const result = parallel?.result ?? (await analyzeSamples(read.samples, { exercise: command.exercise, side: command.side, timing: read.timing }));
   progress.done();
   if (command.anglesPath) await writeAngles(command.anglesPath, read.samples.t, result.angles);
   if (command.orientationPath) await writeOrientations(command.orientationPath, read.samples.t, result.orientations);

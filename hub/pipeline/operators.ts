@@ -93,6 +93,15 @@ export interface AngleFrame {
   stillSeconds: number;
   /** Hub clock when the newest notification arrived (performance.now, ms). */
   receivedAt: number;
+  /** Each sample's own time, when the batch had them (see SampleBatch.times); `sampleTime` reads either. */
+  times?: Float64Array;
+  /** With `times`, also the orientation of every sample, [w, x, y, z] four by four, for a file's analysis. */
+  orientations?: Float64Array;
+}
+
+/** The time of sample i of a frame's trace, seconds on the sensor's clock. */
+export function sampleTime(frame: AngleFrame, i: number): number {
+  return frame.times ? frame.times[i]! : frame.t - (frame.trace.length - 1 - i) * frame.dt;
 }
 
 /** A sensor clock further back than this is a restarted clock, not jitter, seconds. */
@@ -130,14 +139,16 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, r
           // from where it was, after a gap (fusion levels afresh after it), so that every timer
           // downstream (start posture, reps, holds) sees time move forward. Fixed, not measured, so a
           // replay of the same samples gives the same times.
-          if (batch.t0 + state.clockOffset < fusion.lastT - CLOCK_BACK_TOLERANCE_SECONDS) state.clockOffset = fusion.lastT + RESTART_GAP_SECONDS - batch.t0;
-          const t0 = batch.t0 + state.clockOffset;
-          const trace = angleTrace(fusion, angle, batch, t0, options);
+          const first = batch.times ? batch.times[0]! : batch.t0;
+          if (first + state.clockOffset < fusion.lastT - CLOCK_BACK_TOLERANCE_SECONDS) state.clockOffset = fusion.lastT + RESTART_GAP_SECONDS - first;
+          const offset = state.clockOffset;
+          const orientations = batch.times ? new Float64Array(batch.count * 4) : null;
+          const trace = angleTrace(fusion, angle, batch, offset, options, orientations);
           const q = fusion.q;
-          return {
+          const frame: AngleFrame = {
             sensorId: batch.sensorId,
             seq: batch.seq,
-            t: t0 + (batch.count - 1) * batch.dt,
+            t: (batch.times ? batch.times[batch.count - 1]! : batch.t0 + (batch.count - 1) * batch.dt) + offset,
             angle: angle.angleDeg,
             trace,
             dt: batch.dt,
@@ -147,19 +158,35 @@ export function toAngleFrames(options: FusionOptions = DEFAULT_FUSION_OPTIONS, r
             stillSeconds: Number.isNaN(fusion.stillSince) ? 0 : Math.max(0, fusion.lastT - Math.max(fusion.stillSince, angle.startedAt)),
             receivedAt: batch.receivedAt,
           };
+          if (orientations) {
+            frame.times = offset === 0 ? batch.times : batch.times!.map((time) => time + offset);
+            frame.orientations = orientations;
+          }
+          return frame;
         }),
       );
     });
 }
 
-/** A batch's samples through fusion and the exercise angle, in place: the angle of each sample. */
-function angleTrace(fusion: FusionState, angle: ExerciseAngleState, batch: SampleBatch, t0: number, options: FusionOptions): number[] {
-  const { imu, count, dt } = batch;
+/**
+ * A batch's samples through fusion and the exercise angle, in place: the angle of each sample (and,
+ * given somewhere to put them, each sample's orientation). `offset` is added to every sample's time
+ * (a restarted sensor clock, see toAngleFrames).
+ */
+function angleTrace(fusion: FusionState, angle: ExerciseAngleState, batch: SampleBatch, offset: number, options: FusionOptions, orientations: Float64Array | null): number[] {
+  const { imu, count, t0, dt, times } = batch;
   const trace = new Array<number>(count);
   for (let i = 0, o = 0; i < count; i++, o += IMU_VALUES_PER_SAMPLE) {
-    stepFusion(fusion, imu, o, t0 + i * dt, options);
+    stepFusion(fusion, imu, o, (times ? times[i]! : t0 + i * dt) + offset, options);
     stepExerciseAngle(angle, fusion);
     trace[i] = angle.angleDeg;
+    if (orientations) {
+      const q = fusion.q;
+      orientations[4 * i] = q[0]!;
+      orientations[4 * i + 1] = q[1]!;
+      orientations[4 * i + 2] = q[2]!;
+      orientations[4 * i + 3] = q[3]!;
+    }
   }
   return trace;
 }
@@ -239,7 +266,7 @@ export function repEvents(options: RepOptions = DEFAULT_REP_OPTIONS): OperatorFu
           const out: (RepEvent & { sensorId: string })[] = [];
           const n = frame.trace.length;
           for (let i = 0; i < n; i++) {
-            state = stepReps(state, frame.trace[i]!, frame.t - (n - 1 - i) * frame.dt, options);
+            state = stepReps(state, frame.trace[i]!, sampleTime(frame, i), options);
             for (const event of state.events) out.push({ ...event, sensorId: frame.sensorId });
           }
           states.set(frame.sensorId, state);

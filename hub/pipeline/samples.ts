@@ -14,6 +14,12 @@ export interface SampleBatch {
   imu: Float64Array;
   /** Hub clock (performance.now, ms) when the notification arrived: for latency measurement only. */
   receivedAt: number;
+  /**
+   * Each sample's own time, seconds, when the samples are not evenly spaced (the rows of a recorded
+   * file, which may jitter and have gaps): sample i was taken at times[i] (and t0 is times[0]), not
+   * at t0 + i × dt. A file is then analysed in batches of many rows, each at its own time.
+   */
+  times?: Float64Array;
 }
 
 export interface SequenceState {

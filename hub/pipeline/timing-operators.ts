@@ -7,7 +7,7 @@
 import { Observable, asyncScheduler, defer, filter, map, scan, takeWhile, timer, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import { DEFAULT_CYCLE_OPTIONS, cycleStatus, initialCycles, stepCycles, type CycleEvent, type CycleOptions, type CycleStatus } from './cycles.ts';
 import { DEFAULT_HOLD_OPTIONS, endHold, holdStatus, initialHold, pauseHoldForSilence, stepHold, type HoldEvent, type HoldOptions, type HoldState, type HoldStatus } from './holds.ts';
-import type { AngleFrame } from './operators.ts';
+import { sampleTime, type AngleFrame } from './operators.ts';
 import type { RepEvent } from './reps.ts';
 import { initialRom, romTrial, stepRom, summariseRom, type NormalRange, type RomSide, type RomSummary, type RomTrial } from './rom.ts';
 
@@ -70,7 +70,7 @@ export function holdTimer(options: HoldOptions = DEFAULT_HOLD_OPTIONS, clock: Ho
           const events: HoldEvent[] = [];
           const n = frame.trace.length;
           for (let i = 0; i < n; i++) {
-            state = stepHold(state, frame.trace[i]!, frame.t - (n - 1 - i) * frame.dt, options);
+            state = stepHold(state, frame.trace[i]!, sampleTime(frame, i), options);
             events.push(...state.events);
           }
           sensors.set(frame.sensorId, { state, heardAt: scheduler.now(), silent: false });

@@ -8,7 +8,7 @@
 import { Subject, VirtualTimeScheduler, type Observable, type Subscription } from 'rxjs';
 import { sampleTiming } from '../analyze/imu-csv.ts';
 import type { AnalysisSummary, Hold, PartialRep, Rep } from '../analyze/analyze.ts';
-import { toAngleFrames, type AngleFrame } from '../pipeline/operators.ts';
+import { sampleTime, toAngleFrames, type AngleFrame } from '../pipeline/operators.ts';
 import type { SampleBatch } from '../pipeline/samples.ts';
 import { imuOf } from '../protocol/gatt.ts';
 import { holdTimer } from '../pipeline/timing-operators.ts';
@@ -93,7 +93,7 @@ class SetReplay {
     this.timingSensor ??= frame.sensorId;
     if (frame.sensorId === this.timingSensor) {
       const n = frame.trace.length;
-      for (let i = 0; i < n; i++) this.times.push(frame.t - (n - 1 - i) * frame.dt);
+      for (let i = 0; i < n; i++) this.times.push(sampleTime(frame, i));
     }
     this.samples += frame.trace.length;
     for (const angle of frame.trace) if (angle > this.maxAngle) this.maxAngle = angle;
@@ -186,7 +186,18 @@ export async function replaySession(store: SessionStore, id: number, options: Re
   let firstHubAt: number | null = null;
   const startedAt = performance.now();
   let sinceYield = 0;
+  // An import stores a batch per sample, all at one hub time; they go through the pipeline in
+  // batches of many samples, each at its own time, as `swivel analyze` runs a file (the same results).
+  const group: StoredBatch[] = [];
+  const sendGroup = () => {
+    if (group.length === 0) return;
+    batches.next(group.length === 1 ? sampleBatchOf(group[0]!, sensorIds, 0) : sampleBatchOfMany(group, sensorIds));
+    group.length = 0;
+  };
   for (const { position, batch } of store.batches(id) as Iterable<{ position: number; batch: StoredBatch }>) {
+    const groupable = info.source === 'import' && batch.readings.length === 1;
+    const first = group[0];
+    if (first && (!groupable || batch.sensorIndex !== first.sensorIndex || batch.hubAt !== first.hubAt || group.length >= GROUP_SAMPLES || (next < timeline.length && timeline[next]!.position <= position))) sendGroup();
     if (options.signal?.aborted) break;
     while (next < timeline.length && timeline[next]!.position <= position) apply(timeline[next++]!);
     firstHubAt ??= batch.hubAt;
@@ -203,8 +214,10 @@ export async function replaySession(store: SessionStore, id: number, options: Re
       sinceYield = 0;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    batches.next(sampleBatchOf(batch, sensorIds, 0));
+    if (groupable) group.push(batch);
+    else batches.next(sampleBatchOf(batch, sensorIds, 0));
   }
+  sendGroup();
   while (next < timeline.length) apply(timeline[next++]!);
   // An import's one set ended with its samples; a live set still open was cut off by the end of the recording.
   close(info.source === 'import');
@@ -215,6 +228,25 @@ export async function replaySession(store: SessionStore, id: number, options: Re
 /** Only the scoring's own events, the ones a replay reproduces (for comparing with a recording). */
 export const scoredEvents = (events: readonly SessionEvent[]): SessionEvent[] => events.filter((event) => event.kind !== 'set-complete');
 
+
+/** Samples of an import per pipeline batch (as ANALYSIS_BATCH_SAMPLES in hub/analyze/analyze.ts). */
+const GROUP_SAMPLES = 1024;
+
+/** One-sample stored batches of a sensor as one batch, each sample at its own time (SampleBatch.times). */
+function sampleBatchOfMany(group: readonly StoredBatch[], sensorIds: readonly string[]): SampleBatch {
+  const first = group[0]!;
+  const times = Float64Array.from(group, (batch) => batch.t0);
+  return {
+    sensorId: sensorIds[first.sensorIndex] ?? `sensor-${first.sensorIndex}`,
+    seq: first.seq,
+    t0: first.t0,
+    dt: first.dt,
+    count: group.length,
+    imu: imuOf(group.map((batch) => batch.readings[0]!)),
+    receivedAt: 0,
+    times,
+  };
+}
 
 /** A stored batch back into the signal path (storage keeps a reading per sample; the path reads columns). */
 export function sampleBatchOf(batch: StoredBatch, sensorIds: readonly string[], receivedAt: number): SampleBatch {

@@ -100,6 +100,29 @@ describe('swivel analyze', { timeout: 60_000 }, () => {
     expect(fromStdin.err()).toBe(''); // no progress line outside a terminal
   });
 
+  it('reads a long file on a second thread to the very figures of reading it here (standard input)', async () => {
+    // Over 4 MB: the file is read on a worker while the pipeline runs on what is read so far.
+    const rows = [HEADER];
+    for (let i = 0; i < 80_000; i++) {
+      const t = 20 + i / 200;
+      const theta = ((25 * (1 - Math.cos((2 * Math.PI * Math.max(0, t - 22)) / 6))) / 2) * (Math.PI / 180);
+      const rate = t < 22 ? 0 : ((25 * Math.PI) / 6) * Math.sin((2 * Math.PI * (t - 22)) / 6);
+      rows.push(`${t.toFixed(6)},${(-Math.cos(theta)).toFixed(8)},${Math.sin(theta).toFixed(8)},0.0012,0.3,-0.2,${(rate + 0.45).toFixed(6)}`);
+    }
+    const long = join(dir, 'long.csv');
+    const text = `${rows.join('\n')}\n`;
+    expect(text.length).toBeGreaterThan(4 << 20);
+    await writeFile(long, text);
+    const fromFile = swivel(['analyze', long, '--exercise', 'seated-hip-ir', '--json']);
+    const fromStdin = runBin('swivel', ['analyze', '-', '--exercise', 'seated-hip-ir', '--json'], { stdin: text });
+    expect(await fromFile.exited, fromFile.err()).toBe(0);
+    expect(await fromStdin.exited, fromStdin.err()).toBe(0);
+    const summary = JSON.parse(fromFile.out());
+    expect(summary.samples).toBe(80_000);
+    expect(summary.repCount).toBeGreaterThan(20);
+    expect(summary).toEqual(JSON.parse(fromStdin.out()));
+  });
+
   it('prints side null when --side is not given, and a short summary without --json', async () => {
     const json = swivel(['analyze', good, '--exercise', 'rom-seated', '--json']);
     expect(await json.exited).toBe(0);

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXERCISE_IDS } from '../../firmware-sim/person/exercises.ts';
-import { record, type RecordingTruth } from '../../firmware-sim/record.ts';
+import { record, recordToFiles, writeRecording, type RecordingTruth } from '../../firmware-sim/record.ts';
 import { startSimulator } from '../support/simulator-process.ts';
 import { runBin } from '../support/run-bin.ts';
 
@@ -21,6 +22,31 @@ afterAll(async () => {
 });
 
 describe('recordings', () => {
+  it('written as they are made are the very bytes of a recording made in memory, the CSV growing on disk while it is made', async () => {
+    const options = { exercise: 'seated-hip-ir', seed: 5, seconds: 90, loss: 0.05, mounting: 'random', config: { rateHz: 200, accRangeG: 4, gyroRangeDps: 1000 } } as const;
+    const streamedDir = join(dir, 'streamed');
+    const sizes: number[] = [];
+    const flushBytes = 16 * 1024;
+    const streamed = await recordToFiles(streamedDir, 'r', options, {
+      flushBytes,
+      // What is on disk at each write, seen from outside the writer.
+      onCsvWritten: (bytes) => sizes.push(statSync(join(streamedDir, 'r.csv')).size - bytes),
+    });
+    const inMemory = record(options);
+    const written = await writeRecording(join(dir, 'in-memory'), 'r', inMemory);
+    expect(await readFile(streamed.csv, 'utf8')).toBe(await readFile(written.csv, 'utf8'));
+    expect(await readFile(streamed.truth, 'utf8')).toBe(await readFile(written.truth, 'utf8'));
+    expect(streamed.samples).toBe(inMemory.truth.samples.t.length);
+    expect(streamed.reps).toBe(inMemory.truth.reps.length);
+    // The CSV (about 1.5 MB) reached the disk in pieces of about flushBytes as the recording went, each
+    // on disk when the writer said so; nothing held back but the last piece.
+    const csvBytes = statSync(streamed.csv).size;
+    expect(sizes.length).toBeGreaterThan(csvBytes / (2 * flushBytes));
+    expect(sizes.every((d) => d === 0)).toBe(true);
+    // The scratch columns are gone.
+    expect((await readdir(streamedDir)).sort()).toEqual(['r.csv', 'r.truth.json']);
+  });
+
   it('are deterministic: same seed, same bytes; another seed, other bytes', () => {
     const options = { exercise: 'swivel-chair', seed: 12, seconds: 20, loss: 0.1, mounting: 'random' } as const;
     const a = record(options);
