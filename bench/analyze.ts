@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NODE_FLAGS } from '../hub/project.ts';
 import { numberOption } from './support/processes.ts';
 
 const RUNS = numberOption('runs', 5);
@@ -92,7 +93,8 @@ const size = statSync(FILE).size;
 console.log(`swivel analyze: ${SECONDS / 3600} h at ${RATE} Hz (${(RATE * SECONDS).toLocaleString('en')} samples, ${(size / 1e6).toFixed(0)} MB), median of ${RUNS} runs at nice -n 10 (min–max):`);
 for (const [label, args] of [
   ['node -e 0', ['-e', '0']],
-  ['swivel analyze --json', ['bin/swivel.mjs', 'analyze', FILE, '--exercise', 'seated-hip-ir', '--json']],
+  // As a shell runs it (bin/swivel.mjs's first line): with Swivel's Node flags.
+  ['swivel analyze --json', [...NODE_FLAGS, 'bin/swivel.mjs', 'analyze', FILE, '--exercise', 'seated-hip-ir', '--json']],
 ] as const) {
   const { median: wall, min, max, cpu, stdout } = timeCommand([...args]);
   console.log(`  ${label.padEnd(24)} ${wall.toFixed(3)} s  (${min.toFixed(3)}–${max.toFixed(3)})${cpu === null ? '' : `, CPU (user + system) median ${cpu.toFixed(2)} s`}`);

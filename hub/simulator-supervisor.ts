@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Subject, type Observable } from 'rxjs';
 import type { HubNoticeMessage } from './protocol/messages.ts';
-import { PROJECT_ROOT } from './project.ts';
+import { NODE_FLAGS, PROJECT_ROOT } from './project.ts';
 
 export interface RestartBackoff {
   /** Wait before the first restart after a crash, ms. */
@@ -80,7 +80,7 @@ export class SimulatorSupervisor {
 
   private async launch(): Promise<void> {
     const script = join(PROJECT_ROOT, 'bin', 'swivel-sim.mjs');
-    const child = spawn(process.execPath, [script, '--radio', this.deps.radioDir, '--parent', String(process.pid), ...this.deps.args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...NODE_FLAGS, script, '--radio', this.deps.radioDir, '--parent', String(process.pid), ...this.deps.args], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.child = child;
     const ready = await new Promise<{ name: string; exercise?: string }>((resolve, reject) => {
       createInterface({ input: child.stdout! }).on('line', (line) => {

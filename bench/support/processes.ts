@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { NODE_FLAGS } from '../../hub/project.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const running = new Set<ChildProcess>();
@@ -43,7 +44,8 @@ export interface BinProcess {
 
 /** bin/swivel.mjs or bin/swivel-sim.mjs with these arguments; stdout kept, stderr kept too. */
 export function runBin(bin: 'swivel' | 'swivel-sim', args: string[]): BinProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', `${bin}.mjs`), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Started as a shell starts them (bin/swivel.mjs's first line, the npm scripts): with the same Node flags.
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(ROOT, 'bin', `${bin}.mjs`), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));

@@ -262,6 +262,33 @@ interface Trace {
   t: number[];
   angle: number[];
   speed: number[];
+  /**
+   * What holdTime worked out before, kept because it checks the growing rep ten times a second: the
+   * speeds before `speedFinal` (whose windows the trace has passed) with their maximum and the window's
+   * start for the next one, and the peak of the first `peakUpTo` angles. Cleared with the trace.
+   */
+  speedFinal: number;
+  speedTop: number;
+  speedLo: number;
+  peak: number;
+  peakUpTo: number;
+}
+
+const emptyTrace = (): Trace => ({ t: [], angle: [], speed: [], speedFinal: 0, speedTop: 0, speedLo: 0, peak: -Infinity, peakUpTo: 0 });
+
+function clearTrace(trace: Trace): void {
+  trace.t.length = 0;
+  trace.angle.length = 0;
+  forgetHoldWork(trace);
+}
+
+/** The trace lost samples at its end: what holdTime kept may have come from them. */
+function forgetHoldWork(trace: Trace): void {
+  trace.speedFinal = 0;
+  trace.speedTop = 0;
+  trace.speedLo = 0;
+  trace.peak = -Infinity;
+  trace.peakUpTo = 0;
 }
 
 /** How often the rep in progress checks its end hold against the target, seconds. */
@@ -299,7 +326,7 @@ export const initialReps = (): RepState => ({
   lowAt: 0,
   holdReached: false,
   nextHoldCheck: 0,
-  trace: { t: [], angle: [], speed: [] },
+  trace: emptyTrace(),
   events: [],
 });
 
@@ -318,19 +345,29 @@ export function holdTime(trace: Trace, options: RepOptions, rest = 0): number {
   const { t, angle, speed } = trace;
   const n = t.length;
   if (n < 2) return 0;
-  let peak = -Infinity;
-  for (const a of angle) if (a > peak) peak = a;
+  // The trace only grows between calls (startRep clears it): the peak and the speeds whose windows
+  // are complete carry over, and only the rest is worked out, to the same values.
+  let peak = trace.peak;
+  for (let i = trace.peakUpTo; i < n; i++) if (angle[i]! > peak) peak = angle[i]!;
+  trace.peak = peak;
+  trace.peakUpTo = n;
   // Speed over a window centred on each sample (clamped at the ends of the trace).
   const half = options.stillWindowSeconds / 2;
   speed.length = n;
-  let top = 0;
-  for (let i = 0, lo = 0, hi = 0; i < n; i++) {
+  let top = trace.speedTop;
+  for (let i = trace.speedFinal, lo = trace.speedLo, hi = 0; i < n; i++) {
     while (t[i]! - t[lo]! > half) lo++;
     if (hi < i) hi = i;
     while (hi + 1 < n && t[hi + 1]! - t[i]! <= half) hi++;
     const v = hi > lo ? Math.abs(angle[hi]! - angle[lo]!) / (t[hi]! - t[lo]!) : 0;
     speed[i] = v;
     if (v > top) top = v;
+    // Samples to come lie beyond this one's window: its speed is final.
+    if (i === trace.speedFinal && t[n - 1]! - t[i]! > half) {
+      trace.speedFinal = i + 1;
+      trace.speedTop = top;
+      trace.speedLo = lo;
+    }
   }
   const level = peak - Math.max(options.holdToleranceDeg, options.holdToleranceFraction * (peak - rest));
   const still = options.stillFraction * top;
@@ -424,8 +461,7 @@ function startRep(next: RepState, rest: number, start: number, angle: number, t:
   next.stayLevel = null;
   next.holdReached = false;
   next.nextHoldCheck = t;
-  next.trace.t.length = 0;
-  next.trace.angle.length = 0;
+  clearTrace(next.trace);
   events.push({ kind: 'rep-start', t: start });
 }
 
@@ -440,6 +476,7 @@ function endRep(next: RepState, end: number, options: RepOptions, events: RepEve
   while (keep > 0 && trace.t[keep - 1]! > end) keep--;
   windowClear(next.restWindow);
   for (let i = Math.max(0, keep - 1); i < trace.t.length; i++) windowPush(next.restWindow, trace.t[i]!, trace.angle[i]!, options.restWindowSeconds);
+  if (keep < trace.t.length) forgetHoldWork(trace);
   trace.t.length = keep;
   trace.angle.length = keep;
   next.phase = 'rest';
