@@ -19,6 +19,7 @@ import {
   samplesPerNotification,
   type ImuReading,
   type SensorConfig,
+  SIM_CONTROL_SERVICE,
 } from '../hub/protocol/gatt.ts';
 import {
   DISCONNECT_REASON,
@@ -199,6 +200,16 @@ export abstract class SimulatedDevice {
   /** Service UUIDs in its advertisement. */
   protected abstract advertisedServices(): string[];
   protected abstract gattTable(): RadioService[];
+
+  /**
+   * The simulator-only service through which the hub tells the person what to do (SIM_CONTROL_SERVICE),
+   * for a device whose own table has no place for it (every make but ours); none without a person.
+   */
+  private simControlService(): RadioService[] {
+    if (!this.sensor.person) return [];
+    if (this.gattTable().some((service) => service.characteristics.some((c) => c.uuid === SIM_PERSON_CHARACTERISTIC))) return [];
+    return [{ uuid: SIM_CONTROL_SERVICE, characteristics: [{ uuid: SIM_PERSON_CHARACTERISTIC, properties: ['write'] }] }];
+  }
   protected abstract readCharacteristic(service: string, characteristic: string): Uint8Array | null;
   /** A write from the central on `link`: a problem to answer with, or null. */
   protected abstract writeCharacteristic(service: string, characteristic: string, bytes: Uint8Array, link: DeviceLink): string | null;
@@ -305,7 +316,7 @@ export abstract class SimulatedDevice {
         reply({ op: 'rssi', id: request.id, rssi: this.currentRssi() });
         return;
       case 'services':
-        reply({ op: 'services', id: request.id, services: this.gattTable() });
+        reply({ op: 'services', id: request.id, services: [...this.gattTable(), ...this.simControlService()] });
         return;
       case 'read': {
         const data = this.readCharacteristic(request.service, request.characteristic);
@@ -314,7 +325,10 @@ export abstract class SimulatedDevice {
         return;
       }
       case 'write': {
-        const problem = this.writeCharacteristic(request.service, request.characteristic, fromBase64(request.data), link);
+        const problem =
+          request.service === SIM_CONTROL_SERVICE && request.characteristic === SIM_PERSON_CHARACTERISTIC
+            ? this.instructPerson(fromBase64(request.data))
+            : this.writeCharacteristic(request.service, request.characteristic, fromBase64(request.data), link);
         if (problem) {
           reply({ op: 'error', id: request.id, message: problem });
           return;

@@ -102,7 +102,7 @@ export class SensorHub {
     const central = new BleCentral(deps.bindings, deps.log);
     this.links = Array.from(
       { length: Math.max(1, deps.bleSensors ?? 1) },
-      (_, i) => new SensorLink({ bindings: deps.bindings, central, sensorId: `sensor-${i + 1}`, timings: deps.timings, rateHz: deps.rateHz, log: deps.log }),
+      (_, i) => new SensorLink({ bindings: deps.bindings, central, sensorId: `sensor-${i + 1}`, timings: deps.timings, rateHz: deps.rateHz, log: deps.log, simulatedRadio: deps.source === 'sim' }),
     );
     this.shinMemory = deps.shinMemory ?? shinMemoryInMemory();
     this.phones = deps.phones ?? new PhoneSensors({ log: deps.log });

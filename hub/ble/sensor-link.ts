@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Peripheral } from '@abandonware/noble';
 import type { NobleCentral } from '@abandonware/noble/with-bindings.js';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import { encodeSimPersonInstruction, type SampleRateHz, type SimPersonInstruction } from '../protocol/gatt.ts';
+import { SIM_CONTROL_SERVICE, SIM_PERSON_CHARACTERISTIC, encodeSimPersonInstruction, type SampleRateHz, type SimPersonInstruction } from '../protocol/gatt.ts';
 import type { LinkState, SensorInfo } from '../protocol/messages.ts';
 import type { LinkEvent, SensorEvent } from '../pipeline/events.ts';
 import { BleCentral } from './ble-central.ts';
@@ -37,6 +37,8 @@ export interface SensorLinkDeps {
   log?: (line: string) => void;
   /** The kinds of sensor to look for (default: every profile the hub knows, `SENSOR_PROFILES`). */
   profiles?: readonly SensorProfile[];
+  /** The bindings are the simulated radio's: simulated sensors may carry the simulator's control service. */
+  simulatedRadio?: boolean;
 }
 
 /** Every kind of sensor the hub can use, in order of preference when several are in range at once. */
@@ -64,6 +66,7 @@ export class SensorLink {
   private readonly log: (line: string) => void;
   private readonly rateHz: SampleRateHz | undefined;
   private readonly profiles: readonly SensorProfile[];
+  private readonly simulatedRadio: boolean;
   private readonly eventsSubject = new Subject<SensorEvent>();
   private readonly linkSubject: BehaviorSubject<LinkEvent>;
   private stopController: AbortController | null = null;
@@ -91,6 +94,7 @@ export class SensorLink {
     this.log = deps.log ?? (() => {});
     this.rateHz = deps.rateHz;
     this.profiles = deps.profiles ?? SENSOR_PROFILES;
+    this.simulatedRadio = deps.simulatedRadio ?? false;
     this.linkSubject = new BehaviorSubject<LinkEvent>(this.linkEvent('idle', 'not started'));
     this.events$ = this.eventsSubject.asObservable();
     this.link$ = this.linkSubject.asObservable();
@@ -275,8 +279,17 @@ export class SensorLink {
       this.info = { id: peripheral.id, name: sensorName, manufacturer: connection.manufacturer, model: connection.model, firmware: connection.firmware };
       this.knownPeripheralId = peripheral.id;
 
-      if (connection.writeSimPerson) {
-        this.writeSimPerson = (bytes) => connection.writeSimPerson!(bytes);
+      // On the simulated radio only: a simulated sensor of another make carries the simulator's control
+      // service beside its maker's profile, so that its person follows the dashboard too.
+      let simPerson = find(SIM_PERSON_CHARACTERISTIC);
+      if (this.simulatedRadio && !connection.writeSimPerson && !simPerson) {
+        const [service] = await gatt(peripheral.discoverServicesAsync([SIM_CONTROL_SERVICE]), 'looking for the simulator control service');
+        if (service) [simPerson] = await gatt(service.discoverCharacteristicsAsync([SIM_PERSON_CHARACTERISTIC]), 'discovering the simulator control service');
+      }
+      const writeSimPerson =
+        connection.writeSimPerson ?? (simPerson ? (bytes: Uint8Array) => gatt(simPerson.writeAsync(Buffer.from(bytes), false), 'instructing the simulated person') : null);
+      if (writeSimPerson) {
+        this.writeSimPerson = writeSimPerson;
         detach.push(() => (this.writeSimPerson = null));
       }
 

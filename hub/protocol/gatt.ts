@@ -20,6 +20,12 @@ export const IMU_CONTROL_CHARACTERISTIC = swivelUuid(0x0003);
  * person then gets into that exercise's start position, stays still, and starts.
  */
 export const SIM_PERSON_CHARACTERISTIC = swivelUuid(0x00f1);
+/**
+ * Simulator only: the service that carries SIM_PERSON_CHARACTERISTIC on a simulated sensor of another
+ * make (WitMotion, DOT, Polar), beside that maker's own profile, so that its simulated person follows
+ * the dashboard too. No real sensor has it; the hub looks for it on every sensor and finds none.
+ */
+export const SIM_CONTROL_SERVICE = swivelUuid(0x00f0);
 
 export const BATTERY_SERVICE = '180f';
 export const BATTERY_LEVEL_CHARACTERISTIC = '2a19';

@@ -7,6 +7,8 @@ import type { LinkEvent } from '../../hub/pipeline/events.ts';
 import { SwivelDevice } from '../../firmware-sim/device.ts';
 import { DotDevice } from '../../firmware-sim/dot-device.ts';
 import { WitmotionDevice } from '../../firmware-sim/witmotion-device.ts';
+import { PolarDevice } from '../../firmware-sim/polar-device.ts';
+import type { SimulatedDevice } from '../../firmware-sim/device.ts';
 import { inProcessRadio } from '../../firmware-sim/in-process-radio.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -211,4 +213,28 @@ describe('two sensors of different makes at once', () => {
     expect(makes).toEqual(['Movella', 'WitMotion']);
     await waitFor('samples from both', () => samples.size === 2 && [...samples.values()].every((n) => n >= 100), 20_000);
   }, 40_000);
+});
+
+describe('a simulated sensor of another make follows the dashboard too', () => {
+  const makes: [string, () => SimulatedDevice][] = [
+    ['WitMotion', () => new WitmotionDevice({ address: 'c4:ee:00:00:00:71', seed: 71 })],
+    ['Movella DOT', () => new DotDevice({ address: 'd4:22:cd:00:00:72', seed: 72 })],
+    ['Polar', () => new PolarDevice({ address: 'a0:9e:1a:00:00:73', seed: 73 })],
+  ];
+  for (const [make, create] of makes) {
+    it(`tells a simulated ${make} sensor's person the set, through the simulator-only control service`, async () => {
+      const devices = [create()];
+      const hub = new SensorHub({ bindings: new RadioBindings(inProcessRadio(devices)), source: 'sim', sourceReason: 'test', timings: FAST });
+      hub.start();
+      cleanup = async () => {
+        await hub.stop();
+        devices.forEach((d) => d.close());
+      };
+      await waitFor('connected', () => hub.snapshot()[0]?.state === 'connected', 20_000);
+      expect(devices[0]!.sensor.person?.spec.id).toBe('seated-hip-ir');
+      hub.instructSimulatedPerson({ exercise: 'rom-seated', side: 'right' });
+      await waitFor('the person on the range check', () => devices[0]!.sensor.person?.spec.id === 'rom-seated');
+      expect(devices[0]!.sensor.person?.side).toBe('right');
+    }, 30_000);
+  }
 });
