@@ -136,10 +136,12 @@ export class SensorHub {
   /** Keeps `latest` up to date and follows a sensor that has just connected (link$'s tap: runs once per subscriber, so it must not mind). */
   private onLink(link: LinkEvent): void {
     const entry = this.entry(link.sensorId);
-    const wasConnected = entry.link.state === 'connected';
+    const before = entry.link.state;
     entry.link = link;
-    if (link.state !== 'connected' || wasConnected) return;
-    entry.connectedAt = ++this.connections;
+    if (link.state !== 'connected' || before === 'connected') return;
+    // A Bluetooth sensor back after a loss is not a newly connected one: it must not take the session
+    // from the other leg's sensor mid-set.
+    if (before !== 'reconnecting' || entry.connectedAt === 0) entry.connectedAt = ++this.connections;
     const deviceId = link.info?.id;
     const remembered = deviceId ? this.shinMemory.get(deviceId) : null;
     if (remembered && entry.shin === null) {

@@ -97,6 +97,19 @@ describe('two Bluetooth sensors at once, one on each shin', () => {
     expect(t.hub.followedSensorId).toBe(left);
   }, 30_000);
 
+  it('does not hand the session to a sensor that comes back after a loss (no shins said)', async () => {
+    const t = twoSensors();
+    cleanup = t.stop;
+    await waitFor('both sensors connected', t.bothConnected, 15_000);
+    const followed = t.hub.followedSensorId!;
+    const other = t.hub.snapshot().find((s) => s.sensorId !== followed)!;
+    const otherDevice = t.devices.find((d) => d.address.replace(/:/g, '') === other.info!.id)!;
+    otherDevice.loseLink(300);
+    await waitFor('the other sensor lost', () => t.hub.snapshot().find((s) => s.sensorId === other.sensorId)?.state !== 'connected');
+    await waitFor('the other sensor back', () => t.hub.snapshot().find((s) => s.sensorId === other.sensorId)?.state === 'connected', 15_000);
+    expect(t.hub.followedSensorId).toBe(followed);
+  }, 30_000);
+
   it('remembers which shin each physical sensor is on, whichever link finds it next time', async () => {
     const memory = shinMemoryInMemory();
     const first = twoSensors(memory);
