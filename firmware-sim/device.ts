@@ -106,6 +106,19 @@ export interface DeviceStats {
 }
 
 const IMU_PROPERTIES = ['notify'];
+
+/** The Bluetooth SIG's Battery (level, notified) and Device Information services, as a sensor of any make may have them. */
+export const STANDARD_SERVICES: readonly RadioService[] = [
+  { uuid: BATTERY_SERVICE, characteristics: [{ uuid: BATTERY_LEVEL_CHARACTERISTIC, properties: ['read', 'notify'] }] },
+  {
+    uuid: DEVICE_INFORMATION_SERVICE,
+    characteristics: [
+      { uuid: MANUFACTURER_NAME_CHARACTERISTIC, properties: ['read'] },
+      { uuid: MODEL_NUMBER_CHARACTERISTIC, properties: ['read'] },
+      { uuid: FIRMWARE_REVISION_CHARACTERISTIC, properties: ['read'] },
+    ],
+  },
+];
 const CONTROL_PROPERTIES = ['read', 'write'];
 
 /**
@@ -527,15 +540,7 @@ export class SwivelDevice extends SimulatedDevice {
           ...(this.sensor.person ? [{ uuid: SIM_PERSON_CHARACTERISTIC, properties: ['write'] }] : []),
         ],
       },
-      { uuid: BATTERY_SERVICE, characteristics: [{ uuid: BATTERY_LEVEL_CHARACTERISTIC, properties: ['read', 'notify'] }] },
-      {
-        uuid: DEVICE_INFORMATION_SERVICE,
-        characteristics: [
-          { uuid: MANUFACTURER_NAME_CHARACTERISTIC, properties: ['read'] },
-          { uuid: MODEL_NUMBER_CHARACTERISTIC, properties: ['read'] },
-          { uuid: FIRMWARE_REVISION_CHARACTERISTIC, properties: ['read'] },
-        ],
-      },
+      ...STANDARD_SERVICES,
     ];
   }
 

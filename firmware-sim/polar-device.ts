@@ -35,7 +35,7 @@ import {
   type PmdSettings,
 } from '../hub/protocol/polar-pmd.ts';
 import type { RadioService } from '../hub/protocol/radio.ts';
-import { SimulatedDevice, type DeviceLink, type DeviceOptions } from './device.ts';
+import { STANDARD_SERVICES, SimulatedDevice, type DeviceLink, type DeviceOptions } from './device.ts';
 
 export const POLAR_SIM_NAME_PREFIX = 'Polar Sense ';
 /**
@@ -120,15 +120,7 @@ export class PolarDevice extends SimulatedDevice {
           { uuid: PMD_DATA, properties: ['notify'] },
         ],
       },
-      { uuid: BATTERY_SERVICE, characteristics: [{ uuid: BATTERY_LEVEL_CHARACTERISTIC, properties: ['read', 'notify'] }] },
-      {
-        uuid: DEVICE_INFORMATION_SERVICE,
-        characteristics: [
-          { uuid: MANUFACTURER_NAME_CHARACTERISTIC, properties: ['read'] },
-          { uuid: MODEL_NUMBER_CHARACTERISTIC, properties: ['read'] },
-          { uuid: FIRMWARE_REVISION_CHARACTERISTIC, properties: ['read'] },
-        ],
-      },
+      ...STANDARD_SERVICES,
     ];
   }
 

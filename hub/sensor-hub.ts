@@ -91,6 +91,10 @@ export class SensorHub {
   private followed: string | null = null;
   private side: Shin | null = null;
   private readonly followedChanges = new Subject<string>();
+  /** The sensor the session scores, on every change (the recorder keeps it, so replay scores the same one). */
+  readonly followed$: Observable<string> = this.followedChanges.asObservable();
+  /** Connections so far, numbering each sensor's connection: the highest connected last. */
+  private connections = 0;
   /** Frames of the followed sensor (all frames before any sensor has connected). */
   readonly sessionFrames$: Observable<AngleFrame>;
   /** Link changes of the followed sensor. */
@@ -151,8 +155,6 @@ export class SensorHub {
     this.refollow();
   }
 
-  private connections = 0;
-
   private entry(sensorId: string) {
     let current = this.latest.get(sensorId);
     if (!current) {
@@ -196,11 +198,6 @@ export class SensorHub {
     if (side === this.side) return;
     this.side = side;
     this.refollow();
-  }
-
-  /** The sensor the session scores, on every change (the recorder keeps it, so replay scores the same one). */
-  get followed$(): Observable<string> {
-    return this.followedChanges.asObservable();
   }
 
   /** The sensor the session scores now (null before any has connected). */

@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startHub } from '../../hub/main.ts';
 import { DotDevice } from '../../firmware-sim/dot-device.ts';
 import { stopAfterEach } from '../support/link-harness.ts';
-import { expectCountedSet, expectCountingAcrossLinkLoss, vendorSet } from '../support/vendor-set.ts';
-import { connectViewer } from '../support/viewer.ts';
-import { waitFor } from '../support/wait.ts';
+import { expectCountedSet, expectCountingAcrossLinkLoss, vendorSet, withServedSimulator } from '../support/vendor-set.ts';
 
 const use = stopAfterEach();
 
@@ -34,31 +28,11 @@ describe('simulated Movella DOT → noble → sensor link → pipeline', () => {
 
 describe('swivel serve with a spawned Movella DOT simulator (--sim-device dot)', () => {
   it('starts `npm run sim -- --device dot`, finds the DOT by name and shows its angle, battery and rate', async () => {
-    const radioDir = await mkdtemp(join(tmpdir(), 'swivel-radio-'));
-    const log: string[] = [];
-    const hub = await startHub({
-      port: 0,
-      host: '127.0.0.1',
-      sensor: 'sim',
-      radioDir,
-      simulatorDevice: 'dot',
-      webRoot: join(radioDir, 'no-dashboard'),
-      timings: { backoffStartMs: 100, backoffMaxMs: 500 },
-      log: (line) => log.push(line),
-    });
-    try {
-      const viewer = await connectViewer(`ws://127.0.0.1:${hub.port}/ws`);
-      await waitFor('50 angle frames', () => viewer.of('angle').length >= 50, 30_000);
-      expect(viewer.invalid).toEqual([]);
-      await waitFor('the battery', () => viewer.of('stats').at(-1)?.stats.battery != null, 10_000);
+    await withServedSimulator('dot', 50, (viewer) => {
       const link = viewer.of('link').at(-1)!;
       expect(link).toMatchObject({ state: 'connected', info: { manufacturer: 'Movella', name: 'Movella DOT', model: 'Movella DOT v2 (XS-T02)', firmware: '2.6.0' } });
       // The hub wants 100 Hz; a DOT streams at 60 Hz at most.
       expect(viewer.of('stats').at(-1)!.stats.rateHz).toBe(60);
-      viewer.close();
-    } finally {
-      await hub.close();
-      await rm(radioDir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });

@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startHub } from '../../hub/main.ts';
 import { WitmotionDevice } from '../../firmware-sim/witmotion-device.ts';
 import { stopAfterEach } from '../support/link-harness.ts';
-import { expectCountedSet, expectCountingAcrossLinkLoss, vendorSet } from '../support/vendor-set.ts';
-import { connectViewer } from '../support/viewer.ts';
-import { waitFor } from '../support/wait.ts';
+import { expectCountedSet, expectCountingAcrossLinkLoss, vendorSet, withServedSimulator } from '../support/vendor-set.ts';
 
 const use = stopAfterEach();
 
@@ -33,31 +27,11 @@ describe('simulated WitMotion module → noble → sensor link → pipeline', ()
 
 describe('swivel serve with a spawned WitMotion simulator (--sim-device witmotion)', () => {
   it('starts `npm run sim -- --device witmotion`, finds the module by name and shows its angle and battery', async () => {
-    const radioDir = await mkdtemp(join(tmpdir(), 'swivel-radio-'));
-    const log: string[] = [];
-    const hub = await startHub({
-      port: 0,
-      host: '127.0.0.1',
-      sensor: 'sim',
-      radioDir,
-      simulatorDevice: 'witmotion',
-      webRoot: join(radioDir, 'no-dashboard'),
-      timings: { backoffStartMs: 100, backoffMaxMs: 500 },
-      log: (line) => log.push(line),
-    });
-    try {
-      const viewer = await connectViewer(`ws://127.0.0.1:${hub.port}/ws`);
-      await waitFor('50 angle frames', () => viewer.of('angle').length >= 50, 30_000);
-      expect(viewer.invalid).toEqual([]);
-      await waitFor('the battery', () => viewer.of('stats').at(-1)?.stats.battery != null, 10_000);
+    await withServedSimulator('witmotion', 50, (viewer) => {
       const link = viewer.of('link').at(-1)!;
       expect(link).toMatchObject({ state: 'connected', info: { manufacturer: 'WitMotion', name: 'WT901BLE0001' } });
       // The hub set 100 Hz on a module that starts at 10 Hz.
       expect(viewer.of('stats').at(-1)!.stats.rateHz).toBe(100);
-      viewer.close();
-    } finally {
-      await hub.close();
-      await rm(radioDir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });

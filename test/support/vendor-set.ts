@@ -1,9 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
+import { startHub } from '../../hub/main.ts';
+import type { SimDeviceKind } from '../../hub/protocol/radio.ts';
 import { repEvents, sampleBatches, toAngleFrames } from '../../hub/pipeline/operators.ts';
 import type { Rep } from '../../hub/pipeline/reps.ts';
 import type { SimulatedDevice } from '../../firmware-sim/device.ts';
 import type { TruthRep } from '../../firmware-sim/person/person.ts';
 import { FAST_TIMINGS, linkHarness } from './link-harness.ts';
+import { connectViewer } from './viewer.ts';
 import { waitFor } from './wait.ts';
 
 /**
@@ -69,3 +75,38 @@ export async function expectCountingAcrossLinkLoss(h: VendorSet): Promise<void> 
   expect(h.reps.length).toBeGreaterThanOrEqual(h.truthReps().length - 1);
   expectRepsOfThePerson(h);
 }
+
+/**
+ * `swivel serve --sim-device KIND` as a person starts it (the hub spawns the simulator process), with
+ * a real WebSocket viewer: once `frames` angle frames and a battery level have come, every message
+ * checked against the schema, `check` looks at what the viewer saw. Everything is closed afterwards.
+ */
+export async function withServedSimulator(kind: SimDeviceKind, frames: number, check: (viewer: Viewer) => void): Promise<void> {
+  const radioDir = await mkdtemp(join(tmpdir(), 'swivel-radio-'));
+  const hub = await startHub({
+    port: 0,
+    host: '127.0.0.1',
+    sensor: 'sim',
+    radioDir,
+    simulatorDevice: kind,
+    webRoot: join(radioDir, 'no-dashboard'),
+    timings: { backoffStartMs: 100, backoffMaxMs: 500 },
+    log: () => {},
+  });
+  try {
+    const viewer = await connectViewer(`ws://127.0.0.1:${hub.port}/ws`);
+    try {
+      await waitFor(`${frames} angle frames`, () => viewer.of('angle').length >= frames, 30_000);
+      expect(viewer.invalid).toEqual([]);
+      await waitFor('the battery', () => viewer.of('stats').at(-1)?.stats.battery != null, 10_000);
+      check(viewer);
+    } finally {
+      viewer.close();
+    }
+  } finally {
+    await hub.close();
+    await rm(radioDir, { recursive: true, force: true });
+  }
+}
+
+type Viewer = Awaited<ReturnType<typeof connectViewer>>;

@@ -33,3 +33,22 @@ export const linkDotStyles = css`
     }
   }
 `;
+
+/** The colour of a link state, battery or loss figure: `data-tone` on the element sets `--tone-color`. */
+export const linkToneStyles = css`
+  [data-tone='ok'] {
+    --tone-color: var(--sw-ok, #4ade80);
+  }
+  [data-tone='busy'] {
+    --tone-color: var(--sw-busy, #7cb8ff);
+  }
+  [data-tone='warn'] {
+    --tone-color: var(--sw-warn, #ffc14d);
+  }
+  [data-tone='bad'] {
+    --tone-color: var(--sw-bad, #ff6b6b);
+  }
+  [data-tone='off'] {
+    --tone-color: var(--sw-muted, #9aa4b1);
+  }
+`;

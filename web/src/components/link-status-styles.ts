@@ -1,9 +1,9 @@
 import { css } from 'lit';
 import { buttonStyles } from '../styles/shared-styles.ts';
-import { linkDotStyles } from './link-parts.ts';
+import { linkDotStyles, linkToneStyles } from './link-parts.ts';
 
 /** The sensor panel: state, battery, signal, packet figures and the shin and connection controls. */
-export const linkStatusStyles = [buttonStyles, linkDotStyles, css`
+export const linkStatusStyles = [buttonStyles, linkDotStyles, linkToneStyles, css`
   :host {
     display: block;
     color: var(--sw-fg, #f4f6f8);
@@ -207,21 +207,6 @@ export const linkStatusStyles = [buttonStyles, linkDotStyles, css`
     font-size: 1rem;
     color: var(--sw-muted, #9aa4b1);
     font-variant-numeric: tabular-nums;
-  }
-  [data-tone='ok'] {
-    --tone-color: var(--sw-ok, #4ade80);
-  }
-  [data-tone='busy'] {
-    --tone-color: var(--sw-busy, #7cb8ff);
-  }
-  [data-tone='warn'] {
-    --tone-color: var(--sw-warn, #ffc14d);
-  }
-  [data-tone='bad'] {
-    --tone-color: var(--sw-bad, #ff6b6b);
-  }
-  [data-tone='off'] {
-    --tone-color: var(--sw-muted, #9aa4b1);
   }
   .state {
     color: var(--tone-color);

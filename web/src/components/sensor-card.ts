@@ -4,7 +4,7 @@ import { SensorActionEvent, type SensorAction } from './events.ts';
 import type { ShownLinkState } from '../view-model/sensor.ts';
 import { LINK_STATE_LABEL, LINK_STATE_TONE, batteryTone, type Tone } from '../view-model/format.ts';
 import { buttonStyles, srOnlyStyles } from '../styles/shared-styles.ts';
-import { batteryIcon, linkDotStyles } from './link-parts.ts';
+import { batteryIcon, linkDotStyles, linkToneStyles } from './link-parts.ts';
 
 /**
  * One sensor among several (one on each shin, or a phone beside a Bluetooth sensor): its name, make,
@@ -103,6 +103,7 @@ export class SwivelSensorCard extends LitElement {
     buttonStyles,
     srOnlyStyles,
     linkDotStyles,
+    linkToneStyles,
     css`
       :host {
         display: block;
@@ -221,21 +222,6 @@ export class SwivelSensorCard extends LitElement {
       .controls button.chosen {
         border-color: var(--sw-accent, #4cc9f0);
         color: var(--sw-accent, #4cc9f0);
-      }
-      [data-tone='ok'] {
-        --tone-color: var(--sw-ok, #4ade80);
-      }
-      [data-tone='busy'] {
-        --tone-color: var(--sw-busy, #7cb8ff);
-      }
-      [data-tone='warn'] {
-        --tone-color: var(--sw-warn, #ffc14d);
-      }
-      [data-tone='bad'] {
-        --tone-color: var(--sw-bad, #ff6b6b);
-      }
-      [data-tone='off'] {
-        --tone-color: var(--sw-muted, #9aa4b1);
       }
     `,
   ];
